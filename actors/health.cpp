@@ -1,0 +1,88 @@
+#include "actors/health.hpp"
+
+#include "runtime/base/actor_registry.hpp"
+#include "runtime/base/log.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+namespace agora::actors {
+
+namespace {
+
+using namespace agora::protocol;
+
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+constexpr tick_atom tick_atom_v{};
+
+using health_impl = health_actor::extend<caf::reacts_to<tick_atom>>;
+
+struct health_state {
+  static inline const char* name = "health";
+  readiness current;
+  bool probe_in_flight = false;
+  std::string last_error;
+};
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void record(health_state& st, bool ok, std::string detail) {
+  bool changed = st.current.database != ok || (!ok && st.last_error != detail);
+  st.current.database = ok;
+  st.current.cluster = ok; // membership is the heartbeat row the probe writes
+  st.current.detail = ok ? std::string{} : detail;
+  st.current.checked_at_ms = now_ms();
+  if (changed) {
+    if (ok)
+      log::info("health.database_up");
+    else
+      log::warn("health.database_down").kv("error", detail);
+  }
+  st.last_error = std::move(detail);
+}
+
+health_impl::behavior_type health(health_impl::stateful_pointer<health_state> self,
+                                  probe_store_actor store, health_options options,
+                                  actor_registry* registry) {
+  self->state.current.detail = "database not probed yet";
+  registry->add({self->id(), "health", "", "", {}, {}});
+  self->attach_functor([registry, id = self->id()] {
+    registry->remove(id);
+  });
+  self->send(self, tick_atom_v);
+  return {
+    [=](ready_atom) -> readiness {
+      return self->state.current;
+    },
+    [=](tick_atom) {
+      self->delayed_send(self, options.probe_interval, tick_atom_v);
+      if (self->state.probe_in_flight)
+        return;
+      self->state.probe_in_flight = true;
+      self->request(store, options.probe_timeout, probe_atom_v)
+        .then(
+          [=](bool) {
+            self->state.probe_in_flight = false;
+            record(self->state, true, {});
+          },
+          [=](caf::error& err) {
+            self->state.probe_in_flight = false;
+            record(self->state, false, "database unreachable: " + self->system().render(err));
+          });
+    },
+  };
+}
+
+} // namespace
+
+protocol::health_actor spawn_health(caf::actor_system& sys, protocol::probe_store_actor store,
+                                    health_options options, actor_registry& registry) {
+  return caf::actor_cast<health_actor>(sys.spawn(health, std::move(store), options, &registry));
+}
+
+} // namespace agora::actors

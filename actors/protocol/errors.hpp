@@ -1,0 +1,58 @@
+#pragma once
+
+#include <caf/error.hpp>
+#include <caf/make_message.hpp>
+#include <caf/message.hpp>
+
+#include <cstdint>
+#include <string_view>
+
+namespace agora::protocol {
+
+/// The one error enum of agora: every actor, store and handler reports failures with these codes,
+/// carried in a caf::error of category "agora". Business outcomes (declined, out of stock) are
+/// values, not errors.
+///
+/// When you add a value, add its HTTP mapping in http/problem.cpp (a test checks every value has
+/// one) and its name in to_string below.
+enum class errc : uint8_t {
+  none = 0,
+  invalid_argument,     ///< input failed validation (400)
+  unauthenticated,      ///< missing or unknown credentials (401)
+  forbidden,            ///< credentials lack the role (403)
+  not_found,            ///< unknown resource (404)
+  conflict,             ///< state conflict, duplicate key (409)
+  idempotency_mismatch, ///< idempotency key reused with another body (422)
+  overloaded,           ///< admission control refused the work (503)
+  storage_unavailable,  ///< the database cannot be reached (503)
+  timeout,              ///< a step did not answer in time (503)
+  internal,             ///< a bug; logged and answered as 500
+};
+
+constexpr std::string_view to_string(errc code) {
+  switch (code) {
+    case errc::none: return "none";
+    case errc::invalid_argument: return "invalid_argument";
+    case errc::unauthenticated: return "unauthenticated";
+    case errc::forbidden: return "forbidden";
+    case errc::not_found: return "not_found";
+    case errc::conflict: return "conflict";
+    case errc::idempotency_mismatch: return "idempotency_mismatch";
+    case errc::overloaded: return "overloaded";
+    case errc::storage_unavailable: return "storage_unavailable";
+    case errc::timeout: return "timeout";
+    case errc::internal: return "internal";
+  }
+  return "internal";
+}
+
+/// Every value, for tests that walk the enum.
+constexpr errc all_errc[] = {errc::invalid_argument, errc::unauthenticated,
+                             errc::forbidden,        errc::not_found,
+                             errc::conflict,         errc::idempotency_mismatch,
+                             errc::overloaded,       errc::storage_unavailable,
+                             errc::timeout,          errc::internal};
+
+} // namespace agora::protocol
+
+CAF_ERROR_CODE_ENUM(agora::protocol::errc, "agora")

@@ -1,0 +1,140 @@
+#include "http/request_context.hpp"
+
+#include "runtime/base/random.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace agora::http {
+
+namespace {
+
+bool is_hex(std::string_view s) {
+  for (char c : s)
+    if (!std::isxdigit(static_cast<unsigned char>(c)) ||
+        std::isupper(static_cast<unsigned char>(c)))
+      return false;
+  return true;
+}
+
+bool all_zero(std::string_view s) {
+  return s.find_first_not_of('0') == std::string_view::npos;
+}
+
+std::string lower(std::string_view s) {
+  std::string out{s};
+  for (auto& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Compares without an early exit, so timing does not reveal how much of a token matched.
+bool same_secret(std::string_view a, std::string_view b) {
+  unsigned diff = a.size() != b.size() ? 1u : 0u;
+  for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+    unsigned ca = i < a.size() ? static_cast<unsigned char>(a[i]) : 0u;
+    unsigned cb = i < b.size() ? static_cast<unsigned char>(b[i]) : 0u;
+    diff |= ca ^ cb;
+  }
+  return diff == 0;
+}
+
+} // namespace
+
+std::string request_id_for(std::optional<std::string_view> client_value) {
+  if (client_value && !client_value->empty() && client_value->size() <= 128) {
+    bool ok = true;
+    for (char c : *client_value)
+      ok = ok && c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+    if (ok)
+      return std::string{*client_value};
+  }
+  return random_hex(16);
+}
+
+trace_context trace_for(std::optional<std::string_view> traceparent) {
+  trace_context out;
+  std::string flags = "01";
+  if (traceparent) {
+    auto tp = trim(*traceparent);
+    if (tp.size() == 55 && tp.substr(0, 3) == "00-" && tp[35] == '-' && tp[52] == '-') {
+      auto trace = tp.substr(3, 32);
+      auto parent = tp.substr(36, 16);
+      auto fl = tp.substr(53, 2);
+      if (is_hex(trace) && is_hex(parent) && is_hex(fl) && !all_zero(trace) && !all_zero(parent)) {
+        out.trace_id = std::string{trace};
+        flags = std::string{fl};
+      }
+    }
+  }
+  if (out.trace_id.empty())
+    out.trace_id = random_hex(16);
+  out.traceparent = "00-" + out.trace_id + "-" + random_hex(8) + "-" + flags;
+  return out;
+}
+
+std::optional<problem> authorize(access who, std::optional<std::string_view> authorization,
+                                 const std::map<std::string, std::string>& tokens) {
+  if (who == access::everyone)
+    return std::nullopt;
+  constexpr std::string_view scheme = "bearer ";
+  if (!authorization || authorization->size() <= scheme.size() ||
+      lower(authorization->substr(0, scheme.size())) != scheme)
+    return make_problem(401, "this endpoint needs Authorization: Bearer <token>");
+  auto token = trim(authorization->substr(scheme.size()));
+  const std::string* role = nullptr;
+  for (auto& [known, r] : tokens)
+    if (same_secret(token, known))
+      role = &r;
+  if (!role)
+    return make_problem(401, "unknown bearer token");
+  if (*role == "admin" || (who == access::operator_role && *role == "operator"))
+    return std::nullopt;
+  return make_problem(403, "this endpoint needs the " +
+                             std::string{who == access::admin_role ? "admin" : "operator"} +
+                             " role");
+}
+
+std::optional<std::map<std::string, std::string>> parse_tokens(std::string_view text,
+                                                               std::string& error) {
+  std::map<std::string, std::string> out;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    auto item = trim(text.substr(0, comma));
+    auto colon = item.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      error = "expected token:role";
+      return std::nullopt;
+    }
+    auto token = item.substr(0, colon);
+    auto role = item.substr(colon + 1);
+    if (role != "admin" && role != "operator") {
+      error = "role must be admin or operator, not '" + std::string{role} + "'";
+      return std::nullopt;
+    }
+    if (token.size() < 16) {
+      error = "tokens must be at least 16 characters";
+      return std::nullopt;
+    }
+    out.emplace(std::string{token}, std::string{role});
+    if (comma == std::string_view::npos)
+      break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+bool is_json_content_type(std::string_view value) {
+  auto semi = value.find(';');
+  return lower(trim(value.substr(0, semi))) == "application/json";
+}
+
+} // namespace agora::http

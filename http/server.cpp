@@ -1,0 +1,289 @@
+#include "http/server.hpp"
+
+#include "http/door.hpp"
+#include "http/request_context.hpp"
+#include "runtime/base/log.hpp"
+#include "runtime/base/metrics.hpp"
+
+#include <prometheus/registry.h>
+#include <restinio/http_server_run.hpp>
+#include <restinio/router/express.hpp>
+#include <restinio/router/method_matcher.hpp>
+#include <restinio/traits.hpp>
+#include <restinio/uri_helpers.hpp>
+
+#include <thread>
+
+namespace agora::http {
+
+namespace {
+
+/// RESTinio's own diagnostics (client resets, timeouts) go to our log at debug level; its errors
+/// at warn.
+struct restinio_log {
+  template<class Builder>
+  void trace(Builder&&) {}
+  template<class Builder>
+  void info(Builder&&) {}
+  template<class Builder>
+  void warn(Builder&& msg) {
+    if (log::enabled(log::level::debug))
+      log::debug("http.restinio").kv("message", msg());
+  }
+  template<class Builder>
+  void error(Builder&& msg) {
+    log::warn("http.restinio").kv("message", msg());
+  }
+};
+
+struct door_traits : restinio::traits_t<restinio::asio_timer_manager_t, restinio_log,
+                                        restinio::router::express_router_t<>> {
+  static constexpr bool use_connection_count_limiter = true;
+};
+
+using router_type = restinio::router::express_router_t<>;
+using running = restinio::running_server_handle_t<door_traits>;
+
+std::optional<restinio::http_method_id_t> method_id(std::string_view name) {
+  if (name == "GET")
+    return restinio::http_method_get();
+  if (name == "POST")
+    return restinio::http_method_post();
+  if (name == "PUT")
+    return restinio::http_method_put();
+  if (name == "DELETE")
+    return restinio::http_method_delete();
+  if (name == "PATCH")
+    return restinio::http_method_patch();
+  return std::nullopt;
+}
+
+std::vector<std::string> param_names(std::string_view express_path) {
+  std::vector<std::string> out;
+  auto tmpl = route_template(express_path);
+  for (size_t open = tmpl.find('{'); open != std::string::npos; open = tmpl.find('{', open + 1))
+    out.push_back(tmpl.substr(open + 1, tmpl.find('}', open) - open - 1));
+  return out;
+}
+
+bool has_body_method(restinio::http_method_id_t m) {
+  return m == restinio::http_method_post() || m == restinio::http_method_put() ||
+         m == restinio::http_method_patch();
+}
+
+} // namespace
+
+struct server::impl {
+  std::shared_ptr<door_state> door;
+  std::vector<route> routes;
+  running handle;
+  std::atomic<uint16_t> bound_port{0};
+
+  /// A new exchange and, for the server's own use, its RESTinio side.
+  std::pair<exchange_ptr, exchange::impl*> open(const restinio::request_handle_t& req,
+                                                std::string route_label) {
+    auto st = std::make_unique<exchange::impl>();
+    st->req = req;
+    st->door = door;
+    st->route = std::move(route_label);
+    auto rid = req->header().opt_value_of("X-Request-Id");
+    st->request_id = request_id_for(
+      rid ? std::optional<std::string_view>{std::string_view{rid->data(), rid->size()}}
+          : std::nullopt);
+    auto tp = req->header().opt_value_of("traceparent");
+    auto trace =
+      trace_for(tp ? std::optional<std::string_view>{std::string_view{tp->data(), tp->size()}}
+                   : std::nullopt);
+    st->trace_id = std::move(trace.trace_id);
+    st->traceparent = std::move(trace.traceparent);
+    auto* raw = st.get();
+    return {std::make_shared<exchange>(std::move(st)), raw};
+  }
+
+  /// Everything a matched request goes through before its handler; false when already answered.
+  bool admit(const exchange_ptr& ex, exchange::impl& st, const route& r) {
+    auto& opts = door->options;
+    if (door->draining) {
+      door->rejected.Add({{"reason", "draining"}}).Increment();
+      ex->respond_problem(make_problem(503, "the node is shutting down"));
+      return false;
+    }
+    if (r.admitted) {
+      if (door->in_flight.fetch_add(1) >= opts.max_in_flight) {
+        door->in_flight.fetch_sub(1);
+        door->rejected.Add({{"reason", "overloaded"}}).Increment();
+        ex->respond_problem(make_problem(503, "too many requests in flight; retry shortly"));
+        return false;
+      }
+      st.admitted = true;
+      door->in_flight_gauge.Set(static_cast<double>(door->in_flight.load()));
+    }
+    if (auto denied = authorize(r.who, ex->header("Authorization"), opts.tokens)) {
+      ex->respond_problem(*denied);
+      return false;
+    }
+    auto parsed = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(
+      st.req->header().query());
+    if (!parsed) {
+      ex->respond_problem(make_problem(400, "malformed query string"));
+      return false;
+    }
+    for (auto& kv : *parsed)
+      st.query.emplace_back(std::string{kv.first.data(), kv.first.size()},
+                            std::string{kv.second.data(), kv.second.size()});
+    if (has_body_method(st.req->header().method()) && !ex->body().empty()) {
+      if (ex->body().size() > opts.max_body_bytes) {
+        ex->respond_problem(
+          make_problem(413, "the body exceeds " + std::to_string(opts.max_body_bytes) + " bytes"));
+        return false;
+      }
+      auto ct = ex->header("Content-Type");
+      if (!ct || !is_json_content_type(*ct)) {
+        ex->respond_problem(make_problem(415, "send the body as Content-Type: application/json"));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void dispatch(const route& r, const std::vector<std::string>& names,
+                const restinio::request_handle_t& req, const restinio::router::route_params_t& p) {
+    auto [ex, st_ptr] = open(req, route_template(r.path));
+    auto& st = *st_ptr;
+    for (auto& name : names)
+      if (auto v = p.get_param(name))
+        st.params.emplace_back(name, std::string{v->data(), v->size()});
+    if (!admit(ex, st, r))
+      return;
+    try {
+      r.fn(ex);
+    } catch (const std::exception& e) {
+      log::error("http.handler_failed").kv("request_id", ex->request_id()).kv("error", e.what());
+      ex->respond_problem(make_problem(500, "internal error"));
+    }
+  }
+
+  std::unique_ptr<router_type> build_router() {
+    auto router = std::make_unique<router_type>();
+    std::vector<std::string> paths; // in first-seen order, for the 405 fallbacks
+    for (auto& r : routes) {
+      auto id = method_id(r.method);
+      if (!id)
+        throw std::runtime_error("unsupported method in route table: " + r.method);
+      auto names = param_names(r.path);
+      router->add_handler(*id, r.path,
+                          [this, &r, names](const restinio::request_handle_t& req,
+                                            restinio::router::route_params_t params) {
+                            dispatch(r, names, req, params);
+                            return restinio::request_accepted();
+                          });
+      if (std::find(paths.begin(), paths.end(), r.path) == paths.end())
+        paths.push_back(r.path);
+    }
+    for (auto& path : paths) {
+      restinio::router::dynamic_none_of_methods_matcher_t others;
+      std::string allow;
+      for (auto& r : routes)
+        if (r.path == path) {
+          others.add(*method_id(r.method));
+          allow += (allow.empty() ? "" : ", ") + r.method;
+        }
+      router->add_handler(std::move(others), path,
+                          [this, path, allow](const restinio::request_handle_t& req, auto) {
+                            auto ex = open(req, route_template(path)).first;
+                            auto p = make_problem(405, "allowed methods: " + allow);
+                            p.allow = allow;
+                            ex->respond_problem(p);
+                            return restinio::request_accepted();
+                          });
+    }
+    router->non_matched_request_handler([this](const restinio::request_handle_t& req) {
+      auto ex = open(req, "unmatched").first;
+      ex->respond_problem(make_problem(404, "no such resource"));
+      return restinio::request_accepted();
+    });
+    return router;
+  }
+};
+
+server::server(server_options options, std::vector<route> routes, metrics::hub& metrics)
+  : impl_(std::make_unique<impl>()) {
+  auto& reg = metrics.registry();
+  auto& requests = prometheus::BuildCounter()
+                     .Name("agora_http_requests_total")
+                     .Help("HTTP requests answered, by route template, method and status")
+                     .Register(reg);
+  auto& latency = prometheus::BuildHistogram()
+                    .Name("agora_http_request_duration_seconds")
+                    .Help("Time from request arrival to response, by route template and method")
+                    .Register(reg);
+  auto& rejected = prometheus::BuildCounter()
+                     .Name("agora_http_rejected_total")
+                     .Help("Requests refused by admission control, by reason")
+                     .Register(reg);
+  auto& in_flight = prometheus::BuildGauge()
+                      .Name("agora_http_requests_in_flight")
+                      .Help("Admitted requests not yet answered")
+                      .Register(reg)
+                      .Add({});
+  impl_->door.reset(new door_state{std::move(options), requests, latency, rejected, in_flight});
+  impl_->routes = std::move(routes);
+}
+
+server::~server() {
+  if (impl_->handle)
+    stop(std::chrono::milliseconds{0});
+}
+
+void server::start() {
+  auto& o = impl_->door->options;
+  auto settings = restinio::server_settings_t<door_traits>{}
+                    .address(o.address)
+                    .port(o.port)
+                    .request_handler(impl_->build_router())
+                    .max_parallel_connections(o.max_connections)
+                    .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
+                                                .max_url_size(8 * 1024)
+                                                .max_field_name_size(256)
+                                                .max_field_value_size(8 * 1024)
+                                                .max_field_count(100)
+                                                .max_body_size(hard_body_limit))
+                    .read_next_http_message_timelimit(o.read_timeout)
+                    .write_http_response_timelimit(o.write_timeout)
+                    .handle_request_timeout(o.handle_timeout)
+                    .acceptor_post_bind_hook([this](asio::ip::tcp::acceptor& acceptor) {
+                      impl_->bound_port = acceptor.local_endpoint().port();
+                    });
+  try {
+    impl_->handle = restinio::run_async(restinio::own_io_context(), std::move(settings), o.threads);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot serve HTTP on " + o.address + ":" + std::to_string(o.port) +
+                             ": " + e.what());
+  }
+  log::info("http.listening")
+    .kv("address", o.address)
+    .kv("port", static_cast<unsigned>(impl_->bound_port.load()))
+    .kv("threads", o.threads);
+}
+
+uint16_t server::port() const {
+  return impl_->bound_port;
+}
+
+void server::stop(std::chrono::milliseconds drain) {
+  auto& door = *impl_->door;
+  door.draining = true;
+  auto deadline = std::chrono::steady_clock::now() + drain;
+  while (door.in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  if (door.in_flight.load() > 0)
+    log::warn("http.drain_incomplete").kv("in_flight", door.in_flight.load());
+  if (impl_->handle) {
+    impl_->handle->stop();
+    impl_->handle->wait();
+    impl_->handle.reset();
+  }
+  log::info("http.stopped");
+}
+
+} // namespace agora::http

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "http/exchange.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace agora::metrics {
+class hub;
+}
+
+namespace agora::http {
+
+struct server_options {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8080; ///< 0 picks a free port; port() tells which
+  size_t threads = 2;   ///< RESTinio I/O threads
+  size_t max_connections = 1024;
+  size_t max_in_flight = 4096;           ///< admitted requests not yet answered; beyond: 503
+  size_t max_body_bytes = 64 * 1024;     ///< larger bodies: 413
+  std::chrono::seconds read_timeout{10}; ///< a whole request (headers and body) must arrive by then
+  std::chrono::seconds write_timeout{10};
+  std::chrono::seconds handle_timeout{40};   ///< above the longest Prefer: wait
+  std::map<std::string, std::string> tokens; ///< bearer token → role ("admin", "operator")
+};
+
+/// The front door: RESTinio on a few I/O threads, the routes given, and around every handler the
+/// shared rules (request id, traceparent, admission, auth, query and body checks, problem+json,
+/// metrics, one log line per request).
+class server {
+ public:
+  server(server_options options, std::vector<route> routes, metrics::hub& metrics);
+  ~server();
+
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Binds and starts serving; throws std::runtime_error (one line) when it cannot.
+  void start();
+
+  /// The port actually bound.
+  uint16_t port() const;
+
+  /// Stops admitting (new requests get 503), waits up to `drain` for answered in-flight requests,
+  /// then closes every connection and joins the I/O threads.
+  void stop(std::chrono::milliseconds drain);
+
+  struct impl;
+
+ private:
+  std::unique_ptr<impl> impl_;
+};
+
+/// Largest body RESTinio reads at all: bigger requests lose their connection instead of a 413.
+constexpr size_t hard_body_limit = 1024 * 1024;
+
+} // namespace agora::http

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <pqxx/connection>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace prometheus {
+class Registry;
+}
+
+namespace agora::persistence {
+
+struct database_options {
+  std::string url;                        ///< libpq URL, e.g. postgresql://user@host:port/db
+  size_t pool_size = 4;                   ///< connections shared by the store actors
+  std::chrono::seconds wait_at_start{30}; ///< how long start-up waits for the database
+  std::chrono::milliseconds acquire_timeout{5000};
+};
+
+/// Opens one connection (throws on failure). Sets a per-connection application_name.
+std::unique_ptr<pqxx::connection> connect(const std::string& url);
+
+/// Tries to connect until it works or `options.wait_at_start` has passed, logging each failed
+/// attempt. Returns an empty string on success, else the last error (one line, no secrets).
+std::string wait_for_database(const database_options& options);
+
+/// A fixed-size pool of connections for blocking workers (detached store actors, writer
+/// threads). Connections are opened lazily and reopened when found broken. Never use it from an
+/// event-based actor's handler: acquire() blocks.
+class connection_pool {
+ public:
+  connection_pool(database_options options, prometheus::Registry& metrics);
+  ~connection_pool();
+
+  connection_pool(const connection_pool&) = delete;
+  connection_pool& operator=(const connection_pool&) = delete;
+
+  class lease {
+   public:
+    lease(connection_pool* pool, std::unique_ptr<pqxx::connection> conn);
+    lease(lease&& other) noexcept
+      : pool_(std::exchange(other.pool_, nullptr)), conn_(std::move(other.conn_)) {}
+    lease& operator=(lease&&) = delete;
+    ~lease();
+
+    pqxx::connection& operator*() {
+      return *conn_;
+    }
+    pqxx::connection* operator->() {
+      return conn_.get();
+    }
+
+    /// Drops the connection instead of returning it (after an error that may have broken it).
+    void discard();
+
+   private:
+    connection_pool* pool_;
+    std::unique_ptr<pqxx::connection> conn_;
+  };
+
+  /// Borrows a connection, opening one if needed. Throws agora::persistence::storage_error
+  /// (errc::storage_unavailable) when none frees up in time or the database is unreachable.
+  lease acquire();
+
+  /// Closes idle connections and makes further acquire() calls fail; leased connections close
+  /// when they come back.
+  void close();
+
+  size_t size() const {
+    return options_.pool_size;
+  }
+
+ private:
+  void give_back(std::unique_ptr<pqxx::connection> conn);
+  void update_gauges();
+
+  struct gauges;
+  database_options options_;
+  std::unique_ptr<gauges> gauges_;
+  std::mutex mutex_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  size_t leased_ = 0;
+  bool closed_ = false;
+};
+
+} // namespace agora::persistence

@@ -1,0 +1,290 @@
+#include "runtime/config.hpp"
+
+#include "http/request_context.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace agora::runtime {
+
+const std::vector<option_spec>& option_specs() {
+  static const std::vector<option_spec> specs{
+    {"config", "", "", "read options from this file (key = value lines, [section] headers)"},
+    {"http-address", "http.address", "127.0.0.1", "address the front door listens on"},
+    {"http-port", "http.port", "8080", "front door port (0 picks a free one and logs it)"},
+    {"http-threads", "http.threads", "2", "front door I/O threads"},
+    {"http-max-connections", "http.max_connections", "1024", "open connections accepted at once"},
+    {"http-max-in-flight", "http.max_in_flight", "4096",
+     "requests being handled at once; beyond it the door answers 503 with Retry-After"},
+    {"database-url", "database.url", "",
+     "PostgreSQL URL, e.g. postgresql://agora@127.0.0.1:5432/agora (required)", true},
+    {"db-pool-size", "db.pool_size", "4", "database connections for the store actors"},
+    {"db-wait-seconds", "db.wait_seconds", "30",
+     "how long start-up waits for the database before giving up"},
+    {"auth-tokens", "auth.tokens", "",
+     "admin bearer tokens as token:role,token:role (roles: admin, operator; tokens >= 16 chars)",
+     true},
+    {"node-id", "node.id", "", "this node's cluster-wide name [<hostname>-<http port>]"},
+    {"roles", "node.roles", "all",
+     "actors this node hosts: all, or a list of frontdoor,orders,inventory,payment,shipping,"
+     "notification"},
+    {"scheduler-threads", "scheduler.threads", "0", "actor scheduler threads (0: CAF's default)"},
+    {"log-level", "log.level", "info", "debug, info, warn or error"},
+  };
+  return specs;
+}
+
+const std::vector<std::string>& known_roles() {
+  static const std::vector<std::string> roles{"frontdoor", "orders",   "inventory",
+                                              "payment",   "shipping", "notification"};
+  return roles;
+}
+
+std::string env_name(const option_spec& spec) {
+  std::string out = "AGORA_";
+  for (const char* p = spec.flag; *p; ++p)
+    out += *p == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(*p)));
+  return out;
+}
+
+std::string redact_url(const std::string& url) {
+  auto scheme = url.find("://");
+  auto at = url.find('@', scheme == std::string::npos ? 0 : scheme + 3);
+  if (scheme == std::string::npos || at == std::string::npos)
+    return url;
+  auto colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at)
+    return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+std::string usage() {
+  std::ostringstream out;
+  out
+    << "agora: a node of the agora order pipeline\n\n"
+       "usage: agora [--option=value ...]\n\n"
+       "Every option also comes from an AGORA_* environment variable or a config-file key;\n"
+       "flags win over the environment, the environment over the file, the file over defaults.\n\n";
+  for (auto& s : option_specs()) {
+    out << "  --" << s.flag << "=VALUE\n      " << s.help << "\n      env " << env_name(s);
+    if (*s.key)
+      out << ", file key " << s.key;
+    if (*s.def)
+      out << ", default " << s.def;
+    out << "\n";
+  }
+  out << "  --help, --version\n";
+  return out.str();
+}
+
+namespace {
+
+const option_spec* by_flag(std::string_view flag) {
+  for (auto& s : option_specs())
+    if (flag == s.flag)
+      return &s;
+  return nullptr;
+}
+
+const option_spec* by_key(std::string_view key) {
+  for (auto& s : option_specs())
+    if (*s.key && key == s.key)
+      return &s;
+  return nullptr;
+}
+
+std::string trim(std::string s) {
+  auto b = s.find_first_not_of(" \t\r");
+  auto e = s.find_last_not_of(" \t\r");
+  return b == std::string::npos ? std::string{} : s.substr(b, e - b + 1);
+}
+
+/// key = value lines; "[section]" prefixes the keys below it; '#' and ';' start comments.
+bool read_file(const std::string& path, std::map<std::string, std::string>& out,
+               std::string& error) {
+  std::ifstream in{path};
+  if (!in) {
+    error = "cannot read config file " + path;
+    return false;
+  }
+  std::string line, section;
+  for (int n = 1; std::getline(in, line); ++n) {
+    line = trim(line);
+    if (line.empty() || line[0] == '#' || line[0] == ';')
+      continue;
+    auto where = path + ":" + std::to_string(n) + ": ";
+    if (line.front() == '[') {
+      if (line.back() != ']') {
+        error = where + "malformed section header";
+        return false;
+      }
+      section = trim(line.substr(1, line.size() - 2));
+      continue;
+    }
+    auto eq = line.find('=');
+    if (eq == std::string::npos) {
+      error = where + "expected key = value";
+      return false;
+    }
+    auto key = trim(line.substr(0, eq));
+    auto value = trim(line.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+      value = value.substr(1, value.size() - 2);
+    if (!section.empty())
+      key = section + "." + key;
+    if (!by_key(key)) {
+      error = where + "unknown key '" + key + "'";
+      return false;
+    }
+    out[key] = value;
+  }
+  return true;
+}
+
+template<class T>
+bool number(const std::string& text, T min, T max, T& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc{} && end == text.data() + text.size() && out >= min && out <= max;
+}
+
+/// Turns the merged text values into typed options; false with `error` on the first bad one.
+bool build(const std::map<std::string, std::string>& v, node_config& c, std::string& error) {
+  auto bad = [&](const char* flag, const std::string& why) {
+    error = "--" + std::string{flag} + ": " + why;
+    return false;
+  };
+  unsigned long long n = 0;
+  c.http.address = v.at("http.address");
+  if (!number(v.at("http.port"), 0ULL, 65535ULL, n))
+    return bad("http-port", "must be a port number 0..65535, not '" + v.at("http.port") + "'");
+  c.http.port = static_cast<uint16_t>(n);
+  if (!number(v.at("http.threads"), 1ULL, 64ULL, n))
+    return bad("http-threads", "must be 1..64");
+  c.http.threads = n;
+  if (!number(v.at("http.max_connections"), 1ULL, 1000000ULL, n))
+    return bad("http-max-connections", "must be 1..1000000");
+  c.http.max_connections = n;
+  if (!number(v.at("http.max_in_flight"), 1ULL, 1000000ULL, n))
+    return bad("http-max-in-flight", "must be 1..1000000");
+  c.http.max_in_flight = n;
+  c.database.url = v.at("database.url");
+  if (c.database.url.empty())
+    return bad("database-url", "is required (or set AGORA_DATABASE_URL)");
+  if (!number(v.at("db.pool_size"), 1ULL, 256ULL, n))
+    return bad("db-pool-size", "must be 1..256");
+  c.database.pool_size = n;
+  if (!number(v.at("db.wait_seconds"), 0ULL, 3600ULL, n))
+    return bad("db-wait-seconds", "must be 0..3600");
+  c.database.wait_at_start = std::chrono::seconds{n};
+  std::string why;
+  auto tokens = http::parse_tokens(v.at("auth.tokens"), why);
+  if (!tokens)
+    return bad("auth-tokens", why);
+  c.http.tokens = std::move(*tokens);
+  if (!number(v.at("scheduler.threads"), 0ULL, 256ULL, n))
+    return bad("scheduler-threads", "must be 0..256");
+  c.scheduler_threads = n;
+  if (!log::parse_level(v.at("log.level"), c.log_level))
+    return bad("log-level", "must be debug, info, warn or error");
+  c.roles.clear();
+  std::stringstream roles{v.at("node.roles")};
+  for (std::string role; std::getline(roles, role, ',');) {
+    role = trim(role);
+    if (role == "all") {
+      c.roles = known_roles();
+      break;
+    }
+    if (std::find(known_roles().begin(), known_roles().end(), role) == known_roles().end())
+      return bad("roles", "unknown role '" + role + "'");
+    c.roles.push_back(role);
+  }
+  if (c.roles.empty())
+    return bad("roles", "name at least one role");
+  c.node_id = v.at("node.id"); // empty: default_node_id() once the port is known
+  if (c.node_id.size() > 128)
+    return bad("node-id", "must be at most 128 characters");
+  return true;
+}
+
+} // namespace
+
+std::string default_node_id(uint16_t http_port) {
+  char buf[256] = {};
+  std::string host = ::gethostname(buf, sizeof(buf) - 1) == 0 && buf[0] ? buf : "agora";
+  return host + "-" + std::to_string(http_port);
+}
+
+parse_result parse_config(const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& env) {
+  parse_result r;
+  std::map<std::string, std::string> flags; // key → value
+  std::string config_file;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if (a == "--help" || a == "-h") {
+      r.outcome = parse_outcome::help;
+      return r;
+    }
+    if (a == "--version") {
+      r.outcome = parse_outcome::version;
+      return r;
+    }
+    if (a.rfind("--", 0) != 0) {
+      r.error = "unexpected argument '" + a + "' (options look like --name=value)";
+      return r;
+    }
+    auto eq = a.find('=');
+    auto name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    auto* spec = by_flag(name);
+    if (!spec) {
+      r.error = "unknown option --" + name + " (see agora --help)";
+      return r;
+    }
+    std::string value;
+    if (eq != std::string::npos) {
+      value = a.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      r.error = "--" + name + " needs a value";
+      return r;
+    }
+    if (name == "config")
+      config_file = value;
+    else
+      flags[spec->key] = value;
+  }
+  if (config_file.empty()) {
+    auto e = env.find("AGORA_CONFIG");
+    if (e != env.end())
+      config_file = e->second;
+  }
+  std::map<std::string, std::string> values;
+  for (auto& s : option_specs())
+    if (*s.key)
+      values[s.key] = s.def;
+  if (!config_file.empty()) {
+    std::map<std::string, std::string> from_file;
+    if (!read_file(config_file, from_file, r.error))
+      return r;
+    for (auto& [k, v] : from_file)
+      values[k] = v;
+  }
+  for (auto& s : option_specs()) {
+    auto e = env.find(env_name(s));
+    if (*s.key && e != env.end())
+      values[s.key] = e->second;
+  }
+  for (auto& [k, v] : flags)
+    values[k] = v;
+  if (!build(values, r.config, r.error))
+    return r;
+  r.config.config_file = config_file;
+  r.outcome = parse_outcome::run;
+  return r;
+}
+
+} // namespace agora::runtime

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "actors/health.hpp"
+#include "http/server.hpp"
+#include "persistence/database.hpp"
+#include "runtime/base/log.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+// The one place that reads flags, AGORA_* environment variables and the config file (in that
+// order of precedence) and hands plain option structs to each module.
+namespace agora::runtime {
+
+struct option_spec {
+  const char* flag; ///< without the leading "--"
+  const char* key;  ///< config-file key
+  const char* def;  ///< default, as text ("" for none)
+  const char* help;
+  bool secret = false; ///< never printed or logged
+};
+
+/// Every option agora understands, in --help order.
+const std::vector<option_spec>& option_specs();
+
+/// "http-port" → "AGORA_HTTP_PORT".
+std::string env_name(const option_spec& spec);
+
+struct node_config {
+  std::string node_id;
+  std::vector<std::string> roles;
+  size_t scheduler_threads = 0; ///< 0: CAF's default
+  log::level log_level = log::level::info;
+  http::server_options http;
+  persistence::database_options database;
+  actors::health_options health;
+  std::string config_file; ///< the file read, if any
+};
+
+enum class parse_outcome { run, help, version, error };
+
+struct parse_result {
+  parse_outcome outcome = parse_outcome::error;
+  node_config config;
+  std::string error; ///< one line, for parse_outcome::error
+};
+
+/// Parses `args` (without argv[0]) and `env` (name → value). Reads the config file named by
+/// --config or AGORA_CONFIG. Never throws, never exits.
+parse_result parse_config(const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& env);
+
+/// The --help text.
+std::string usage();
+
+/// The roles a node can host; "all" expands to these.
+const std::vector<std::string>& known_roles();
+
+/// "<hostname>-<http port>", the node id when none is configured.
+std::string default_node_id(uint16_t http_port);
+
+/// A URL with any password replaced by "***", for logs.
+std::string redact_url(const std::string& url);
+
+} // namespace agora::runtime

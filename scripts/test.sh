@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything and runs the whole test suite with ctest. The tests
+# start (and stop) their own PostgreSQL under build/test-pg; nothing else needs to be running.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$AGORA_ROOT"
+
+install_missing_packages
+started=$(date +%s)
+build_agora "$AGORA_ROOT/build" RelWithDebInfo
+say "build took $(( $(date +%s) - started )) s"
+
+# Whatever happens to ctest, leave no test database running.
+trap 'bash scripts/pg.sh stop "$AGORA_ROOT/build/test-pg" >/dev/null 2>&1 || true' EXIT
+cd build
+ctest --output-on-failure -j"$(nproc)" --timeout 300 "$@"

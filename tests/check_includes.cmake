@@ -1,0 +1,87 @@
+# Enforces the dependency table of ../shared/style.md on #include lines (cmake -P, ROOT=<dir>).
+#   actors/domain   → std only
+#   actors/protocol → actors/domain, CAF
+#   actors          → actors/protocol, actors/domain, runtime/base
+#   persistence     → actors/protocol, actors/domain, runtime/base
+#   cluster         → actors/protocol, runtime/base
+#   http            → actors/protocol, actors/domain, runtime/base
+#   runtime/base    → actors/domain
+#   runtime         → everything
+# Third-party headers are held to the same spirit: no RESTinio outside http/, no libpqxx outside
+# persistence/, no JSON in actors, nothing but the standard library in the domain.
+if(NOT ROOT)
+  message(FATAL_ERROR "usage: cmake -DROOT=<repo> -P check_includes.cmake")
+endif()
+
+set(own_allowed_actors/domain "actors/domain/")
+set(own_allowed_actors/protocol "actors/protocol/;actors/domain/")
+set(own_allowed_actors "actors/;runtime/base/")
+set(own_allowed_persistence "persistence/;actors/protocol/;actors/domain/;runtime/base/")
+set(own_allowed_cluster "cluster/;actors/protocol/;runtime/base/")
+set(own_allowed_http "http/;actors/protocol/;actors/domain/;runtime/base/")
+set(own_allowed_runtime/base "runtime/base/;actors/domain/")
+set(own_allowed_runtime "actors/;persistence/;cluster/;http/;runtime/")
+
+set(third_forbidden_actors/protocol "restinio/;pqxx/;nlohmann/;prometheus/;asio;curl/;fmt/")
+set(third_forbidden_actors "restinio/;pqxx/;nlohmann/;asio;curl/")
+set(third_forbidden_persistence "restinio/;asio;curl/")
+set(third_forbidden_cluster "restinio/;pqxx/;nlohmann/;curl/")
+set(third_forbidden_http "pqxx/;curl/")
+set(third_forbidden_runtime/base "restinio/;pqxx/;nlohmann/;caf/;asio;curl/")
+
+set(violations 0)
+foreach(module actors/domain actors/protocol actors persistence cluster http runtime/base runtime)
+  file(GLOB_RECURSE files RELATIVE ${ROOT} ${ROOT}/${module}/*.hpp ${ROOT}/${module}/*.cpp)
+  foreach(file IN LISTS files)
+    # A file belongs to the most specific module whose folder holds it.
+    set(owner "")
+    foreach(candidate actors/domain actors/protocol actors persistence cluster http runtime/base runtime)
+      string(LENGTH "${candidate}/" len)
+      string(SUBSTRING "${file}" 0 ${len} head)
+      if(head STREQUAL "${candidate}/" AND owner STREQUAL "")
+        set(owner ${candidate})
+      endif()
+    endforeach()
+    if(NOT owner STREQUAL module)
+      continue()
+    endif()
+    file(STRINGS ${ROOT}/${file} lines REGEX "^[ \t]*#[ \t]*include")
+    foreach(line IN LISTS lines)
+      if(line MATCHES "\"([^\"]+)\"")
+        set(target "${CMAKE_MATCH_1}")
+        set(ok FALSE)
+        foreach(prefix IN LISTS own_allowed_${module})
+          string(FIND "${target}" "${prefix}" at)
+          if(at EQUAL 0)
+            set(ok TRUE)
+          endif()
+        endforeach()
+        if(NOT ok)
+          message(SEND_ERROR "${file}: ${module} may not include \"${target}\"")
+          math(EXPR violations "${violations} + 1")
+        endif()
+      elseif(line MATCHES "<([^>]+)>")
+        set(target "${CMAKE_MATCH_1}")
+        if(module STREQUAL "actors/domain")
+          if(NOT target MATCHES "^[a-z_0-9]+$")
+            message(SEND_ERROR "${file}: domain code may include only the standard library, not <${target}>")
+            math(EXPR violations "${violations} + 1")
+          endif()
+        else()
+          foreach(prefix IN LISTS third_forbidden_${module})
+            string(FIND "${target}" "${prefix}" at)
+            if(at EQUAL 0)
+              message(SEND_ERROR "${file}: ${module} may not include <${target}>")
+              math(EXPR violations "${violations} + 1")
+            endif()
+          endforeach()
+        endif()
+      endif()
+    endforeach()
+  endforeach()
+endforeach()
+
+if(violations GREATER 0)
+  message(FATAL_ERROR "${violations} include(s) break the dependency table")
+endif()
+message(STATUS "include rules hold")

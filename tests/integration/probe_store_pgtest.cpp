@@ -1,0 +1,101 @@
+#include "persistence/database.hpp"
+#include "persistence/migrations.hpp"
+#include "persistence/probe_store.hpp"
+#include "runtime/actor_system.hpp"
+#include "runtime/base/actor_registry.hpp"
+#include "runtime/base/metrics.hpp"
+#include "tests/support/pg.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+#include <catch2/catch.hpp>
+
+using namespace agora;
+using namespace agora::protocol;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct fixture {
+  std::string url = test::fresh_database();
+  metrics::hub hub{"t", "n"};
+  actor_registry registry{"n", hub.registry()};
+  std::unique_ptr<persistence::connection_pool> pool;
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  probe_store_actor store;
+
+  fixture() {
+    pqxx::connection conn{url};
+    persistence::apply_migrations(conn, persistence::builtin_migrations());
+    persistence::database_options o;
+    o.url = url;
+    o.pool_size = 1;
+    pool = std::make_unique<persistence::connection_pool>(o, hub.registry());
+    runtime::configure_actor_system(cfg, 2);
+    sys = std::make_unique<caf::actor_system>(cfg);
+    store = spawn();
+  }
+
+  probe_store_actor spawn() {
+    return persistence::spawn_probe_store(
+      *sys, *pool, {"node-a", "127.0.0.1:8080", {"orders", "payment"}}, registry);
+  }
+
+  void stop(probe_store_actor& s) {
+    caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+    s = nullptr;
+  }
+
+  ~fixture() {
+    if (store)
+      stop(store);
+  }
+
+  template<class Atom>
+  bool ask(probe_store_actor& s, Atom atom) {
+    caf::scoped_actor self{*sys};
+    bool ok = false;
+    self->request(s, 5s, atom)
+      .receive(
+        [&](bool b) {
+          ok = b;
+        },
+        [](caf::error&) {});
+    return ok;
+  }
+};
+
+} // namespace
+
+TEST_CASE("the first probe joins the node to the members table", "[probe]") {
+  fixture f;
+  REQUIRE(f.ask(f.store, probe_atom_v));
+  CHECK(test::sql_value(f.url, "SELECT status FROM members WHERE id = 'node-a'") == "up");
+  CHECK(test::sql_value(f.url, "SELECT incarnation FROM members WHERE id = 'node-a'") == "1");
+  CHECK(test::sql_value(f.url, "SELECT array_to_string(roles, ',') FROM members") ==
+        "orders,payment");
+  CHECK(f.registry.snapshot("store.probe").size() == 1);
+}
+
+TEST_CASE("later probes refresh the heartbeat without a new incarnation", "[probe]") {
+  fixture f;
+  REQUIRE(f.ask(f.store, probe_atom_v));
+  auto before = test::sql_value(f.url, "SELECT heartbeat_at FROM members");
+  REQUIRE(f.ask(f.store, probe_atom_v));
+  CHECK(test::sql_value(f.url, "SELECT heartbeat_at FROM members") != before);
+  CHECK(test::sql_value(f.url, "SELECT incarnation FROM members") == "1");
+}
+
+TEST_CASE("leaving marks the node left and a restart is a new incarnation", "[probe]") {
+  fixture f;
+  REQUIRE(f.ask(f.store, probe_atom_v));
+  REQUIRE(f.ask(f.store, leave_atom_v));
+  CHECK(test::sql_value(f.url, "SELECT status FROM members") == "left");
+  f.stop(f.store);
+  auto restarted = f.spawn();
+  REQUIRE(f.ask(restarted, probe_atom_v));
+  CHECK(test::sql_value(f.url, "SELECT status FROM members") == "up");
+  CHECK(test::sql_value(f.url, "SELECT incarnation FROM members") == "2");
+  f.stop(restarted);
+}

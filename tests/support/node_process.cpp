@@ -1,0 +1,108 @@
+#include "tests/support/node_process.hpp"
+
+#include "runtime/base/random.hpp"
+#include "tests/support/wait.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <fstream>
+#include <regex>
+#include <spawn.h>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace agora::test {
+
+node_process::node_process(std::vector<std::string> args, std::vector<std::string> env) {
+  const char* binary = std::getenv("AGORA_BINARY");
+  if (!binary)
+    binary = AGORA_BINARY;
+  const char* tmp = std::getenv("AGORA_TEST_TMP");
+  log_path_ = std::string{tmp ? tmp : AGORA_TEST_TMP} + "/node-" + random_hex(6) + ".log";
+  std::vector<std::string> all_env;
+  for (char** e = environ; *e; ++e)
+    if (std::string{*e}.rfind("AGORA_", 0) != 0) // the test decides every AGORA_* variable
+      all_env.emplace_back(*e);
+  all_env.insert(all_env.end(), env.begin(), env.end());
+  args.insert(args.begin(), binary);
+  std::vector<char*> argv, envp;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (auto& e : all_env)
+    envp.push_back(e.data());
+  envp.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  int rc = posix_spawn(&pid_, binary, &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  REQUIRE(rc == 0);
+}
+
+node_process::~node_process() {
+  if (!exit_code_ && pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+}
+
+std::string node_process::log() const {
+  std::ifstream in{log_path_};
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+uint16_t node_process::wait_started(std::chrono::milliseconds deadline) {
+  static const std::regex started{R"("event":"node.started","url":"http://[^"]*:(\d+))"};
+  wait_until(
+    [&] {
+      std::smatch m;
+      auto text = log();
+      if (std::regex_search(text, m, started)) {
+        port_ = static_cast<uint16_t>(std::stoi(m[1]));
+        return true;
+      }
+      int status = 0;
+      if (!exit_code_ && ::waitpid(pid_, &status, WNOHANG) == pid_)
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+      return exit_code_.has_value();
+    },
+    deadline);
+  if (port_ == 0)
+    UNSCOPED_INFO("node log:\n" << log());
+  return port_;
+}
+
+std::string node_process::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(port_);
+}
+
+void node_process::signal(int sig) {
+  if (!exit_code_)
+    ::kill(pid_, sig);
+}
+
+std::optional<int> node_process::wait_exit(std::chrono::milliseconds deadline) {
+  wait_until(
+    [&] {
+      int status = 0;
+      if (!exit_code_ && ::waitpid(pid_, &status, WNOHANG) == pid_)
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+      return exit_code_.has_value();
+    },
+    deadline);
+  return exit_code_;
+}
+
+} // namespace agora::test

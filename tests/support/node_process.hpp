@@ -1,0 +1,46 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace agora::test {
+
+/// A real `agora` process (the binary named by $AGORA_BINARY), its stderr captured in a file.
+/// The destructor kills it if it still runs.
+class node_process {
+ public:
+  /// Starts the node with `args`; `env` entries ("NAME=value") are added to the environment.
+  explicit node_process(std::vector<std::string> args, std::vector<std::string> env = {});
+  ~node_process();
+
+  node_process(const node_process&) = delete;
+  node_process& operator=(const node_process&) = delete;
+
+  /// Waits until the node logged "node.started" and returns its HTTP port (0 on timeout or exit).
+  uint16_t wait_started(std::chrono::milliseconds deadline = std::chrono::seconds{30});
+
+  /// "http://127.0.0.1:<port>".
+  std::string base_url() const;
+
+  void signal(int sig);
+
+  /// Waits for the process to end; its exit code, or nullopt on timeout (-signal when killed).
+  std::optional<int> wait_exit(std::chrono::milliseconds deadline = std::chrono::seconds{20});
+
+  /// Everything the node wrote to stderr so far.
+  std::string log() const;
+
+  int pid() const {
+    return pid_;
+  }
+
+ private:
+  int pid_ = -1;
+  std::optional<int> exit_code_;
+  uint16_t port_ = 0;
+  std::string log_path_;
+};
+
+} // namespace agora::test

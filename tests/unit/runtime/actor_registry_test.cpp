@@ -1,0 +1,50 @@
+#include "runtime/base/actor_registry.hpp"
+#include "runtime/base/metrics.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace agora;
+
+TEST_CASE("the registry lists live actors and counts them by type", "[registry]") {
+  metrics::hub hub{"test", "n1"};
+  actor_registry reg{"n1", hub.registry()};
+  reg.add({1, "order", "ord_a", "", {}, {}});
+  reg.add({2, "order", "ord_b", "", {}, [] {
+             return size_t{7};
+           }});
+  reg.add({3, "inventory", "0", "", {}, {}});
+  CHECK(reg.size() == 3);
+  auto orders = reg.snapshot("order");
+  REQUIRE(orders.size() == 2);
+  CHECK(orders[0].key == "ord_a");
+  CHECK(orders[0].node == "n1");
+  CHECK(orders[0].since.time_since_epoch().count() > 0);
+  CHECK(orders[1].mailbox_depth() == 7);
+  auto text = hub.render();
+  CHECK(text.find("agora_actors_alive{type=\"order\"} 2") != std::string::npos);
+  reg.remove(1);
+  reg.remove(1); // twice is harmless
+  CHECK_FALSE(reg.find(1));
+  CHECK(reg.find(2)->key == "ord_b");
+  CHECK(hub.render().find("agora_actors_alive{type=\"order\"} 1") != std::string::npos);
+}
+
+TEST_CASE("re-registering an actor replaces it without counting it twice", "[registry]") {
+  metrics::hub hub{"test", "n1"};
+  actor_registry reg{"n1", hub.registry()};
+  reg.add({5, "order", "a", "", {}, {}});
+  reg.add({5, "passivated", "a", "", {}, {}});
+  CHECK(reg.size() == 1);
+  auto text = hub.render();
+  CHECK(text.find("agora_actors_alive{type=\"order\"} 0") != std::string::npos);
+  CHECK(text.find("agora_actors_alive{type=\"passivated\"} 1") != std::string::npos);
+}
+
+TEST_CASE("the metrics hub renders process metrics and build info", "[metrics]") {
+  metrics::hub hub{"1.2.3", "n9"};
+  auto text = hub.render();
+  CHECK(text.find("agora_build_info{node=\"n9\",version=\"1.2.3\"} 1") != std::string::npos);
+  CHECK(text.find("process_resident_memory_bytes ") != std::string::npos);
+  CHECK(text.find("process_cpu_seconds_total ") != std::string::npos);
+  CHECK(text.find("process_open_fds ") != std::string::npos);
+}

@@ -1,0 +1,118 @@
+#include "runtime/config.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+using namespace agora::runtime;
+
+namespace {
+
+const std::map<std::string, std::string> db_env{{"AGORA_DATABASE_URL", "postgresql://x@h/db"}};
+
+std::string temp_file(const std::string& content) {
+  char name[] = "/tmp/agora-config-XXXXXX";
+  int fd = mkstemp(name);
+  REQUIRE(fd >= 0);
+  std::ofstream{name} << content;
+  close(fd);
+  return name;
+}
+
+} // namespace
+
+TEST_CASE("defaults apply when nothing is configured", "[config]") {
+  auto r = parse_config({}, db_env);
+  REQUIRE(r.outcome == parse_outcome::run);
+  CHECK(r.config.http.address == "127.0.0.1");
+  CHECK(r.config.http.port == 8080);
+  CHECK(r.config.http.threads == 2);
+  CHECK(r.config.database.pool_size == 4);
+  CHECK(r.config.roles == known_roles());
+  CHECK(r.config.log_level == agora::log::level::info);
+  CHECK(r.config.node_id.empty()); // filled in from the port at start
+}
+
+TEST_CASE("flags beat the environment, which beats the file", "[config]") {
+  auto file = temp_file("# comment\n[http]\nport = 7000\nthreads = 3\n[log]\nlevel = \"warn\"\n");
+  auto env = db_env;
+  env["AGORA_HTTP_PORT"] = "7100";
+  env["AGORA_CONFIG"] = file;
+  auto r = parse_config({"--http-port=7200"}, env);
+  REQUIRE(r.outcome == parse_outcome::run);
+  CHECK(r.config.http.port == 7200);
+  CHECK(r.config.http.threads == 3);
+  CHECK(r.config.log_level == agora::log::level::warn);
+  CHECK(r.config.config_file == file);
+  r = parse_config({}, env);
+  CHECK(r.config.http.port == 7100);
+  env.erase("AGORA_HTTP_PORT");
+  r = parse_config({"--http-threads", "5"}, env);
+  CHECK(r.config.http.port == 7000);
+  CHECK(r.config.http.threads == 5);
+  std::remove(file.c_str());
+}
+
+TEST_CASE("every option has a flag, an AGORA_ variable and a file key", "[config]") {
+  for (auto& spec : option_specs()) {
+    CHECK(env_name(spec).rfind("AGORA_", 0) == 0);
+    CHECK(usage().find(std::string{"--"} + spec.flag) != std::string::npos);
+  }
+  CHECK(env_name(option_specs()[1]) == "AGORA_HTTP_ADDRESS");
+}
+
+TEST_CASE("bad configuration is refused with one line naming the option", "[config]") {
+  struct bad_case {
+    std::vector<std::string> args;
+    std::string mentions;
+  };
+  std::vector<bad_case> cases{
+    {{"--http-port=99999"}, "--http-port"},
+    {{"--http-port=80x"}, "--http-port"},
+    {{"--http-port=-1"}, "--http-port"},
+    {{"--bogus=1"}, "unknown option --bogus"},
+    {{"stray"}, "unexpected argument"},
+    {{"--db-pool-size=0"}, "--db-pool-size"},
+    {{"--log-level=loud"}, "--log-level"},
+    {{"--roles=orders,cooking"}, "cooking"},
+    {{"--auth-tokens=tok:god"}, "--auth-tokens"},
+    {{"--http-port"}, "needs a value"},
+    {{"--config=/nonexistent/agora.conf"}, "cannot read config file"},
+  };
+  for (auto& c : cases) {
+    auto r = parse_config(c.args, db_env);
+    INFO(c.args[0]);
+    CHECK(r.outcome == parse_outcome::error);
+    CHECK(r.error.find(c.mentions) != std::string::npos);
+    CHECK(r.error.find('\n') == std::string::npos);
+  }
+  auto r = parse_config({}, {});
+  CHECK(r.outcome == parse_outcome::error);
+  CHECK(r.error.find("--database-url") != std::string::npos);
+}
+
+TEST_CASE("unknown keys and malformed lines in the config file are refused", "[config]") {
+  auto unknown = temp_file("[http]\nprot = 1\n");
+  auto r = parse_config({"--config=" + unknown}, db_env);
+  CHECK(r.outcome == parse_outcome::error);
+  CHECK(r.error.find(":2: unknown key 'http.prot'") != std::string::npos);
+  auto malformed = temp_file("http.port 8080\n");
+  r = parse_config({"--config=" + malformed}, db_env);
+  CHECK(r.error.find(":1: expected key = value") != std::string::npos);
+  std::remove(unknown.c_str());
+  std::remove(malformed.c_str());
+}
+
+TEST_CASE("help and version are answered without starting", "[config]") {
+  CHECK(parse_config({"--help"}, {}).outcome == parse_outcome::help);
+  CHECK(parse_config({"--version"}, {}).outcome == parse_outcome::version);
+}
+
+TEST_CASE("passwords never reach the logs", "[config]") {
+  CHECK(redact_url("postgresql://agora:s3cret@db:5432/agora") ==
+        "postgresql://agora:***@db:5432/agora");
+  CHECK(redact_url("postgresql://agora@db/agora") == "postgresql://agora@db/agora");
+  CHECK(redact_url("host=db") == "host=db");
+}
