@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/domain/types.hpp"
 #include "actors/protocol/errors.hpp"
 
 #include <caf/error.hpp>

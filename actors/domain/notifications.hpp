@@ -1,0 +1,44 @@
+#pragma once
+
+#include "actors/domain/order.hpp"
+#include "actors/domain/types.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+// What mail an event causes, and its text. The outbox row is written in the same transaction as
+// the event (no mail for an uncommitted change, none lost), keyed so a replay cannot double it.
+namespace agora::domain {
+
+enum class notification_type : uint8_t {
+  order_created,
+  payment_status_changed,
+  shipment_delivered,
+  low_inventory_alert,
+};
+
+struct notification {
+  notification_type type = notification_type::order_created;
+  std::string dedupe_key; ///< unique per cause, e.g. "<order id>:3"
+  std::string recipient;
+  std::string subject;
+  std::string body_text;
+  std::string order_id;   ///< empty for stock alerts
+  int64_t product_id = 0; ///< stock alerts only
+};
+
+/// The mail an order event causes, if any; `after` is the state with the event applied.
+std::optional<notification> notification_for(const order_state& after, const order_event& event);
+
+/// The LOW_INVENTORY_ALERT for `level` of `p`, to the operations address. `alert_no` counts the
+/// product's alerts, so each fall below the threshold mails once.
+notification low_stock_notification(const product& p, const stock_level& level,
+                                    const std::string& ops_email, int64_t alert_no);
+
+std::string_view to_string(notification_type t);
+
+/// "$12.34" style rendering of cents in `currency`.
+std::string format_money(int64_t cents, std::string_view currency);
+
+} // namespace agora::domain

@@ -1,0 +1,356 @@
+#include "actors/domain/order.hpp"
+
+#include <algorithm>
+
+namespace agora::domain {
+
+namespace {
+
+order_event make(event_type t, int64_t now_ms) {
+  order_event e;
+  e.type = t;
+  e.at_ms = now_ms;
+  return e;
+}
+
+decision refuse(refusal r, std::string why) {
+  decision d;
+  d.refused = r;
+  d.why = std::move(why);
+  return d;
+}
+
+decision one(order_event e) {
+  decision d;
+  d.events.push_back(std::move(e));
+  return d;
+}
+
+order_event cancelled(order_reason reason, int64_t now_ms) {
+  auto e = make(event_type::order_cancelled, now_ms);
+  e.reason = reason;
+  return e;
+}
+
+} // namespace
+
+bool is_terminal(order_status s) {
+  return s == order_status::delivered || s == order_status::cancelled ||
+         s == order_status::rejected;
+}
+
+void apply(order_state& s, const order_event& e) {
+  ++s.seq;
+  s.updated_at_ms = e.at_ms;
+  switch (e.type) {
+    case event_type::order_created:
+      s.exists = true;
+      s.order = e.draft;
+      s.status = order_status::pending;
+      s.created_at_ms = e.at_ms;
+      break;
+    case event_type::stock_reserved:
+      s.status = order_status::reserved;
+      s.charge_requested = true; // the charge starts as soon as the stock is held
+      break;
+    case event_type::order_rejected:
+      s.status = order_status::rejected;
+      s.reason = e.reason;
+      break;
+    case event_type::payment_captured:
+      s.payment_id = e.payment_id;
+      s.payment_captured = true;
+      s.captured_cents = e.amount_cents;
+      if (s.status == order_status::reserved)
+        s.status = order_status::paid;
+      break;
+    case event_type::payment_declined:
+      s.payment_id = e.payment_id;
+      s.payment_declined = true;
+      break;
+    case event_type::payment_voided: s.payment_voided = true; break;
+    case event_type::shipment_created:
+      s.shipment_id = e.shipment_id;
+      s.tracking_number = e.tracking_number;
+      s.carrier = e.carrier;
+      break;
+    case event_type::order_shipped: s.status = order_status::shipped; break;
+    case event_type::order_delivered: s.status = order_status::delivered; break;
+    case event_type::order_cancelled:
+      s.status = order_status::cancelled;
+      s.reason = e.reason;
+      break;
+    case event_type::stock_released: s.stock_released = true; break;
+    case event_type::stock_committed: s.stock_committed = true; break;
+    case event_type::payment_refunded: s.payment_refunded = true; break;
+    case event_type::shipment_cancelled: s.shipment_cancelled = true; break;
+  }
+}
+
+std::vector<effect> pending_effects(const order_state& s) {
+  std::vector<effect> out;
+  if (!s.exists)
+    return out;
+  switch (s.status) {
+    case order_status::pending: out.push_back(effect::reserve_stock); break;
+    case order_status::reserved: out.push_back(effect::charge_payment); break;
+    case order_status::paid:
+      out.push_back(s.shipment_id.empty() ? effect::create_shipment : effect::follow_shipment);
+      break;
+    case order_status::shipped:
+      if (!s.stock_committed)
+        out.push_back(effect::commit_stock);
+      out.push_back(effect::follow_shipment);
+      break;
+    case order_status::delivered:
+      if (!s.stock_committed)
+        out.push_back(effect::commit_stock);
+      break;
+    case order_status::rejected:
+      if (!s.stock_released)
+        out.push_back(effect::release_stock);
+      break;
+    case order_status::cancelled:
+      if (!s.stock_released && !s.stock_committed)
+        out.push_back(effect::release_stock);
+      if (s.charge_requested && !s.payment_captured && !s.payment_declined && !s.payment_voided)
+        out.push_back(effect::void_payment);
+      if (s.payment_captured && !s.payment_refunded)
+        out.push_back(effect::refund_payment);
+      if (!s.shipment_id.empty() && !s.shipment_cancelled)
+        out.push_back(effect::cancel_shipment);
+      break;
+  }
+  return out;
+}
+
+bool settled(const order_state& s) {
+  return is_terminal(s.status) && pending_effects(s).empty();
+}
+
+decision decide_create(const order_state& s, order_draft draft, int64_t now_ms) {
+  if (s.exists)
+    return {}; // idempotent: the order is already there
+  auto e = make(event_type::order_created, now_ms);
+  e.draft = std::move(draft);
+  return one(std::move(e));
+}
+
+decision decide_reservation(const order_state& s, bool reserved,
+                            const std::vector<int64_t>& short_products, int64_t now_ms) {
+  if (s.status != order_status::pending)
+    return {}; // a late answer: a cancelled order releases whatever was held
+  if (reserved)
+    return one(make(event_type::stock_reserved, now_ms));
+  auto e = make(event_type::order_rejected, now_ms);
+  e.reason = order_reason::out_of_stock;
+  e.products = short_products;
+  return one(std::move(e));
+}
+
+decision decide_payment(const order_state& s, payment_outcome outcome,
+                        const std::string& payment_id, int64_t amount_cents,
+                        const std::string& detail, int64_t now_ms) {
+  if (s.payment_captured || s.payment_declined || s.payment_voided || !s.charge_requested)
+    return {}; // the first outcome stands
+  decision d;
+  if (outcome == payment_outcome::captured) {
+    auto e = make(event_type::payment_captured, now_ms);
+    e.payment_id = payment_id;
+    e.amount_cents = amount_cents;
+    d.events.push_back(std::move(e));
+  } else if (outcome == payment_outcome::declined) {
+    auto e = make(event_type::payment_declined, now_ms);
+    e.payment_id = payment_id;
+    e.detail = detail;
+    d.events.push_back(std::move(e));
+    if (s.status == order_status::reserved)
+      d.events.push_back(cancelled(order_reason::payment_declined, now_ms));
+  } else {
+    auto e = make(event_type::payment_voided, now_ms);
+    e.payment_id = payment_id;
+    d.events.push_back(std::move(e));
+  }
+  return d;
+}
+
+decision decide_shipment_created(const order_state& s, const std::string& shipment_id,
+                                 const std::string& tracking, const std::string& carrier,
+                                 int64_t now_ms) {
+  if (!s.shipment_id.empty() ||
+      (s.status != order_status::paid && s.status != order_status::cancelled))
+    return {};
+  auto e = make(event_type::shipment_created, now_ms);
+  e.shipment_id = shipment_id;
+  e.tracking_number = tracking;
+  e.carrier = carrier;
+  return one(std::move(e));
+}
+
+decision decide_shipment_status(const order_state& s, shipment_status status, int64_t now_ms) {
+  bool moving = status == shipment_status::in_transit ||
+                status == shipment_status::out_for_delivery || status == shipment_status::delivered;
+  decision d;
+  if (moving && s.status == order_status::paid)
+    d.events.push_back(make(event_type::order_shipped, now_ms));
+  if (status == shipment_status::delivered &&
+      (s.status == order_status::paid || s.status == order_status::shipped))
+    d.events.push_back(make(event_type::order_delivered, now_ms));
+  return d;
+}
+
+decision decide_cancel(const order_state& s, int64_t now_ms) {
+  if (!s.exists)
+    return refuse(refusal::not_found, "no such order");
+  switch (s.status) {
+    case order_status::pending:
+    case order_status::reserved:
+    case order_status::paid: return one(cancelled(order_reason::customer_request, now_ms));
+    case order_status::shipped: return refuse(refusal::conflict, "the order has shipped");
+    default: return refuse(refusal::conflict, "the order is " + std::string{to_string(s.status)});
+  }
+}
+
+decision decide_step_timeout(const order_state& s, effect step, int64_t now_ms) {
+  bool forward =
+    (step == effect::reserve_stock && s.status == order_status::pending) ||
+    (step == effect::charge_payment && s.status == order_status::reserved) ||
+    (step == effect::create_shipment && s.status == order_status::paid && s.shipment_id.empty());
+  if (!forward)
+    return {}; // compensations and commits never give up; they retry with backoff
+  return one(cancelled(order_reason::timeout, now_ms));
+}
+
+decision decide_effect_done(const order_state& s, effect done, int64_t amount_cents,
+                            int64_t now_ms) {
+  auto owed = pending_effects(s);
+  if (std::find(owed.begin(), owed.end(), done) == owed.end())
+    return {};
+  switch (done) {
+    case effect::release_stock: return one(make(event_type::stock_released, now_ms));
+    case effect::commit_stock: return one(make(event_type::stock_committed, now_ms));
+    case effect::cancel_shipment: return one(make(event_type::shipment_cancelled, now_ms));
+    case effect::refund_payment: {
+      auto e = make(event_type::payment_refunded, now_ms);
+      e.payment_id = s.payment_id;
+      e.amount_cents = amount_cents;
+      return one(std::move(e));
+    }
+    default: return {};
+  }
+}
+
+std::string_view to_string(order_status s) {
+  switch (s) {
+    case order_status::pending: return "PENDING";
+    case order_status::reserved: return "RESERVED";
+    case order_status::paid: return "PAID";
+    case order_status::shipped: return "SHIPPED";
+    case order_status::delivered: return "DELIVERED";
+    case order_status::cancelled: return "CANCELLED";
+    case order_status::rejected: return "REJECTED";
+  }
+  return "PENDING";
+}
+
+std::string_view to_string(order_reason r) {
+  switch (r) {
+    case order_reason::none: return "";
+    case order_reason::out_of_stock: return "OUT_OF_STOCK";
+    case order_reason::payment_declined: return "PAYMENT_DECLINED";
+    case order_reason::customer_request: return "CUSTOMER_REQUEST";
+    case order_reason::timeout: return "TIMEOUT";
+  }
+  return "";
+}
+
+std::string_view to_string(event_type t) {
+  switch (t) {
+    case event_type::order_created: return "ORDER_CREATED";
+    case event_type::stock_reserved: return "STOCK_RESERVED";
+    case event_type::order_rejected: return "ORDER_REJECTED";
+    case event_type::payment_captured: return "PAYMENT_CAPTURED";
+    case event_type::payment_declined: return "PAYMENT_DECLINED";
+    case event_type::payment_voided: return "PAYMENT_VOIDED";
+    case event_type::shipment_created: return "SHIPMENT_CREATED";
+    case event_type::order_shipped: return "ORDER_SHIPPED";
+    case event_type::order_delivered: return "ORDER_DELIVERED";
+    case event_type::order_cancelled: return "ORDER_CANCELLED";
+    case event_type::stock_released: return "STOCK_RELEASED";
+    case event_type::stock_committed: return "STOCK_COMMITTED";
+    case event_type::payment_refunded: return "PAYMENT_REFUNDED";
+    case event_type::shipment_cancelled: return "SHIPMENT_CANCELLED";
+  }
+  return "ORDER_CREATED";
+}
+
+std::string_view to_string(shipment_status s) {
+  switch (s) {
+    case shipment_status::label_created: return "LABEL_CREATED";
+    case shipment_status::in_transit: return "IN_TRANSIT";
+    case shipment_status::out_for_delivery: return "OUT_FOR_DELIVERY";
+    case shipment_status::delivered: return "DELIVERED";
+    case shipment_status::cancelled: return "CANCELLED";
+  }
+  return "LABEL_CREATED";
+}
+
+std::string_view to_string(effect e) {
+  switch (e) {
+    case effect::reserve_stock: return "reserve_stock";
+    case effect::charge_payment: return "charge_payment";
+    case effect::create_shipment: return "create_shipment";
+    case effect::follow_shipment: return "follow_shipment";
+    case effect::commit_stock: return "commit_stock";
+    case effect::release_stock: return "release_stock";
+    case effect::void_payment: return "void_payment";
+    case effect::refund_payment: return "refund_payment";
+    case effect::cancel_shipment: return "cancel_shipment";
+  }
+  return "";
+}
+
+namespace {
+
+template<class Enum, size_t N>
+std::optional<Enum> parse(std::string_view text, const Enum (&all)[N]) {
+  for (auto v : all)
+    if (to_string(v) == text)
+      return v;
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<order_status> parse_order_status(std::string_view text) {
+  static const order_status all[] = {
+    order_status::pending,   order_status::reserved,  order_status::paid,    order_status::shipped,
+    order_status::delivered, order_status::cancelled, order_status::rejected};
+  return parse(text, all);
+}
+
+std::optional<event_type> parse_event_type(std::string_view text) {
+  static const event_type all[] = {
+    event_type::order_created,    event_type::stock_reserved,    event_type::order_rejected,
+    event_type::payment_captured, event_type::payment_declined,  event_type::payment_voided,
+    event_type::shipment_created, event_type::order_shipped,     event_type::order_delivered,
+    event_type::order_cancelled,  event_type::stock_released,    event_type::stock_committed,
+    event_type::payment_refunded, event_type::shipment_cancelled};
+  return parse(text, all);
+}
+
+std::optional<order_reason> parse_order_reason(std::string_view text) {
+  static const order_reason all[] = {order_reason::none, order_reason::out_of_stock,
+                                     order_reason::payment_declined, order_reason::customer_request,
+                                     order_reason::timeout};
+  return parse(text, all);
+}
+
+std::optional<shipment_status> parse_shipment_status(std::string_view text) {
+  static const shipment_status all[] = {shipment_status::label_created, shipment_status::in_transit,
+                                        shipment_status::out_for_delivery,
+                                        shipment_status::delivered, shipment_status::cancelled};
+  return parse(text, all);
+}
+
+} // namespace agora::domain
