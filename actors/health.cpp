@@ -14,9 +14,6 @@ namespace {
 
 using namespace agora::protocol;
 
-using tick_atom = caf::atom_constant<caf::atom("tick")>;
-constexpr tick_atom tick_atom_v{};
-
 using health_impl = health_actor::extend<caf::reacts_to<tick_atom>>;
 
 struct health_state {

@@ -9,16 +9,30 @@
 #include <chrono>
 #include <utility>
 
-// The bridge from a RESTinio handler to an actor: a short-lived event-based actor sends one
-// request with a timeout and answers the exchange from the reply (or the error, through the one
-// problem mapping). The I/O thread never waits.
+// The bridge from a RESTinio handler to actors: a short-lived event-based actor sends requests
+// with a timeout and answers the exchange from the replies (or the error, through the one problem
+// mapping). The I/O thread never waits.
 namespace agora::http {
 
-/// `Reply` is the single type the target answers with (CAF needs a non-generic handler).
-template<class Reply, class Handle, class OnReply, class... Ts>
+/// Answers `ex` with the problem an actor's error maps to.
+inline void respond_error(const exchange_ptr& ex, caf::actor_system& sys, const caf::error& err) {
+  ex->respond_problem(from_error(err, sys.render(err)));
+}
+
+/// Runs `body(self)` in a fresh event-based actor; `body` issues requests and answers `ex`.
+template <class Body>
+void bridge(caf::actor_system& sys, Body body) {
+  sys.spawn([body](caf::event_based_actor* self) {
+    body(self);
+  });
+}
+
+/// One request: `Reply` is the single type the target answers with (CAF needs a non-generic
+/// handler); `on_reply(ex, reply)` answers the exchange.
+template <class Reply, class Handle, class OnReply, class... Ts>
 void ask(caf::actor_system& sys, const exchange_ptr& ex, const Handle& target,
          std::chrono::milliseconds timeout, OnReply on_reply, Ts... msg) {
-  sys.spawn([=](caf::event_based_actor* self) {
+  bridge(sys, [=](caf::event_based_actor* self) {
     self->request(target, timeout, msg...)
       .then(
         [=](Reply& reply) {
@@ -29,7 +43,7 @@ void ask(caf::actor_system& sys, const exchange_ptr& ex, const Handle& target,
           }
         },
         [=](caf::error& err) {
-          ex->respond_problem(from_error(err, self->system().render(err)));
+          respond_error(ex, self->system(), err);
         });
   });
 }

@@ -1,6 +1,7 @@
 #include "http/ops_routes.hpp"
 
 #include "http/actor_bridge.hpp"
+#include "http/json_io.hpp"
 #include "runtime/base/embedded_file.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/metrics.hpp"
@@ -13,14 +14,9 @@ const std::vector<embedded_file>& http_assets(); // generated
 
 namespace {
 
-using nlohmann::json;
 using protocol::readiness;
 
-void respond_json(const exchange_ptr& ex, int status, const json& body) {
-  ex->respond(status, body.dump());
-}
-
-void readyz(const ops_services& s, const exchange_ptr& ex) {
+void readyz(const services& s, const exchange_ptr& ex) {
   ask<readiness>(
     *s.sys, ex, s.health, s.ask_timeout,
     [](const exchange_ptr& ex, const readiness& r) {
@@ -36,14 +32,12 @@ void readyz(const ops_services& s, const exchange_ptr& ex) {
 }
 
 void put_log_level(const exchange_ptr& ex) {
-  auto body = json::parse(ex->body(), nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    ex->respond_problem(make_problem(400, "the body is not a JSON object"));
+  auto body = parse_object(ex);
+  if (!body)
     return;
-  }
-  auto level = body.find("level");
+  auto level = body->find("level");
   log::level parsed;
-  if (level == body.end() || !level->is_string() ||
+  if (level == body->end() || !level->is_string() ||
       !log::parse_level(level->get<std::string>(), parsed)) {
     ex->respond_problem(invalid({{"level", "must be one of debug, info, warn, error"}}));
     return;
@@ -64,7 +58,7 @@ std::string_view openapi_document() {
   return "{}";
 }
 
-std::vector<route> ops_routes(ops_services s) {
+std::vector<route> ops_routes(const services& s) {
   std::vector<route> out;
   out.push_back({"GET", "/healthz",
                  [](const exchange_ptr& ex) {

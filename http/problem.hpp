@@ -12,10 +12,7 @@
 // The one error funnel of the front door: every failure becomes an RFC 9457 problem document.
 namespace agora::http {
 
-struct field_error {
-  std::string field; ///< JSON path, e.g. "items[0].quantity"
-  std::string message;
-};
+using field_error = domain::field_error; ///< JSON path ("items[0].quantity") and message
 
 struct problem {
   int status = 500;

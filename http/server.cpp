@@ -21,16 +21,16 @@ namespace {
 /// RESTinio's own diagnostics (client resets, timeouts) go to our log at debug level; its errors
 /// at warn.
 struct restinio_log {
-  template<class Builder>
+  template <class Builder>
   void trace(Builder&&) {}
-  template<class Builder>
+  template <class Builder>
   void info(Builder&&) {}
-  template<class Builder>
+  template <class Builder>
   void warn(Builder&& msg) {
     if (log::enabled(log::level::debug))
       log::debug("http.restinio").kv("message", msg());
   }
-  template<class Builder>
+  template <class Builder>
   void error(Builder&& msg) {
     log::warn("http.restinio").kv("message", msg());
   }

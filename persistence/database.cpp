@@ -15,7 +15,7 @@ namespace agora::persistence {
 std::unique_ptr<pqxx::connection> connect(const std::string& url) {
   auto conn = std::make_unique<pqxx::connection>(url);
   pqxx::nontransaction tx{*conn};
-  tx.exec("SET application_name = 'agora'");
+  tx.exec("SET application_name = 'agora'; SET standard_conforming_strings = on");
   return conn;
 }
 

@@ -1,11 +1,17 @@
 #include "runtime/actor_system.hpp"
 
+#include "actors/protocol/catalog.hpp"
+#include "actors/protocol/domain_types.hpp"
 #include "actors/protocol/health.hpp"
+#include "actors/protocol/inventory.hpp"
 
 namespace agora::runtime {
 
 void configure_actor_system(caf::actor_system_config& cfg, size_t scheduler_threads) {
   cfg.add_message_types<caf::id_block::agora_health>();
+  cfg.add_message_types<caf::id_block::agora_domain>();
+  cfg.add_message_types<caf::id_block::agora_catalog>();
+  cfg.add_message_types<caf::id_block::agora_inventory>();
   if (scheduler_threads > 0)
     cfg.set("scheduler.max-threads", scheduler_threads);
   // CAF's own console logger stays quiet; agora logs through runtime/base/log.hpp.

@@ -1,5 +1,6 @@
 #include "runtime/config.hpp"
 
+#include "actors/domain/validation.hpp"
 #include "http/request_context.hpp"
 
 #include <algorithm>
@@ -31,6 +32,9 @@ const std::vector<option_spec>& option_specs() {
     {"roles", "node.roles", "all",
      "actors this node hosts: all, or a list of frontdoor,orders,inventory,payment,shipping,"
      "notification"},
+    {"inventory-shards", "inventory.shards", "8",
+     "inventory shards (product id modulo shards); every node must use the same number"},
+    {"ops-email", "ops.email", "ops@localhost", "recipient of LOW_INVENTORY_ALERT mails"},
     {"scheduler-threads", "scheduler.threads", "0", "actor scheduler threads (0: CAF's default)"},
     {"log-level", "log.level", "info", "debug, info, warn or error"},
   };
@@ -144,7 +148,7 @@ bool read_file(const std::string& path, std::map<std::string, std::string>& out,
   return true;
 }
 
-template<class T>
+template <class T>
 bool number(const std::string& text, T min, T max, T& out) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc{} && end == text.data() + text.size() && out >= min && out <= max;
@@ -184,6 +188,12 @@ bool build(const std::map<std::string, std::string>& v, node_config& c, std::str
   if (!tokens)
     return bad("auth-tokens", why);
   c.http.tokens = std::move(*tokens);
+  if (!number(v.at("inventory.shards"), 1ULL, 1024ULL, n))
+    return bad("inventory-shards", "must be 1..1024");
+  c.inventory.shards = static_cast<uint32_t>(n);
+  c.inventory.ops_email = v.at("ops.email");
+  if (!domain::valid_email(c.inventory.ops_email) && c.inventory.ops_email != "ops@localhost")
+    return bad("ops-email", "must be an email address");
   if (!number(v.at("scheduler.threads"), 0ULL, 256ULL, n))
     return bad("scheduler-threads", "must be 0..256");
   c.scheduler_threads = n;

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "actors/catalog.hpp"
 #include "actors/health.hpp"
+#include "actors/inventory.hpp"
 #include "http/server.hpp"
 #include "persistence/database.hpp"
 #include "runtime/base/log.hpp"
@@ -35,6 +37,8 @@ struct node_config {
   http::server_options http;
   persistence::database_options database;
   actors::health_options health;
+  actors::inventory_options inventory;
+  actors::catalog_options catalog;
   std::string config_file; ///< the file read, if any
 };
 

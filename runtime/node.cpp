@@ -1,11 +1,17 @@
 #include "runtime/node.hpp"
 
+#include "actors/catalog.hpp"
 #include "actors/health.hpp"
+#include "actors/inventory.hpp"
+#include "http/catalog_routes.hpp"
 #include "http/ops_routes.hpp"
 #include "http/server.hpp"
+#include "persistence/catalog_store.hpp"
 #include "persistence/database.hpp"
+#include "persistence/inventory_store.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/probe_store.hpp"
+#include "persistence/writer.hpp"
 #include "runtime/actor_system.hpp"
 #include "runtime/base/actor_registry.hpp"
 #include "runtime/base/log.hpp"
@@ -94,6 +100,108 @@ uint16_t resolve_port(const std::string& address, uint16_t port) {
   return found;
 }
 
+/// Everything a running node owns, torn down in reverse order of construction.
+struct node_parts {
+  const node_config& c;
+  metrics::hub metrics;
+  actor_registry registry;
+  persistence::connection_pool pool;
+  persistence::writer writer;
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  http::services services;
+  protocol::probe_store_actor probe;
+  std::vector<caf::actor> stores; ///< to stop at shutdown
+  std::unique_ptr<http::server> door;
+
+  explicit node_parts(const node_config& config)
+    : c(config), metrics(version, c.node_id), registry(c.node_id, metrics.registry()),
+      pool(c.database, metrics.registry()), writer(c.database.url, metrics.registry()) {
+    configure_actor_system(cfg, c.scheduler_threads);
+    sys = std::make_unique<caf::actor_system>(cfg);
+  }
+
+  /// Spawns stores and actors; the stores' snapshots load synchronously, before the door opens.
+  void spawn_actors() {
+    persistence::member_info me{c.node_id, c.http.address + ":" + std::to_string(c.http.port),
+                                c.roles};
+    probe = persistence::spawn_probe_store(*sys, pool, me, registry);
+    auto inventory_store = persistence::spawn_inventory_store(*sys, pool, writer, registry);
+    auto catalog_store = persistence::spawn_catalog_store(*sys, pool, registry);
+    stores = {caf::actor_cast<caf::actor>(probe), caf::actor_cast<caf::actor>(inventory_store),
+              caf::actor_cast<caf::actor>(catalog_store)};
+    services.sys = sys.get();
+    services.metrics = &metrics;
+    services.health = actors::spawn_health(*sys, probe, c.health, registry);
+    caf::scoped_actor self{*sys};
+    for (uint32_t shard = 0; shard < c.inventory.shards; ++shard) {
+      auto snap = ask<protocol::shard_snapshot>(self, inventory_store, protocol::load_atom_v, shard,
+                                                c.inventory.shards);
+      services.shards.push_back(actors::spawn_inventory_shard(
+        *sys, shard, std::move(snap), inventory_store, c.inventory, registry));
+    }
+    auto products = ask<std::vector<domain::product>>(self, catalog_store, protocol::load_atom_v);
+    log::info("node.loaded").kv("products", products.size()).kv("shards", c.inventory.shards);
+    services.catalog = actors::spawn_catalog(*sys, std::move(products), catalog_store,
+                                             services.shards, c.catalog, registry);
+  }
+
+  std::vector<http::route> routes() const {
+    auto all = http::ops_routes(services);
+    for (auto& r : http::catalog_routes(services))
+      all.push_back(std::move(r));
+    return all;
+  }
+
+  template <class T, class Handle, class... Ts>
+  static T ask(caf::scoped_actor& self, const Handle& h, Ts... xs) {
+    T out;
+    caf::error failed;
+    self->request(h, std::chrono::seconds{30}, xs...)
+      .receive(
+        [&](T& x) {
+          out = std::move(x);
+        },
+        [&](caf::error& err) {
+          failed = err;
+        });
+    if (failed)
+      throw std::runtime_error("loading state failed: " + to_string(failed));
+    return out;
+  }
+
+  void leave() {
+    caf::scoped_actor self{*sys};
+    self->request(probe, std::chrono::seconds{2}, protocol::leave_atom_v)
+      .receive([](bool) {},
+               [](caf::error& err) {
+                 log::warn("node.leave_failed").kv("error", to_string(err));
+               });
+  }
+
+  /// The door (whose routes hold actor handles), then the actors (a detached actor's thread ends
+  /// only when the last handle to it is gone), then CAF, the writer, the pool.
+  void teardown() {
+    door.reset();
+    auto stop = [](const auto& h) {
+      if (h)
+        caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+    };
+    stop(services.health);
+    stop(services.catalog);
+    for (auto& s : services.shards)
+      stop(s);
+    for (auto& s : stores)
+      stop(s);
+    services = {};
+    probe = nullptr;
+    stores.clear();
+    sys.reset(); // waits for every actor to finish
+    writer.stop();
+    pool.close();
+  }
+};
+
 } // namespace
 
 int run_node(const node_config& config) {
@@ -115,55 +223,25 @@ int run_node(const node_config& config) {
   if (!prepare_database(c, error))
     return fail(error);
 
-  metrics::hub metrics{version, c.node_id};
-  actor_registry registry{c.node_id, metrics.registry()};
-  persistence::connection_pool pool{c.database, metrics.registry()};
-  caf::actor_system_config cfg;
-  configure_actor_system(cfg, c.scheduler_threads);
-  auto sys = std::make_unique<caf::actor_system>(cfg);
-
-  persistence::member_info me{c.node_id, c.http.address + ":" + std::to_string(c.http.port),
-                              c.roles};
-  auto probe = persistence::spawn_probe_store(*sys, pool, me, registry);
-  auto health = actors::spawn_health(*sys, probe, c.health, registry);
-  auto door = std::make_unique<http::server>(
-    c.http, http::ops_routes({sys.get(), health, &metrics}), metrics);
-
-  // Tears down in dependency order: the door (whose routes hold actor handles), then the actors
-  // (a detached actor's thread ends only when the last handle to it is gone), then CAF, the pool.
-  auto teardown = [&] {
-    door.reset();
-    caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(probe, caf::exit_reason::user_shutdown);
-    health = nullptr;
-    probe = nullptr;
-    sys.reset(); // waits for every actor to finish
-    pool.close();
-  };
-
+  node_parts node{c};
   try {
-    door->start();
+    node.spawn_actors();
+    node.door = std::make_unique<http::server>(c.http, node.routes(), node.metrics);
+    node.door->start();
   } catch (const std::exception& e) {
-    teardown();
+    node.teardown();
     return fail(e.what());
   }
   log::info("node.started")
-    .kv("url", "http://" + c.http.address + ":" + std::to_string(door->port()))
+    .kv("url", "http://" + c.http.address + ":" + std::to_string(node.door->port()))
     .kv("node_id", c.node_id);
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log::info("node.stopping").kv("signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
-  door->stop(std::chrono::seconds{5});
-  {
-    caf::scoped_actor self{*sys};
-    self->request(probe, std::chrono::seconds{2}, protocol::leave_atom_v)
-      .receive([](bool) {},
-               [](caf::error& err) {
-                 log::warn("node.leave_failed").kv("error", to_string(err));
-               });
-  }
-  teardown();
+  node.door->stop(std::chrono::seconds{5});
+  node.leave();
+  node.teardown();
   log::info("node.stopped");
   return 0;
 }

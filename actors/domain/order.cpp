@@ -312,7 +312,7 @@ std::string_view to_string(effect e) {
 
 namespace {
 
-template<class Enum, size_t N>
+template <class Enum, size_t N>
 std::optional<Enum> parse(std::string_view text, const Enum (&all)[N]) {
   for (auto v : all)
     if (to_string(v) == text)

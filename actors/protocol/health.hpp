@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/protocol/atoms.hpp"
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/id_offsets.hpp"
 
@@ -24,7 +25,7 @@ struct readiness {
   int64_t checked_at_ms = 0; ///< unix time of the last completed probe
 };
 
-template<class Inspector>
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, readiness& x) {
   return f(caf::meta::type_name("readiness"), x.database, x.cluster, x.detail, x.checked_at_ms);
 }
@@ -33,9 +34,6 @@ typename Inspector::result_type inspect(Inspector& f, readiness& x) {
 
 CAF_BEGIN_TYPE_ID_BLOCK(agora_health, agora::protocol::health_first_type_id)
 CAF_ADD_TYPE_ID(agora_health, (agora::protocol::readiness))
-CAF_ADD_ATOM(agora_health, agora::protocol, ready_atom, "ready")
-CAF_ADD_ATOM(agora_health, agora::protocol, probe_atom, "probe")
-CAF_ADD_ATOM(agora_health, agora::protocol, leave_atom, "leave")
 CAF_END_TYPE_ID_BLOCK(agora_health)
 
 namespace agora::protocol {

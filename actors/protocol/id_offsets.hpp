@@ -3,9 +3,12 @@
 #include <caf/type_id.hpp>
 
 // Every type-ID block of agora and its range, in one file, so blocks never overlap. Give each new
-// protocol header the next free range of 16 and register it in runtime/actor_system.cpp.
+// protocol header the next free range of 32 and register it in runtime/actor_system.cpp.
 namespace agora::protocol {
 
 constexpr caf::type_id_t health_first_type_id = caf::first_custom_type_id + 0;
+constexpr caf::type_id_t domain_first_type_id = caf::first_custom_type_id + 32;
+constexpr caf::type_id_t catalog_first_type_id = caf::first_custom_type_id + 64;
+constexpr caf::type_id_t inventory_first_type_id = caf::first_custom_type_id + 96;
 
 } // namespace agora::protocol

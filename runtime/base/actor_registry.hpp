@@ -12,7 +12,7 @@
 
 namespace prometheus {
 class Gauge;
-template<typename T>
+template <typename T>
 class Family;
 class Registry;
 } // namespace prometheus

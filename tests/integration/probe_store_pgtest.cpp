@@ -52,7 +52,7 @@ struct fixture {
       stop(store);
   }
 
-  template<class Atom>
+  template <class Atom>
   bool ask(probe_store_actor& s, Atom atom) {
     caf::scoped_actor self{*sys};
     bool ok = false;

@@ -1,0 +1,250 @@
+#include "actors/inventory.hpp"
+
+#include "actors/domain/inventory_rules.hpp"
+#include "runtime/base/actor_registry.hpp"
+#include "runtime/base/log.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include <map>
+#include <unordered_map>
+
+namespace agora::actors {
+
+namespace {
+
+using namespace agora::protocol;
+using domain::line_item;
+using domain::stock_level;
+
+struct hold {
+  std::string status; // HELD, COMMITTED, RELEASED
+  std::vector<line_item> items;
+};
+
+struct shard_state {
+  static inline const char* name = "inventory";
+  uint32_t shard = 0;
+  inventory_options options;
+  inventory_store_actor store;
+  std::map<int64_t, domain::product> products;
+  std::map<int64_t, stock_level> levels;
+  std::map<int64_t, int64_t> alerts;
+  std::unordered_map<std::string, hold> holds;
+
+  void load(const shard_snapshot& snap) {
+    products.clear();
+    levels.clear();
+    alerts.clear();
+    holds.clear();
+    for (auto& p : snap.products)
+      products[p.id] = p;
+    for (size_t i = 0; i < snap.levels.size(); ++i) {
+      levels[snap.levels[i].product_id] = snap.levels[i];
+      alerts[snap.levels[i].product_id] = i < snap.alert_counts.size() ? snap.alert_counts[i] : 0;
+    }
+    for (auto& h : snap.holds)
+      holds[h.order_id] = {h.status, h.items};
+  }
+
+  /// Re-arms or fires the low-stock alert of each touched product; records both in `change`.
+  void settle_alerts(stock_change& change, const std::vector<int64_t>& touched) {
+    for (auto id : touched) {
+      auto& level = levels.at(id);
+      domain::rearm_low_stock_alert(level);
+      if (domain::low_stock_alert_due(level)) {
+        level.low_alert_armed = false;
+        auto n = ++alerts[id];
+        change.alerts.push_back(
+          domain::low_stock_notification(products[id], level, options.ops_email, n));
+        log::info("inventory.low_stock").kv("product_id", id).kv("available", level.available());
+      }
+      change.flags.push_back({id, level.low_alert_armed, alerts[id]});
+    }
+  }
+};
+
+using self_ptr = inventory_actor::stateful_pointer<shard_state>;
+
+/// Writes `change` through the store, then answers `value`. A failed write leaves memory ahead of
+/// the database, so the shard reloads itself from the store.
+template <class T>
+caf::result<T> persist(self_ptr self, stock_change change, T value) {
+  auto rp = self->make_response_promise<T>();
+  self
+    ->request(self->state.store, self->state.options.store_timeout, commit_atom_v,
+              std::move(change))
+    .then(
+      [=](bool) mutable {
+        rp.deliver(value);
+      },
+      [=](caf::error& err) mutable {
+        rp.deliver(err);
+        log::warn("inventory.write_failed")
+          .kv("shard", self->state.shard)
+          .kv("error", self->system().render(err));
+        self
+          ->request(self->state.store, self->state.options.store_timeout, load_atom_v,
+                    self->state.shard, self->state.options.shards)
+          .then(
+            [=](const shard_snapshot& snap) {
+              self->state.load(snap);
+            },
+            [=](caf::error&) {
+              self->quit(caf::exit_reason::unhandled_exception);
+            });
+      });
+  return rp;
+}
+
+caf::result<reserve_reply> reserve(self_ptr self, const std::string& order_id,
+                                   const std::vector<line_item>& items) {
+  auto& st = self->state;
+  auto known = st.holds.find(order_id);
+  if (known != st.holds.end()) // a retry: the first answer stands; a released order stays so
+    return reserve_reply{known->second.status != "RELEASED", {}};
+  auto check = domain::check_reservation(st.levels, items);
+  if (!check.ok) {
+    auto short_products = check.short_products;
+    short_products.insert(short_products.end(), check.unknown_products.begin(),
+                          check.unknown_products.end());
+    return reserve_reply{false, short_products};
+  }
+  stock_change change;
+  change.kind = change_kind::reserve;
+  change.shard = st.shard;
+  change.order_id = order_id;
+  change.items = items;
+  std::vector<int64_t> touched;
+  for (auto& item : items) {
+    st.levels[item.product_id].reserved += item.quantity;
+    touched.push_back(item.product_id);
+  }
+  st.holds[order_id] = {"HELD", items};
+  st.settle_alerts(change, touched);
+  return persist(self, std::move(change), reserve_reply{true, {}});
+}
+
+/// Release (HELD → RELEASED, stock back) or commit (HELD → COMMITTED, stock leaves).
+caf::result<bool> finish(self_ptr self, const std::string& order_id, change_kind kind) {
+  auto& st = self->state;
+  stock_change change;
+  change.kind = kind;
+  change.shard = st.shard;
+  change.order_id = order_id;
+  auto known = st.holds.find(order_id);
+  if (known == st.holds.end()) {
+    if (kind == change_kind::commit)
+      return true; // nothing held here
+    st.holds[order_id] = {"RELEASED", {}};
+    change.tombstone = true; // a reserve arriving later is refused
+    return persist(self, std::move(change), true);
+  }
+  if (known->second.status != "HELD")
+    return true; // done before
+  std::vector<int64_t> touched;
+  for (auto& item : known->second.items) {
+    auto& level = st.levels[item.product_id];
+    level.reserved -= item.quantity;
+    if (kind == change_kind::commit)
+      level.on_hand -= item.quantity;
+    touched.push_back(item.product_id);
+  }
+  known->second.status = kind == change_kind::commit ? "COMMITTED" : "RELEASED";
+  st.settle_alerts(change, touched);
+  return persist(self, std::move(change), true);
+}
+
+caf::result<stock_level> change_levels(self_ptr self, int64_t product_id, change_kind kind,
+                                       int32_t restock, const level_change& set) {
+  auto& st = self->state;
+  auto i = st.levels.find(product_id);
+  if (i == st.levels.end())
+    return caf::make_error(errc::not_found, std::string{"no such product"});
+  auto next = i->second;
+  if (kind == change_kind::restock) {
+    next.on_hand += restock;
+  } else {
+    if (set.on_hand)
+      next.on_hand = *set.on_hand;
+    if (set.low_stock_threshold)
+      next.low_stock_threshold = *set.low_stock_threshold;
+  }
+  if (next.on_hand < next.reserved)
+    return caf::make_error(errc::conflict, "on_hand " + std::to_string(next.on_hand) +
+                                             " would fall below reserved " +
+                                             std::to_string(next.reserved));
+  stock_change change;
+  change.kind = kind;
+  change.shard = st.shard;
+  change.level = next;
+  if (kind == change_kind::restock)
+    change.level.on_hand = restock; // the store applies restocks as a delta
+  i->second = next;
+  st.settle_alerts(change, {product_id});
+  return persist(self, std::move(change), i->second);
+}
+
+inventory_actor::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snapshot snapshot,
+                                           inventory_store_actor store, inventory_options options,
+                                           actor_registry* registry) {
+  auto& st = self->state;
+  st.shard = shard;
+  st.options = std::move(options);
+  st.store = std::move(store);
+  st.load(snapshot);
+  registry->add({self->id(), "inventory", std::to_string(shard), "", {}, {}});
+  self->attach_functor([registry, id = self->id()] {
+    registry->remove(id);
+  });
+  return {
+    [=](reserve_atom, const std::string& order_id, const std::vector<line_item>& items) {
+      return reserve(self, order_id, items);
+    },
+    [=](release_atom, const std::string& order_id) {
+      return finish(self, order_id, change_kind::release);
+    },
+    [=](commit_atom, const std::string& order_id) {
+      return finish(self, order_id, change_kind::commit);
+    },
+    [=](get_atom, int64_t product_id) -> caf::result<stock_level> {
+      auto i = self->state.levels.find(product_id);
+      if (i == self->state.levels.end())
+        return caf::make_error(errc::not_found, std::string{"no such product"});
+      return i->second;
+    },
+    [=](get_atom, const std::vector<int64_t>& ids) {
+      std::vector<stock_level> found;
+      for (auto id : ids) {
+        auto i = self->state.levels.find(id);
+        if (i != self->state.levels.end())
+          found.push_back(i->second);
+      }
+      return found;
+    },
+    [=](restock_atom, int64_t product_id, int32_t quantity) {
+      return change_levels(self, product_id, change_kind::restock, quantity, {});
+    },
+    [=](set_atom, int64_t product_id, const level_change& set) {
+      return change_levels(self, product_id, change_kind::set_levels, 0, set);
+    },
+    [=](adopt_atom, const domain::product& p, const stock_level& level) {
+      self->state.products[p.id] = p;
+      self->state.levels.emplace(p.id, level); // the stock row is already written
+      return true;
+    },
+  };
+}
+
+} // namespace
+
+inventory_actor spawn_inventory_shard(caf::actor_system& sys, uint32_t shard,
+                                      shard_snapshot snapshot, inventory_store_actor store,
+                                      inventory_options options, actor_registry& registry) {
+  return sys.spawn(shard_actor, shard, std::move(snapshot), std::move(store), std::move(options),
+                   &registry);
+}
+
+} // namespace agora::actors

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "actors/protocol/inventory.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace caf {
+class actor_system;
+}
+
+namespace agora {
+class actor_registry;
+}
+
+namespace agora::actors {
+
+struct inventory_options {
+  uint32_t shards = 8;
+  std::string ops_email = "ops@localhost"; ///< recipient of LOW_INVENTORY_ALERT
+  std::chrono::milliseconds store_timeout{10000};
+};
+
+/// Spawns shard `shard` of `options.shards`, starting from `snapshot` (what its store loaded).
+/// The shard decides in memory and answers only after its store has committed the change.
+protocol::inventory_actor spawn_inventory_shard(caf::actor_system& sys, uint32_t shard,
+                                                protocol::shard_snapshot snapshot,
+                                                protocol::inventory_store_actor store,
+                                                inventory_options options,
+                                                actor_registry& registry);
+
+} // namespace agora::actors

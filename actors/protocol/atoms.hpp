@@ -1,0 +1,32 @@
+#pragma once
+
+#include <caf/atom.hpp>
+
+// Every atom of agora's protocols, in one place so no two headers define the same one. CAF 0.17
+// atoms are at most 10 characters of [A-Za-z0-9_ ].
+namespace agora::protocol {
+
+#define AGORA_ATOM(name, text)                                                                     \
+  using name = caf::atom_constant<caf::atom(text)>;                                                \
+  constexpr name name##_v = name {}
+
+AGORA_ATOM(ready_atom, "ready");
+AGORA_ATOM(probe_atom, "probe");
+AGORA_ATOM(leave_atom, "leave");
+AGORA_ATOM(get_atom, "get");
+AGORA_ATOM(list_atom, "list");
+AGORA_ATOM(create_atom, "create");
+AGORA_ATOM(replace_atom, "replace");
+AGORA_ATOM(load_atom, "load");
+AGORA_ATOM(reserve_atom, "reserve");
+AGORA_ATOM(release_atom, "release");
+AGORA_ATOM(commit_atom, "commit");
+AGORA_ATOM(restock_atom, "restock");
+AGORA_ATOM(set_atom, "set");
+AGORA_ATOM(adopt_atom, "adopt");
+AGORA_ATOM(written_atom, "written");
+AGORA_ATOM(tick_atom, "tick");
+
+#undef AGORA_ATOM
+
+} // namespace agora::protocol

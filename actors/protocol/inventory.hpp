@@ -1,0 +1,140 @@
+#pragma once
+
+#include "actors/protocol/atoms.hpp"
+#include "actors/protocol/domain_types.hpp"
+#include "actors/protocol/errors.hpp"
+
+#include <caf/optional.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+// Inventory: one actor per shard (product id → shard), the single writer of its products' stock.
+// Reserve, release and commit are keyed by order id, so each is idempotent.
+
+namespace agora::protocol {
+
+struct reserve_reply {
+  bool ok = false;
+  std::vector<int64_t> short_products; ///< when refused: products without enough stock
+};
+
+/// Admin change of one product's levels; absent fields stay as they are.
+struct level_change {
+  caf::optional<int32_t> on_hand;
+  caf::optional<int32_t> low_stock_threshold;
+};
+
+/// What a shard loads at start: its products, their stock and its live holds.
+struct shard_hold {
+  std::string order_id;
+  std::string status; ///< HELD, COMMITTED, RELEASED
+  std::vector<domain::line_item> items;
+};
+
+struct shard_snapshot {
+  std::vector<domain::product> products;
+  std::vector<domain::stock_level> levels;
+  std::vector<shard_hold> holds;
+  std::vector<int64_t> alert_counts; ///< low_alerts per product, parallel to `levels`
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reserve_reply& x) {
+  return f(caf::meta::type_name("reserve_reply"), x.ok, x.short_products);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, level_change& x) {
+  return f(caf::meta::type_name("level_change"), x.on_hand, x.low_stock_threshold);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shard_hold& x) {
+  return f(caf::meta::type_name("shard_hold"), x.order_id, x.status, x.items);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shard_snapshot& x) {
+  return f(caf::meta::type_name("shard_snapshot"), x.products, x.levels, x.holds, x.alert_counts);
+}
+
+/// A committed change of one shard, for its store to write. Reserve, release and commit move the
+/// order's hold (the database refuses a second hold for the same order and shard); the stock
+/// deltas follow from the hold's reservations, so a change can never apply twice.
+enum class change_kind : uint8_t { reserve, release, commit, restock, set_levels };
+
+struct alert_flag {
+  int64_t product_id = 0;
+  bool armed = true;
+  int64_t alerts = 0; ///< alerts sent for the product so far
+};
+
+struct stock_change {
+  change_kind kind = change_kind::reserve;
+  uint32_t shard = 0;
+  std::string order_id;                     ///< reserve, release, commit
+  std::vector<domain::line_item> items;     ///< reserve: the quantities held
+  bool tombstone = false;                   ///< release of an order with nothing held
+  domain::stock_level level;                ///< restock (delta in on_hand), set_levels (absolute)
+  std::vector<alert_flag> flags;            ///< new alert state of the products touched
+  std::vector<domain::notification> alerts; ///< LOW_INVENTORY_ALERT mails, same transaction
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, alert_flag& x) {
+  return f(caf::meta::type_name("alert_flag"), x.product_id, x.armed, x.alerts);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stock_change& x) {
+  return f(caf::meta::type_name("stock_change"), x.kind, x.shard, x.order_id, x.items, x.tombstone,
+           x.level, x.flags, x.alerts);
+}
+
+/// The shard a product belongs to.
+inline uint32_t inventory_shard_of(int64_t product_id, uint32_t shards) {
+  return static_cast<uint32_t>(static_cast<uint64_t>(product_id) % shards);
+}
+
+} // namespace agora::protocol
+
+CAF_BEGIN_TYPE_ID_BLOCK(agora_inventory, agora::protocol::inventory_first_type_id)
+CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::reserve_reply))
+CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::level_change))
+CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::shard_hold))
+CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::shard_snapshot))
+CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::stock_change))
+CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::alert_flag))
+CAF_ADD_TYPE_ID(agora_inventory, (std::vector<agora::protocol::shard_hold>))
+CAF_ADD_TYPE_ID(agora_inventory, (std::vector<agora::protocol::alert_flag>))
+CAF_END_TYPE_ID_BLOCK(agora_inventory)
+
+namespace agora::protocol {
+
+/// One inventory shard. `reserve` holds every item or none (out of stock, or the order was
+/// released already); `release` and `commit` answer true whatever was held. `get` of one product,
+/// `restock` and `set` answer its levels (`get` of many: those found), or errc::not_found; `set`
+/// fails with errc::conflict when on_hand would fall below reserved. `adopt` adds a product created
+/// by the catalog.
+using inventory_actor = caf::typed_actor<
+  caf::replies_to<reserve_atom, std::string, std::vector<domain::line_item>>::with<reserve_reply>,
+  caf::replies_to<release_atom, std::string>::with<bool>,
+  caf::replies_to<commit_atom, std::string>::with<bool>,
+  caf::replies_to<get_atom, int64_t>::with<domain::stock_level>,
+  caf::replies_to<get_atom, std::vector<int64_t>>::with<std::vector<domain::stock_level>>,
+  caf::replies_to<restock_atom, int64_t, int32_t>::with<domain::stock_level>,
+  caf::replies_to<set_atom, int64_t, level_change>::with<domain::stock_level>,
+  caf::replies_to<adopt_atom, domain::product, domain::stock_level>::with<bool>>;
+
+/// The inventory's store: a shard's snapshot (shard number, shard count), and a change written
+/// durably (group-committed with other shards' and orders' writes) before the shard answers.
+using inventory_store_actor =
+  caf::typed_actor<caf::replies_to<load_atom, uint32_t, uint32_t>::with<shard_snapshot>,
+                   caf::replies_to<commit_atom, stock_change>::with<bool>>;
+
+} // namespace agora::protocol

@@ -1,0 +1,148 @@
+#include "http/json_io.hpp"
+
+#include <charconv>
+
+namespace agora::http {
+
+json product_json(const domain::product& p, int32_t available) {
+  return {{"id", p.id},
+          {"sku", p.sku},
+          {"name", p.name},
+          {"description", p.description},
+          {"price_cents", p.price_cents},
+          {"currency", p.currency},
+          {"available", available}};
+}
+
+json stock_json(const domain::stock_level& l) {
+  return {{"product_id", l.product_id},
+          {"on_hand", l.on_hand},
+          {"reserved", l.reserved},
+          {"available", l.available()},
+          {"low_stock_threshold", l.low_stock_threshold}};
+}
+
+void respond_json(const exchange_ptr& ex, int status, const json& body, header_list extra) {
+  ex->respond(status, body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json",
+              std::move(extra));
+}
+
+std::optional<json> parse_object(const exchange_ptr& ex) {
+  auto body = json::parse(ex->body(), nullptr, false);
+  if (body.is_discarded()) {
+    ex->respond_problem(make_problem(400, "the body is not valid JSON"));
+    return std::nullopt;
+  }
+  if (!body.is_object()) {
+    ex->respond_problem(make_problem(400, "the body must be a JSON object"));
+    return std::nullopt;
+  }
+  return body;
+}
+
+field_reader::field_reader(const json& object, std::vector<field_error>& errors, std::string prefix)
+  : object_(object), errors_(errors), prefix_(std::move(prefix)) {}
+
+bool field_reader::has(const std::string& key) const {
+  auto i = object_.find(key);
+  return i != object_.end() && !i->is_null();
+}
+
+std::string field_reader::text(const std::string& key, bool required, std::string fallback) {
+  auto i = object_.find(key);
+  if (i == object_.end() || i->is_null()) {
+    if (required)
+      errors_.push_back({prefix_ + key, "is required"});
+    return fallback;
+  }
+  if (!i->is_string()) {
+    errors_.push_back({prefix_ + key, "must be a string"});
+    return fallback;
+  }
+  return i->get<std::string>();
+}
+
+int64_t field_reader::integer(const std::string& key, bool required, int64_t fallback, int64_t min,
+                              int64_t max) {
+  auto i = object_.find(key);
+  if (i == object_.end() || i->is_null()) {
+    if (required)
+      errors_.push_back({prefix_ + key, "is required"});
+    return fallback;
+  }
+  if (!i->is_number_integer()) {
+    errors_.push_back({prefix_ + key, "must be an integer"});
+    return fallback;
+  }
+  if (i->is_number_unsigned() && i->get<uint64_t>() > static_cast<uint64_t>(max)) {
+    errors_.push_back(
+      {prefix_ + key, "must be " + std::to_string(min) + ".." + std::to_string(max)});
+    return fallback;
+  }
+  auto v = i->get<int64_t>();
+  if (v < min || v > max) {
+    errors_.push_back(
+      {prefix_ + key, "must be " + std::to_string(min) + ".." + std::to_string(max)});
+    return fallback;
+  }
+  return v;
+}
+
+std::optional<int64_t> field_reader::optional_integer(const std::string& key, int64_t min,
+                                                      int64_t max) {
+  if (!has(key))
+    return std::nullopt;
+  auto before = errors_.size();
+  auto v = integer(key, true, 0, min, max);
+  if (errors_.size() != before)
+    return std::nullopt;
+  return v;
+}
+
+namespace {
+
+bool to_int(std::string_view text, int64_t& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc{} && end == text.data() + text.size() && !text.empty();
+}
+
+} // namespace
+
+std::optional<page_params> parse_page(const exchange_ptr& ex) {
+  page_params page;
+  std::vector<field_error> errors;
+  int64_t v = 0;
+  if (auto limit = ex->query("limit")) {
+    if (!to_int(*limit, v) || v < 1 || v > 500)
+      errors.push_back({"limit", "must be an integer 1..500"});
+    else
+      page.limit = static_cast<int32_t>(v);
+  }
+  if (auto offset = ex->query("offset")) {
+    if (!to_int(*offset, v) || v < 0 || v > 100000000)
+      errors.push_back({"offset", "must be an integer >= 0"});
+    else
+      page.offset = static_cast<int32_t>(v);
+  }
+  if (!errors.empty()) {
+    ex->respond_problem(invalid(std::move(errors)));
+    return std::nullopt;
+  }
+  return page;
+}
+
+json page_json(json items, int64_t total, const page_params& page) {
+  return {
+    {"items", std::move(items)}, {"total", total}, {"limit", page.limit}, {"offset", page.offset}};
+}
+
+std::optional<int64_t> id_param(const exchange_ptr& ex, std::string_view name) {
+  int64_t id = 0;
+  if (!to_int(ex->param(name), id) || id <= 0) {
+    ex->respond_problem(make_problem(404, "no such resource"));
+    return std::nullopt;
+  }
+  return id;
+}
+
+} // namespace agora::http

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "actors/protocol/catalog.hpp"
+#include "actors/protocol/health.hpp"
+#include "actors/protocol/inventory.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace caf {
+class actor_system;
+}
+
+namespace agora::metrics {
+class hub;
+}
+
+namespace agora::http {
+
+/// The actors and facilities the routes talk to; filled in by runtime/ when it assembles a node.
+struct services {
+  caf::actor_system* sys = nullptr;
+  metrics::hub* metrics = nullptr;
+  protocol::health_actor health;
+  protocol::catalog_actor catalog;
+  std::vector<protocol::inventory_actor> shards; ///< indexed by inventory_shard_of
+  std::chrono::milliseconds ask_timeout{5000};
+
+  const protocol::inventory_actor& shard_for(int64_t product_id) const {
+    return shards[protocol::inventory_shard_of(product_id, static_cast<uint32_t>(shards.size()))];
+  }
+};
+
+} // namespace agora::http

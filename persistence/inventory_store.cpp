@@ -1,0 +1,182 @@
+#include "persistence/inventory_store.hpp"
+
+#include "persistence/database.hpp"
+#include "persistence/errors.hpp"
+#include "persistence/outbox.hpp"
+#include "persistence/sql.hpp"
+#include "persistence/write_back.hpp"
+#include "runtime/base/actor_registry.hpp"
+#include "runtime/base/random.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <pqxx/result>
+#include <pqxx/transaction>
+
+#include <map>
+
+namespace agora::persistence {
+
+namespace {
+
+using namespace agora::protocol;
+using namespace agora::persistence::sql;
+
+using store_impl =
+  inventory_store_actor::extend<caf::reacts_to<written_atom, uint64_t, caf::error>>;
+
+struct store_state {
+  static inline const char* name = "store.inventory";
+  write_back pending;
+};
+
+/// Moves the order's hold from HELD to `to` and applies `stock_set` to each reserved product of
+/// the shard, in one statement: without a HELD hold, nothing changes.
+std::string finish_hold(const stock_change& c, const char* to, const char* stock_set) {
+  return "WITH h AS (UPDATE holds SET status = '" + std::string{to} +
+         "', updated_at = now() WHERE order_id = " + lit(c.order_id) +
+         " AND shard = " + lit(int64_t{c.shard}) +
+         " AND status = 'HELD' RETURNING order_id, shard) UPDATE stock s SET " + stock_set +
+         ", updated_at = now() FROM reservations r JOIN h ON r.order_id = h.order_id AND "
+         "r.shard = h.shard WHERE s.product_id = r.product_id";
+}
+
+} // namespace
+
+std::string stock_change_sql(const stock_change& c) {
+  std::string out;
+  switch (c.kind) {
+    case change_kind::reserve: {
+      out = "INSERT INTO holds (order_id, shard, status) VALUES (" + lit(c.order_id) + ", " +
+            lit(int64_t{c.shard}) +
+            ", 'HELD');\nINSERT INTO reservations (order_id, product_id, "
+            "shard, quantity) VALUES ";
+      std::string deltas;
+      for (size_t i = 0; i < c.items.size(); ++i) {
+        auto& item = c.items[i];
+        out += (i ? ", (" : "(") +
+               list({lit(c.order_id), lit(item.product_id), lit(int64_t{c.shard}),
+                     lit(int64_t{item.quantity})}) +
+               ")";
+        deltas +=
+          (i ? ", (" : "(") + lit(item.product_id) + ", " + lit(int64_t{item.quantity}) + ")";
+      }
+      out += ";\nUPDATE stock s SET reserved = s.reserved + v.q, updated_at = now() FROM (VALUES " +
+             deltas + ") AS v (p, q) WHERE s.product_id = v.p";
+      break;
+    }
+    case change_kind::release:
+      out = c.tombstone ? "INSERT INTO holds (order_id, shard, status) VALUES (" + lit(c.order_id) +
+                            ", " + lit(int64_t{c.shard}) + ", 'RELEASED') ON CONFLICT DO NOTHING"
+                        : finish_hold(c, "RELEASED", "reserved = s.reserved - r.quantity");
+      break;
+    case change_kind::commit:
+      out = finish_hold(c, "COMMITTED",
+                        "on_hand = s.on_hand - r.quantity, reserved = s.reserved - r.quantity");
+      break;
+    case change_kind::restock:
+      out = "UPDATE stock SET on_hand = on_hand + " + lit(int64_t{c.level.on_hand}) +
+            ", updated_at = now() WHERE product_id = " + lit(c.level.product_id);
+      break;
+    case change_kind::set_levels:
+      out = "UPDATE stock SET on_hand = " + lit(int64_t{c.level.on_hand}) +
+            ", low_stock_threshold = " + lit(int64_t{c.level.low_stock_threshold}) +
+            ", updated_at = now() WHERE product_id = " + lit(c.level.product_id);
+      break;
+  }
+  for (auto& f : c.flags)
+    out += ";\nUPDATE stock SET low_alert_armed = " + std::string{f.armed ? "true" : "false"} +
+           ", low_alerts = " + lit(f.alerts) + " WHERE product_id = " + lit(f.product_id);
+  for (auto& n : c.alerts)
+    out += ";\n" + outbox_insert_sql(n, new_id("ntf"));
+  return out;
+}
+
+namespace {
+
+shard_snapshot load(connection_pool& pool, uint32_t shard, uint32_t shards) {
+  auto conn = pool.acquire();
+  try {
+    pqxx::read_transaction tx{*conn};
+    shard_snapshot snap;
+    auto mine = " WHERE p.id % " + std::to_string(shards) + " = " + std::to_string(shard);
+    for (auto row : tx.exec("SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.currency, "
+                            "s.on_hand, s.reserved, s.low_stock_threshold, s.low_alert_armed, "
+                            "s.low_alerts FROM products p JOIN stock s ON s.product_id = p.id" +
+                            mine + " ORDER BY p.id")) {
+      domain::product p{row[0].as<int64_t>(),     row[1].as<std::string>(),
+                        row[2].as<std::string>(), row[3].as<std::string>(),
+                        row[4].as<int64_t>(),     row[5].as<std::string>()};
+      snap.products.push_back(p);
+      snap.levels.push_back({p.id, row[6].as<int32_t>(), row[7].as<int32_t>(), row[8].as<int32_t>(),
+                             row[9].as<bool>()});
+      snap.alert_counts.push_back(row[10].as<int64_t>());
+    }
+    // Live holds, and recent tombstones so a late reserve after a release is still refused.
+    std::map<std::string, shard_hold> holds;
+    for (auto row : tx.exec_params(
+           "SELECT h.order_id, h.status, r.product_id, r.quantity FROM holds h LEFT JOIN "
+           "reservations r ON r.order_id = h.order_id AND r.shard = h.shard WHERE h.shard = $1 AND "
+           "(h.status = 'HELD' OR h.updated_at > now() - interval '1 hour')",
+           static_cast<int64_t>(shard))) {
+      auto& h = holds[row[0].as<std::string>()];
+      h.order_id = row[0].as<std::string>();
+      h.status = row[1].as<std::string>();
+      if (!row[2].is_null())
+        h.items.push_back({row[2].as<int64_t>(), row[3].as<int32_t>(), 0});
+    }
+    for (auto& [id, h] : holds)
+      snap.holds.push_back(std::move(h));
+    return snap;
+  } catch (...) {
+    conn.discard();
+    throw;
+  }
+}
+
+store_impl::behavior_type store(store_impl::stateful_pointer<store_state> self,
+                                connection_pool* pool, writer* w, actor_registry* registry) {
+  registry->add({self->id(), "store.inventory", "", "", {}, {}});
+  self->attach_functor([registry, id = self->id()] {
+    registry->remove(id);
+  });
+  return {
+    [=](load_atom, uint32_t shard, uint32_t shards) -> caf::result<shard_snapshot> {
+      try {
+        return load(*pool, shard, shards);
+      } catch (...) {
+        return translate_current_exception();
+      }
+    },
+    [=](commit_atom, const stock_change& change) -> caf::result<bool> {
+      std::string verify;
+      if (change.kind == change_kind::reserve || change.kind == change_kind::release ||
+          change.kind == change_kind::commit) {
+        auto status = change.kind == change_kind::reserve   ? "HELD"
+                      : change.kind == change_kind::release ? "RELEASED"
+                                                            : "COMMITTED";
+        verify = "SELECT 1 FROM holds WHERE order_id = " + lit(change.order_id) +
+                 " AND shard = " + lit(int64_t{change.shard}) + " AND status = '" + status + "'";
+      }
+      try {
+        return self->state.pending.submit(self, *w, stock_change_sql(change), std::move(verify));
+      } catch (...) {
+        return translate_current_exception();
+      }
+    },
+    [=](written_atom, uint64_t token, const caf::error& err) {
+      self->state.pending.done(token, err);
+    },
+  };
+}
+
+} // namespace
+
+inventory_store_actor spawn_inventory_store(caf::actor_system& sys, connection_pool& pool,
+                                            writer& w, actor_registry& registry) {
+  return caf::actor_cast<inventory_store_actor>(
+    sys.spawn<caf::detached>(store, &pool, &w, &registry));
+}
+
+} // namespace agora::persistence

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// SQL text for batched statements. Group-committed writes send many statements in one round
+// trip, so they are built as text with literals quoted here; connections run with
+// standard_conforming_strings on (persistence::connect sets it), where doubling single quotes
+// is the whole escaping rule. Text with a NUL byte (which PostgreSQL cannot store) is refused.
+namespace agora::persistence::sql {
+
+/// 'text' with quotes doubled; throws std::invalid_argument on a NUL byte.
+std::string lit(std::string_view text);
+
+/// A number literal.
+std::string lit(int64_t value);
+
+/// NULL for an empty string, else lit(text).
+std::string lit_or_null(std::string_view text);
+
+/// to_timestamp(ms / 1000.0): a timestamptz from unix milliseconds.
+std::string ts(int64_t unix_ms);
+
+/// 'json'::jsonb from already serialised JSON.
+std::string jsonb(std::string_view json);
+
+/// "a, b, c" from literals.
+std::string list(const std::vector<std::string>& literals);
+
+} // namespace agora::persistence::sql

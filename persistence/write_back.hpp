@@ -1,0 +1,52 @@
+#pragma once
+
+#include "actors/protocol/atoms.hpp"
+#include "persistence/writer.hpp"
+
+#include <caf/actor_cast.hpp>
+#include <caf/error.hpp>
+#include <caf/send.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include <cstdint>
+#include <unordered_map>
+
+// How a store actor answers after a group commit: the writer thread never touches an actor; it
+// sends (written, token, error) to the store, which then delivers the waiting promise in its own
+// context.
+namespace agora::persistence {
+
+class write_back {
+ public:
+  /// Queues `sql` on `w`; the promise is delivered when `self` handles the matching written_atom.
+  template <class Self>
+  caf::typed_response_promise<bool> submit(Self* self, writer& w, std::string sql,
+                                           std::string verify) {
+    auto rp = self->template make_response_promise<bool>();
+    auto token = ++next_;
+    waiting_.emplace(token, rp);
+    auto me = caf::actor_cast<caf::actor>(self);
+    w.submit({std::move(sql), std::move(verify), [me, token](const caf::error& err) {
+                caf::anon_send(me, protocol::written_atom_v, token, err);
+              }});
+    return rp;
+  }
+
+  /// The handler for (written_atom, token, error).
+  void done(uint64_t token, const caf::error& err) {
+    auto i = waiting_.find(token);
+    if (i == waiting_.end())
+      return;
+    if (err)
+      i->second.deliver(err);
+    else
+      i->second.deliver(true);
+    waiting_.erase(i);
+  }
+
+ private:
+  uint64_t next_ = 0;
+  std::unordered_map<uint64_t, caf::typed_response_promise<bool>> waiting_;
+};
+
+} // namespace agora::persistence

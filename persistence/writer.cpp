@@ -1,0 +1,185 @@
+#include "persistence/writer.hpp"
+
+#include "persistence/errors.hpp"
+#include "runtime/base/log.hpp"
+#include "runtime/base/metrics.hpp"
+
+#include <pqxx/nontransaction>
+#include <pqxx/transaction>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace agora::persistence {
+
+struct writer::metrics_set {
+  prometheus::Histogram& batch_size;
+  prometheus::Histogram& commit_seconds;
+  prometheus::Family<prometheus::Counter>& errors;
+  prometheus::Gauge& queued;
+};
+
+writer::writer(std::string url, prometheus::Registry& reg, writer_options options)
+  : url_(std::move(url)), options_(options) {
+  auto& batch =
+    prometheus::BuildHistogram()
+      .Name("agora_db_write_batch_size")
+      .Help("Jobs per group commit (journal events, stock changes)")
+      .Register(reg)
+      .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000});
+  auto& commit = prometheus::BuildHistogram()
+                   .Name("agora_db_commit_duration_seconds")
+                   .Help("Time to execute and commit one group commit")
+                   .Register(reg)
+                   .Add({}, metrics::latency_buckets());
+  auto& errors = prometheus::BuildCounter()
+                   .Name("agora_db_write_errors_total")
+                   .Help("Failed group commits by kind (unavailable, in_doubt, statement)")
+                   .Register(reg);
+  auto& queued = prometheus::BuildGauge()
+                   .Name("agora_db_write_queue_jobs")
+                   .Help("Jobs waiting for the group-commit writer")
+                   .Register(reg)
+                   .Add({});
+  metrics_.reset(new metrics_set{batch, commit, errors, queued});
+  thread_ = std::thread{[this] {
+    run();
+  }};
+}
+
+writer::~writer() {
+  stop();
+}
+
+void writer::submit(write_job job) {
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (!stopping_) {
+      queue_.push_back(std::move(job));
+      metrics_->queued.Set(static_cast<double>(queue_.size()));
+      wake_.notify_one();
+      return;
+    }
+  }
+  job.done(caf::make_error(protocol::errc::storage_unavailable, std::string{"writer stopped"}));
+}
+
+void writer::stop() {
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable())
+    thread_.join();
+}
+
+size_t writer::queued() const {
+  std::lock_guard<std::mutex> guard{mutex_};
+  return queue_.size();
+}
+
+pqxx::connection& writer::conn() {
+  if (!conn_ || !conn_->is_open())
+    conn_ = connect(url_);
+  return *conn_;
+}
+
+void writer::run() {
+  for (;;) {
+    std::deque<write_job> batch;
+    {
+      std::unique_lock<std::mutex> guard{mutex_};
+      wake_.wait(guard, [this] {
+        return stopping_ || !queue_.empty();
+      });
+      if (queue_.empty())
+        return; // stopping, and everything queued is done
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      metrics_->queued.Set(static_cast<double>(queue_.size()));
+    }
+    process(batch);
+  }
+}
+
+void writer::process(std::deque<write_job>& batch) {
+  metrics_->batch_size.Observe(static_cast<double>(batch.size()));
+  std::string text;
+  for (auto& job : batch) {
+    text += job.sql;
+    text += ";\n";
+  }
+  for (int attempt = 1;; ++attempt) {
+    auto started = std::chrono::steady_clock::now();
+    try {
+      pqxx::work tx{conn()};
+      tx.exec(text);
+      tx.commit();
+      metrics_->commit_seconds.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      for (auto& job : batch)
+        job.done({});
+      return;
+    } catch (const pqxx::in_doubt_error&) {
+      metrics_->errors.Add({{"kind", "in_doubt"}}).Increment();
+      conn_.reset();
+      resolve_in_doubt(batch);
+      return;
+    } catch (const pqxx::broken_connection& e) {
+      metrics_->errors.Add({{"kind", "unavailable"}}).Increment();
+      conn_.reset();
+      if (attempt >= options_.attempts) {
+        log::warn("db.write_failed").kv("jobs", batch.size()).kv("error", e.what());
+        for (auto& job : batch)
+          job.done(caf::make_error(protocol::errc::storage_unavailable,
+                                   std::string{"database unreachable"}));
+        return;
+      }
+      std::this_thread::sleep_for(options_.retry_pause * attempt);
+    } catch (...) {
+      metrics_->errors.Add({{"kind", "statement"}}).Increment();
+      if (conn_ && !conn_->is_open())
+        conn_.reset();
+      if (batch.size() == 1) {
+        auto err = translate_current_exception();
+        batch.front().done(err);
+        return;
+      }
+      isolate(batch);
+      return;
+    }
+  }
+}
+
+void writer::isolate(std::deque<write_job>& batch) {
+  for (auto& job : batch) {
+    std::deque<write_job> single;
+    single.push_back(std::move(job));
+    process(single);
+  }
+}
+
+void writer::resolve_in_doubt(std::deque<write_job>& batch) {
+  for (auto& job : batch) {
+    caf::error outcome =
+      caf::make_error(protocol::errc::storage_unavailable, std::string{"commit outcome unknown"});
+    try {
+      if (!job.verify.empty()) {
+        pqxx::nontransaction tx{conn()};
+        if (!tx.exec(job.verify).empty())
+          outcome = {};
+      }
+    } catch (...) {
+      conn_.reset();
+    }
+    log::warn("db.commit_in_doubt").kv("resolved", !outcome).kv("verify", job.verify);
+    job.done(outcome);
+  }
+}
+
+} // namespace agora::persistence

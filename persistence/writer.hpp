@@ -1,0 +1,76 @@
+#pragma once
+
+#include "persistence/database.hpp"
+
+#include <caf/error.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace prometheus {
+class Registry;
+}
+
+namespace agora::persistence {
+
+/// One unit of a group commit: statements that must commit together, and how to learn the outcome.
+struct write_job {
+  std::string sql;    ///< one or more statements; literals quoted with sql.hpp
+  std::string verify; ///< a query that returns a row iff this job committed (for lost COMMITs)
+  /// Called once on the writer thread with the outcome (an empty error on success). Keep it short:
+  /// actors get the news by message (caf::anon_send), never by a call from this thread.
+  std::function<void(const caf::error&)> done;
+};
+
+struct writer_options {
+  size_t max_batch = 1000;
+  int attempts = 3; ///< tries for a batch while the database is away
+  std::chrono::milliseconds retry_pause{200};
+};
+
+/// The group-commit writer: a dedicated thread with its own connection that takes every queued job
+/// (up to max_batch) into one transaction and one round trip, so throughput is not one commit per
+/// event. If the batch fails on a statement, each job is retried alone so one bad job fails only
+/// itself. A COMMIT whose acknowledgement is lost (pqxx::in_doubt_error) is resolved per job by
+/// its `verify` query, never by blind retry.
+class writer {
+ public:
+  writer(std::string url, prometheus::Registry& metrics, writer_options options = {});
+  ~writer();
+
+  writer(const writer&) = delete;
+  writer& operator=(const writer&) = delete;
+
+  void submit(write_job job);
+
+  /// Finishes the queued jobs, then stops the thread.
+  void stop();
+
+  size_t queued() const;
+
+ private:
+  void run();
+  void process(std::deque<write_job>& batch);
+  void isolate(std::deque<write_job>& batch);
+  void resolve_in_doubt(std::deque<write_job>& batch);
+  pqxx::connection& conn();
+
+  struct metrics_set;
+  std::string url_;
+  writer_options options_;
+  std::unique_ptr<metrics_set> metrics_;
+  std::unique_ptr<pqxx::connection> conn_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<write_job> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+} // namespace agora::persistence

@@ -1,0 +1,122 @@
+#include "actors/protocol/errors.hpp"
+#include "persistence/migrations.hpp"
+#include "persistence/writer.hpp"
+#include "runtime/base/metrics.hpp"
+#include "tests/support/pg.hpp"
+#include "tests/support/wait.hpp"
+
+#include <catch2/catch.hpp>
+#include <pqxx/connection>
+
+#include <atomic>
+#include <mutex>
+
+using namespace agora;
+using namespace agora::persistence;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct outcomes {
+  std::mutex mutex;
+  std::vector<caf::error> errors;
+  std::atomic<size_t> count{0};
+
+  std::function<void(const caf::error&)> record() {
+    return [this](const caf::error& err) {
+      std::lock_guard<std::mutex> guard{mutex};
+      errors.push_back(err);
+      ++count;
+    };
+  }
+  size_t failures() {
+    std::lock_guard<std::mutex> guard{mutex};
+    size_t n = 0;
+    for (auto& e : errors)
+      n += e ? 1 : 0;
+    return n;
+  }
+};
+
+} // namespace
+
+TEST_CASE("the writer commits many jobs in few transactions", "[writer]") {
+  auto url = test::fresh_database();
+  test::sql_value(url, "CREATE TABLE t (id int PRIMARY KEY)");
+  metrics::hub hub{"t", "n"};
+  writer w{url, hub.registry()};
+  outcomes out;
+  for (int i = 1; i <= 2000; ++i)
+    w.submit({"INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record()});
+  REQUIRE(test::wait_until(
+    [&] {
+      return out.count == 2000;
+    },
+    20s));
+  CHECK(out.failures() == 0);
+  CHECK(test::sql_value(url, "SELECT count(*) FROM t") == "2000");
+  auto text = hub.render();
+  std::string name = "agora_db_write_batch_size_count ";
+  auto at = text.find(name);
+  REQUIRE(at != std::string::npos);
+  auto batches = std::stod(text.substr(at + name.size()));
+  CHECK(batches < 2000); // grouped: fewer commits than jobs
+}
+
+TEST_CASE("one bad job in a batch fails alone; the others commit", "[writer]") {
+  auto url = test::fresh_database();
+  test::sql_value(url, "CREATE TABLE t (id int PRIMARY KEY CHECK (id > 0))");
+  metrics::hub hub{"t", "n"};
+  writer w{url, hub.registry()};
+  outcomes out;
+  caf::error bad_outcome;
+  std::atomic<bool> bad_done{false};
+  for (int i = 1; i <= 50; ++i)
+    w.submit({"INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record()});
+  w.submit({"INSERT INTO t VALUES (-1)", "", [&](const caf::error& e) {
+              bad_outcome = e;
+              bad_done = true;
+            }});
+  for (int i = 51; i <= 100; ++i)
+    w.submit({"INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record()});
+  REQUIRE(test::wait_until(
+    [&] {
+      return out.count == 100 && bad_done;
+    },
+    20s));
+  CHECK(out.failures() == 0);
+  CHECK(bad_outcome == protocol::errc::conflict);
+  CHECK(test::sql_value(url, "SELECT count(*) FROM t") == "100");
+}
+
+TEST_CASE("jobs fail with storage_unavailable when the database is unreachable", "[writer]") {
+  metrics::hub hub{"t", "n"};
+  writer w{"postgresql://postgres@127.0.0.1:1/none", hub.registry(), {1000, 2, 10ms}};
+  caf::error outcome;
+  std::atomic<bool> done{false};
+  w.submit({"SELECT 1", "", [&](const caf::error& e) {
+              outcome = e;
+              done = true;
+            }});
+  REQUIRE(test::wait_until(
+    [&] {
+      return done.load();
+    },
+    10s));
+  CHECK(outcome == protocol::errc::storage_unavailable);
+}
+
+TEST_CASE("stopping the writer finishes what was queued", "[writer]") {
+  auto url = test::fresh_database();
+  test::sql_value(url, "CREATE TABLE t (id int PRIMARY KEY)");
+  metrics::hub hub{"t", "n"};
+  outcomes out;
+  {
+    writer w{url, hub.registry()};
+    for (int i = 1; i <= 300; ++i)
+      w.submit({"INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record()});
+    w.stop();
+    CHECK(out.count == 300);
+  }
+  CHECK(test::sql_value(url, "SELECT count(*) FROM t") == "300");
+}

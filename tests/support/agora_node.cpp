@@ -1,0 +1,46 @@
+#include "tests/support/agora_node.hpp"
+
+#include "tests/support/pg.hpp"
+#include "tests/support/wait.hpp"
+
+#include <catch2/catch.hpp>
+
+namespace agora::test {
+
+agora_node::agora_node(std::vector<std::string> extra, std::string database)
+  : db(database.empty() ? fresh_database() : std::move(database)) {
+  std::vector<std::string> args{"--http-port=0", "--ops-email=ops@example.com"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  process = std::make_unique<node_process>(
+    args, std::vector<std::string>{"AGORA_DATABASE_URL=" + db, std::string{"AGORA_AUTH_TOKENS="} +
+                                                                 admin_token + ":admin," +
+                                                                 operator_token + ":operator"});
+  REQUIRE(process->wait_started() != 0);
+  REQUIRE(wait_until([&] {
+    return get("/readyz").status == 200;
+  }));
+}
+
+std::string agora_node::url(const std::string& path) const {
+  return process->base_url() + path;
+}
+
+http_response agora_node::get(const std::string& path) const {
+  return http("GET", url(path));
+}
+
+http_response agora_node::send(const std::string& method, const std::string& path,
+                               const nlohmann::json& body, bool admin,
+                               std::vector<std::string> headers) const {
+  headers.push_back("Content-Type: application/json");
+  if (admin)
+    headers.push_back(std::string{"Authorization: Bearer "} + admin_token);
+  return http(method, url(path), body.dump(), headers);
+}
+
+nlohmann::json json_of(const http_response& r) {
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  return j.is_discarded() ? nlohmann::json{} : j;
+}
+
+} // namespace agora::test

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/node_process.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace agora::test {
+
+constexpr const char* admin_token = "admin-token-for-e2e-tests-0001";
+constexpr const char* operator_token = "operator-token-for-e2e-tests-01";
+
+/// A started node on a fresh database, with the test tokens; `extra` flags are appended.
+struct agora_node {
+  std::string db;
+  std::unique_ptr<node_process> process;
+
+  explicit agora_node(std::vector<std::string> extra = {}, std::string database = {});
+
+  std::string url(const std::string& path) const;
+
+  http_response get(const std::string& path) const;
+  /// JSON body with Content-Type; `admin` adds the admin bearer token.
+  http_response send(const std::string& method, const std::string& path, const nlohmann::json& body,
+                     bool admin = false, std::vector<std::string> headers = {}) const;
+};
+
+/// The body as JSON (null when it is not JSON).
+nlohmann::json json_of(const http_response& r);
+
+} // namespace agora::test
