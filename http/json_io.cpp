@@ -1,6 +1,8 @@
 #include "http/json_io.hpp"
 
 #include <charconv>
+#include <cstdio>
+#include <ctime>
 
 namespace agora::http {
 
@@ -20,6 +22,59 @@ json stock_json(const domain::stock_level& l) {
           {"reserved", l.reserved},
           {"available", l.available()},
           {"low_stock_threshold", l.low_stock_threshold}};
+}
+
+std::string rfc3339(int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
+}
+
+json order_json(const protocol::order_view& v) {
+  auto items = json::array();
+  for (auto& i : v.items)
+    items.push_back({{"product_id", i.product_id},
+                     {"quantity", i.quantity},
+                     {"unit_price_cents", i.unit_price_cents}});
+  auto& a = v.ship_to;
+  json out{{"id", v.id},
+           {"status", v.status},
+           {"reason", nullptr},
+           {"customer_email", v.customer_email},
+           {"items", std::move(items)},
+           {"total_cents", v.total_cents},
+           {"currency", v.currency},
+           {"shipping_address",
+            {{"name", a.name},
+             {"line1", a.line1},
+             {"line2", a.line2},
+             {"city", a.city},
+             {"postal_code", a.postal_code},
+             {"country", a.country}}},
+           {"created_at", rfc3339(v.created_at_ms)},
+           {"updated_at", rfc3339(v.updated_at_ms)},
+           {"payment", nullptr},
+           {"shipment", nullptr}};
+  if (!v.reason.empty())
+    out["reason"] = v.reason;
+  if (!v.payment_id.empty())
+    out["payment"] = {
+      {"id", v.payment_id}, {"status", v.payment_status}, {"amount_cents", v.payment_amount_cents}};
+  if (!v.shipment_id.empty())
+    out["shipment"] = {{"id", v.shipment_id},
+                       {"status", v.shipment_status},
+                       {"tracking_number", v.tracking_number},
+                       {"carrier", v.carrier}};
+  return out;
+}
+
+void respond_json_text(const exchange_ptr& ex, int status, std::string text) {
+  ex->respond(status, std::move(text));
 }
 
 void respond_json(const exchange_ptr& ex, int status, const json& body, header_list extra) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/domain/types.hpp"
+#include "actors/protocol/order.hpp"
 #include "http/exchange.hpp"
 
 #include <nlohmann/json.hpp>
@@ -17,6 +18,13 @@ using nlohmann::json;
 
 json product_json(const domain::product& p, int32_t available);
 json stock_json(const domain::stock_level& level);
+json order_json(const protocol::order_view& order);
+
+/// "2026-11-24T22:30:00.123Z" from unix milliseconds.
+std::string rfc3339(int64_t unix_ms);
+
+/// Answers with JSON text the database built.
+void respond_json_text(const exchange_ptr& ex, int status, std::string text);
 
 /// Answers `status` with `body` as application/json.
 void respond_json(const exchange_ptr& ex, int status, const json& body, header_list extra = {});

@@ -3,6 +3,10 @@
 #include "actors/protocol/catalog.hpp"
 #include "actors/protocol/health.hpp"
 #include "actors/protocol/inventory.hpp"
+#include "actors/protocol/order.hpp"
+#include "actors/protocol/payment.hpp"
+#include "actors/protocol/reads.hpp"
+#include "actors/protocol/shipping.hpp"
 
 #include <chrono>
 #include <string>
@@ -25,6 +29,10 @@ struct services {
   protocol::health_actor health;
   protocol::catalog_actor catalog;
   std::vector<protocol::inventory_actor> shards; ///< indexed by inventory_shard_of
+  protocol::order_router_actor orders;
+  protocol::read_store_actor reads;
+  protocol::payment_actor payments;
+  protocol::shipping_actor shipping;
   std::chrono::milliseconds ask_timeout{5000};
 
   const protocol::inventory_actor& shard_for(int64_t product_id) const {

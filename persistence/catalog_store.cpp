@@ -2,6 +2,7 @@
 
 #include "persistence/database.hpp"
 #include "persistence/errors.hpp"
+#include "persistence/transact.hpp"
 #include "runtime/base/actor_registry.hpp"
 
 #include <caf/actor_system.hpp>
@@ -21,25 +22,6 @@ constexpr const char* product_columns = "id, sku, name, description, price_cents
 product to_product(const pqxx::row& row) {
   return {row[0].as<int64_t>(),     row[1].as<std::string>(), row[2].as<std::string>(),
           row[3].as<std::string>(), row[4].as<int64_t>(),     row[5].as<std::string>()};
-}
-
-/// Runs `body` in a transaction on a pooled connection; database failures become agora errors.
-template <class T, class Body>
-caf::result<T> transact(connection_pool& pool, Body body) {
-  try {
-    auto conn = pool.acquire();
-    try {
-      pqxx::work tx{*conn};
-      caf::result<T> out = body(tx);
-      tx.commit();
-      return out;
-    } catch (...) {
-      conn.discard();
-      throw;
-    }
-  } catch (...) {
-    return translate_current_exception();
-  }
 }
 
 catalog_store_actor::behavior_type store(catalog_store_actor::pointer self, connection_pool* pool,

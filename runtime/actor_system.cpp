@@ -4,6 +4,10 @@
 #include "actors/protocol/domain_types.hpp"
 #include "actors/protocol/health.hpp"
 #include "actors/protocol/inventory.hpp"
+#include "actors/protocol/order.hpp"
+#include "actors/protocol/payment.hpp"
+#include "actors/protocol/reads.hpp"
+#include "actors/protocol/shipping.hpp"
 
 namespace agora::runtime {
 
@@ -12,6 +16,10 @@ void configure_actor_system(caf::actor_system_config& cfg, size_t scheduler_thre
   cfg.add_message_types<caf::id_block::agora_domain>();
   cfg.add_message_types<caf::id_block::agora_catalog>();
   cfg.add_message_types<caf::id_block::agora_inventory>();
+  cfg.add_message_types<caf::id_block::agora_order>();
+  cfg.add_message_types<caf::id_block::agora_payment>();
+  cfg.add_message_types<caf::id_block::agora_shipping>();
+  cfg.add_message_types<caf::id_block::agora_reads>();
   if (scheduler_threads > 0)
     cfg.set("scheduler.max-threads", scheduler_threads);
   // CAF's own console logger stays quiet; agora logs through runtime/base/log.hpp.

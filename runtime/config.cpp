@@ -22,7 +22,9 @@ const std::vector<option_spec>& option_specs() {
      "requests being handled at once; beyond it the door answers 503 with Retry-After"},
     {"database-url", "database.url", "",
      "PostgreSQL URL, e.g. postgresql://agora@127.0.0.1:5432/agora (required)", true},
-    {"db-pool-size", "db.pool_size", "4", "database connections for the store actors"},
+    {"db-pool-size", "db.pool_size", "12", "database connections for the store actors"},
+    {"store-workers", "db.store_workers", "2",
+     "detached workers per blocking store (payments, shipping; readers get twice as many)"},
     {"db-wait-seconds", "db.wait_seconds", "30",
      "how long start-up waits for the database before giving up"},
     {"auth-tokens", "auth.tokens", "",
@@ -35,6 +37,13 @@ const std::vector<option_spec>& option_specs() {
     {"inventory-shards", "inventory.shards", "8",
      "inventory shards (product id modulo shards); every node must use the same number"},
     {"ops-email", "ops.email", "ops@localhost", "recipient of LOW_INVENTORY_ALERT mails"},
+    {"shipping-step-seconds", "shipping.step_seconds", "30",
+     "the simulated carrier moves each shipment one step on after this long (0: manual only)"},
+    {"payment-latency-ms", "payment.latency_ms", "0", "simulated card gateway round trip"},
+    {"order-step-timeout-ms", "orders.step_timeout_ms", "5000",
+     "deadline of one saga step attempt; after 3 failed attempts the order compensates"},
+    {"order-idle-seconds", "orders.idle_seconds", "60",
+     "an order actor idle this long passivates (its journal re-activates it)"},
     {"scheduler-threads", "scheduler.threads", "0", "actor scheduler threads (0: CAF's default)"},
     {"log-level", "log.level", "info", "debug, info, warn or error"},
   };
@@ -194,6 +203,21 @@ bool build(const std::map<std::string, std::string>& v, node_config& c, std::str
   c.inventory.ops_email = v.at("ops.email");
   if (!domain::valid_email(c.inventory.ops_email) && c.inventory.ops_email != "ops@localhost")
     return bad("ops-email", "must be an email address");
+  if (!number(v.at("db.store_workers"), 1ULL, 64ULL, n))
+    return bad("store-workers", "must be 1..64");
+  c.store_workers = n;
+  if (!number(v.at("shipping.step_seconds"), 0ULL, 86400ULL, n))
+    return bad("shipping-step-seconds", "must be 0..86400");
+  c.shipping.step = std::chrono::seconds{n};
+  if (!number(v.at("payment.latency_ms"), 0ULL, 60000ULL, n))
+    return bad("payment-latency-ms", "must be 0..60000");
+  c.payment.latency = std::chrono::milliseconds{n};
+  if (!number(v.at("orders.step_timeout_ms"), 10ULL, 600000ULL, n))
+    return bad("order-step-timeout-ms", "must be 10..600000");
+  c.orders.step_timeout = std::chrono::milliseconds{n};
+  if (!number(v.at("orders.idle_seconds"), 1ULL, 86400ULL, n))
+    return bad("order-idle-seconds", "must be 1..86400");
+  c.orders.idle = std::chrono::seconds{n};
   if (!number(v.at("scheduler.threads"), 0ULL, 256ULL, n))
     return bad("scheduler-threads", "must be 0..256");
   c.scheduler_threads = n;

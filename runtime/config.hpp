@@ -3,6 +3,9 @@
 #include "actors/catalog.hpp"
 #include "actors/health.hpp"
 #include "actors/inventory.hpp"
+#include "actors/order.hpp"
+#include "actors/payment.hpp"
+#include "actors/shipping.hpp"
 #include "http/server.hpp"
 #include "persistence/database.hpp"
 #include "runtime/base/log.hpp"
@@ -39,7 +42,11 @@ struct node_config {
   actors::health_options health;
   actors::inventory_options inventory;
   actors::catalog_options catalog;
-  std::string config_file; ///< the file read, if any
+  actors::order_options orders;
+  actors::payment_options payment;
+  actors::shipping_options shipping;
+  size_t store_workers = 2; ///< detached workers per blocking store (readers get twice as many)
+  std::string config_file;  ///< the file read, if any
 };
 
 enum class parse_outcome { run, help, version, error };

@@ -3,14 +3,23 @@
 #include "actors/catalog.hpp"
 #include "actors/health.hpp"
 #include "actors/inventory.hpp"
+#include "actors/order_metrics.hpp"
+#include "actors/order_router.hpp"
+#include "actors/payment.hpp"
+#include "actors/shipping.hpp"
 #include "http/catalog_routes.hpp"
 #include "http/ops_routes.hpp"
+#include "http/order_routes.hpp"
 #include "http/server.hpp"
 #include "persistence/catalog_store.hpp"
 #include "persistence/database.hpp"
 #include "persistence/inventory_store.hpp"
 #include "persistence/migrations.hpp"
+#include "persistence/order_store.hpp"
+#include "persistence/payment_store.hpp"
 #include "persistence/probe_store.hpp"
+#include "persistence/read_store.hpp"
+#include "persistence/shipping_store.hpp"
 #include "persistence/writer.hpp"
 #include "runtime/actor_system.hpp"
 #include "runtime/base/actor_registry.hpp"
@@ -112,6 +121,7 @@ struct node_parts {
   http::services services;
   protocol::probe_store_actor probe;
   std::vector<caf::actor> stores; ///< to stop at shutdown
+  std::unique_ptr<actors::order_metrics> order_metrics;
   std::unique_ptr<http::server> door;
 
   explicit node_parts(const node_config& config)
@@ -144,12 +154,43 @@ struct node_parts {
     log::info("node.loaded").kv("products", products.size()).kv("shards", c.inventory.shards);
     services.catalog = actors::spawn_catalog(*sys, std::move(products), catalog_store,
                                              services.shards, c.catalog, registry);
+    spawn_orders();
+  }
+
+  /// Payments, shipping, the order store, the readers and the order router.
+  void spawn_orders() {
+    auto payment_store = persistence::spawn_payment_store(*sys, pool, c.store_workers, registry);
+    auto shipping_store = persistence::spawn_shipping_store(*sys, pool, c.store_workers, registry);
+    auto order_store = persistence::spawn_order_store(*sys, writer, registry);
+    services.reads = persistence::spawn_read_store(*sys, pool, 2 * c.store_workers, registry);
+    for (auto h :
+         {caf::actor_cast<caf::actor>(payment_store), caf::actor_cast<caf::actor>(shipping_store),
+          caf::actor_cast<caf::actor>(order_store), caf::actor_cast<caf::actor>(services.reads)})
+      stores.push_back(h);
+    services.payments = actors::spawn_payments(*sys, payment_store, c.payment, registry);
+    services.shipping = actors::spawn_shipping(*sys, shipping_store, c.shipping, registry);
+    order_metrics = std::make_unique<actors::order_metrics>(metrics.registry());
+    actors::order_peers peers{order_store,       services.shards,     services.payments,
+                              services.shipping, order_metrics.get(), &registry};
+    services.orders = actors::spawn_order_router(*sys, services.reads, peers, c.orders);
+    caf::anon_send(services.shipping, protocol::track_atom_v, services.orders);
+  }
+
+  /// Orders that still owe effects (a crash interrupted them) resume from their journals.
+  void resume_orders() {
+    caf::scoped_actor self{*sys};
+    auto ids = ask<std::vector<std::string>>(self, services.reads, protocol::unsettled_atom_v);
+    log::info("orders.recovering").kv("count", ids.size());
+    if (!ids.empty())
+      caf::anon_send(services.orders, protocol::resume_atom_v, std::move(ids));
   }
 
   std::vector<http::route> routes() const {
     auto all = http::ops_routes(services);
-    for (auto& r : http::catalog_routes(services))
-      all.push_back(std::move(r));
+    for (auto more : {http::catalog_routes(services), http::order_routes(services),
+                      http::fulfilment_routes(services)})
+      for (auto& r : more)
+        all.push_back(std::move(r));
     return all;
   }
 
@@ -189,6 +230,9 @@ struct node_parts {
     };
     stop(services.health);
     stop(services.catalog);
+    stop(services.orders);
+    stop(services.payments);
+    stop(services.shipping);
     for (auto& s : services.shards)
       stop(s);
     for (auto& s : stores)
@@ -228,6 +272,7 @@ int run_node(const node_config& config) {
     node.spawn_actors();
     node.door = std::make_unique<http::server>(c.http, node.routes(), node.metrics);
     node.door->start();
+    node.resume_orders();
   } catch (const std::exception& e) {
     node.teardown();
     return fail(e.what());

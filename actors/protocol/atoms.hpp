@@ -26,6 +26,23 @@ AGORA_ATOM(set_atom, "set");
 AGORA_ATOM(adopt_atom, "adopt");
 AGORA_ATOM(written_atom, "written");
 AGORA_ATOM(tick_atom, "tick");
+AGORA_ATOM(append_atom, "append");
+AGORA_ATOM(cancel_atom, "cancel");
+AGORA_ATOM(wait_atom, "wait");
+AGORA_ATOM(shipment_atom, "shipment");
+AGORA_ATOM(resume_atom, "resume");
+AGORA_ATOM(charge_atom, "charge");
+AGORA_ATOM(void_atom, "void");
+AGORA_ATOM(refund_atom, "refund");
+AGORA_ATOM(advance_atom, "advance");
+AGORA_ATOM(track_atom, "track");
+AGORA_ATOM(events_atom, "events");
+AGORA_ATOM(idem_atom, "idem");
+AGORA_ATOM(unsettled_atom, "unsettled");
+AGORA_ATOM(payments_atom, "payments");
+AGORA_ATOM(shipments_atom, "shipments");
+AGORA_ATOM(notices_atom, "notices");
+AGORA_ATOM(step_atom, "step");
 
 #undef AGORA_ATOM
 

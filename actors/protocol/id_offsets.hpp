@@ -10,5 +10,9 @@ constexpr caf::type_id_t health_first_type_id = caf::first_custom_type_id + 0;
 constexpr caf::type_id_t domain_first_type_id = caf::first_custom_type_id + 32;
 constexpr caf::type_id_t catalog_first_type_id = caf::first_custom_type_id + 64;
 constexpr caf::type_id_t inventory_first_type_id = caf::first_custom_type_id + 96;
+constexpr caf::type_id_t order_first_type_id = caf::first_custom_type_id + 128;
+constexpr caf::type_id_t payment_first_type_id = caf::first_custom_type_id + 160;
+constexpr caf::type_id_t shipping_first_type_id = caf::first_custom_type_id + 192;
+constexpr caf::type_id_t reads_first_type_id = caf::first_custom_type_id + 224;
 
 } // namespace agora::protocol

@@ -65,7 +65,7 @@ TEST_CASE("/metrics is Prometheus text with request, process and actor series", 
     std::string::npos);
   CHECK(r.body.find("process_resident_memory_bytes") != std::string::npos);
   CHECK(r.body.find("agora_actors_alive{type=\"health\"} 1") != std::string::npos);
-  CHECK(r.body.find("agora_db_pool_connections{state=\"max\"} 4") != std::string::npos);
+  CHECK(r.body.find("agora_db_pool_connections{state=\"max\"} 12") != std::string::npos);
 }
 
 TEST_CASE("unknown routes are a 404 problem, labelled without the raw path", "[e2e][door]") {

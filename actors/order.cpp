@@ -1,0 +1,507 @@
+#include "actors/order.hpp"
+
+#include "actors/domain/notifications.hpp"
+#include "actors/order_metrics.hpp"
+#include "runtime/base/actor_registry.hpp"
+#include "runtime/base/log.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <set>
+
+namespace agora::actors {
+
+namespace {
+
+using namespace agora::protocol;
+using namespace std::chrono;
+using domain::effect;
+
+using order_impl =
+  order_actor::extend<caf::reacts_to<step_atom, uint8_t>, caf::reacts_to<wait_atom, uint64_t>,
+                      caf::reacts_to<tick_atom>>;
+
+struct waiter {
+  caf::typed_response_promise<order_view> promise;
+  int64_t deadline_ms = 0;
+};
+
+struct order_state {
+  static inline const char* name = "order";
+  std::string id;
+  domain::order_state s;
+  order_peers peers;
+  order_options options;
+  std::string shipment_status;
+  bool appending = false;
+  std::deque<std::function<void()>> backlog; ///< commands waiting for the append in flight
+  std::set<effect> in_flight;
+  std::map<effect, int> attempts;
+  bool followed = false; ///< asked shipping for the shipment's status since activation
+  uint64_t next_waiter = 0;
+  std::map<uint64_t, waiter> waiters;
+  steady_clock::time_point last_active = steady_clock::now();
+};
+
+using self_ptr = order_impl::stateful_pointer<order_state>;
+
+int64_t now_ms() {
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+order_view current_view(self_ptr self) {
+  return view_of(self->state.s, self->state.shipment_status);
+}
+
+bool decided(domain::order_status s) {
+  return s != domain::order_status::pending && s != domain::order_status::reserved;
+}
+
+void run_effects(self_ptr self);
+void next_command(self_ptr self);
+
+/// Answers waiters whose order has left PENDING and RESERVED.
+void wake_waiters(self_ptr self) {
+  if (!decided(self->state.s.status))
+    return;
+  for (auto& [token, w] : self->state.waiters)
+    w.promise.deliver(current_view(self));
+  self->state.waiters.clear();
+}
+
+/// Passivates when nothing is owed, waited for or under way.
+void maybe_passivate(self_ptr self, bool idle_check) {
+  auto& st = self->state;
+  if (st.appending || !st.backlog.empty() || !st.in_flight.empty() || !st.waiters.empty())
+    return;
+  bool idle = steady_clock::now() - st.last_active >= st.options.idle;
+  if (domain::settled(st.s) || (idle_check && idle) || !st.s.exists)
+    self->quit();
+}
+
+/// Journals `events` (with projection and outbox rows), then applies them; `then` runs after.
+void persist(self_ptr self, std::vector<domain::order_event> events, std::string idem_key,
+             std::string request_hash, std::function<void(const caf::error&)> then) {
+  auto& st = self->state;
+  if (events.empty()) {
+    then({});
+    return next_command(self);
+  }
+  journal_append batch;
+  batch.order_id = st.id;
+  batch.first_seq = st.s.seq + 1;
+  batch.idempotency_key = std::move(idem_key);
+  batch.request_hash = std::move(request_hash);
+  auto after = st.s;
+  for (auto& e : events) {
+    domain::apply(after, e);
+    if (auto n = domain::notification_for(after, e))
+      batch.notifications.push_back(std::move(*n));
+  }
+  batch.projection = view_of(after, st.shipment_status);
+  batch.settled = domain::settled(after);
+  batch.events = events;
+  st.appending = true;
+  self->request(st.peers.store, st.options.store_timeout, append_atom_v, std::move(batch))
+    .then(
+      [=](bool) {
+        auto& st = self->state;
+        st.appending = false;
+        for (auto& e : events) {
+          domain::apply(st.s, e);
+          st.peers.metrics->transition(domain::to_string(e.type));
+        }
+        then({});
+        wake_waiters(self);
+        run_effects(self);
+        next_command(self);
+        maybe_passivate(self, false);
+      },
+      [=](caf::error& err) {
+        self->state.appending = false;
+        log::warn("order.append_failed")
+          .kv("order_id", self->state.id)
+          .kv("error", self->system().render(err));
+        then(err);
+        next_command(self);
+        if (!self->state.s.exists)
+          self->quit(); // a create that never became durable: nothing to keep
+        else
+          run_effects(self); // owed effects retry the decision that failed
+      });
+}
+
+/// Runs `cmd` now, or after the append in flight (decisions see the committed state).
+void command(self_ptr self, std::function<void()> cmd) {
+  self->state.last_active = steady_clock::now();
+  if (self->state.appending)
+    self->state.backlog.push_back(std::move(cmd));
+  else
+    cmd();
+}
+
+void next_command(self_ptr self) {
+  auto& st = self->state;
+  while (!st.appending && !st.backlog.empty()) {
+    auto cmd = std::move(st.backlog.front());
+    st.backlog.pop_front();
+    cmd();
+  }
+}
+
+/// Journals what `decision` decided (no reply).
+void enact(self_ptr self, domain::decision d) {
+  persist(self, std::move(d.events), {}, {}, [](const caf::error&) {});
+}
+
+/// A step finished: forget it, record the latency, and journal what it decided.
+template <class Decide>
+void step_done(self_ptr self, effect e, steady_clock::time_point started, Decide decide) {
+  auto& st = self->state;
+  st.peers.metrics->step(domain::to_string(e),
+                         duration<double>(steady_clock::now() - started).count(), true);
+  command(self, [=] {
+    self->state.in_flight.erase(e);
+    self->state.attempts.erase(e);
+    enact(self, decide(self->state.s));
+  });
+}
+
+/// A step failed: retry after a backoff, or give up on a forward step (the order compensates).
+void step_failed(self_ptr self, effect e, steady_clock::time_point started, const caf::error& err) {
+  auto& st = self->state;
+  st.peers.metrics->step(domain::to_string(e),
+                         duration<double>(steady_clock::now() - started).count(), false);
+  auto attempt = ++st.attempts[e];
+  log::warn("order.step_failed")
+    .kv("order_id", st.id)
+    .kv("step", domain::to_string(e))
+    .kv("attempt", attempt)
+    .kv("error", self->system().render(err));
+  auto forward =
+    e == effect::reserve_stock || e == effect::charge_payment || e == effect::create_shipment;
+  if (forward && attempt >= st.options.step_retries) {
+    command(self, [=] {
+      self->state.in_flight.erase(e);
+      enact(self, domain::decide_step_timeout(self->state.s, e, now_ms()));
+    });
+    return;
+  }
+  auto pause = milliseconds{std::min<int64_t>(30000, 200LL << std::min(attempt, 8))};
+  self->delayed_send(self, pause, step_atom_v, static_cast<uint8_t>(e));
+}
+
+/// Sends `atom` (with the shard's items for a reserve) to every shard holding one of the order's
+/// items; `done` gets all answers, a failure fails the step once.
+template <class Reply, class Atom>
+void to_shards(self_ptr self, effect e, Atom atom, std::function<void(std::vector<Reply>)> done) {
+  auto& st = self->state;
+  std::map<uint32_t, std::vector<domain::line_item>> by_shard;
+  for (auto& item : st.s.order.items)
+    by_shard[inventory_shard_of(item.product_id, static_cast<uint32_t>(st.peers.shards.size()))]
+      .push_back(item);
+  auto started = steady_clock::now();
+  auto replies = std::make_shared<std::vector<Reply>>();
+  auto failed = std::make_shared<bool>(false);
+  auto left = std::make_shared<size_t>(by_shard.size());
+  for (auto& [shard, items] : by_shard) {
+    auto on_reply = [=](Reply& r) {
+      replies->push_back(r);
+      if (--*left == 0 && !*failed)
+        done(std::move(*replies));
+    };
+    auto on_error = [=](caf::error& err) {
+      if (!*failed) {
+        *failed = true;
+        step_failed(self, e, started, err);
+      }
+    };
+    auto& target = st.peers.shards[shard];
+    if constexpr (std::is_same_v<Atom, reserve_atom>)
+      self->request(target, st.options.step_timeout, atom, st.id, items).then(on_reply, on_error);
+    else
+      self->request(target, st.options.step_timeout, atom, st.id).then(on_reply, on_error);
+  }
+}
+
+void start_reserve(self_ptr self) {
+  auto started = steady_clock::now();
+  to_shards<reserve_reply>(
+    self, effect::reserve_stock, reserve_atom_v, [=](std::vector<reserve_reply> replies) {
+      std::vector<int64_t> short_products;
+      bool ok = true;
+      for (auto& r : replies) {
+        ok = ok && r.ok;
+        short_products.insert(short_products.end(), r.short_products.begin(),
+                              r.short_products.end());
+      }
+      step_done(self, effect::reserve_stock, started, [=](const domain::order_state& s) {
+        return domain::decide_reservation(s, ok, short_products, now_ms());
+      });
+    });
+}
+
+void start_stock_finish(self_ptr self, effect e) {
+  auto started = steady_clock::now();
+  auto done = [=](std::vector<bool>) {
+    self->state.peers.metrics->compensation(domain::to_string(e));
+    step_done(self, e, started, [=](const domain::order_state& s) {
+      return domain::decide_effect_done(s, e, 0, now_ms());
+    });
+  };
+  if (e == effect::release_stock)
+    to_shards<bool>(self, e, release_atom_v, done);
+  else
+    to_shards<bool>(self, e, commit_atom_v, done);
+}
+
+domain::payment_outcome outcome_of(const payment& p) {
+  if (p.status == "DECLINED")
+    return domain::payment_outcome::declined;
+  if (p.status == "VOIDED")
+    return domain::payment_outcome::voided;
+  return domain::payment_outcome::captured;
+}
+
+void start_payment(self_ptr self, effect e) {
+  auto& st = self->state;
+  auto started = steady_clock::now();
+  auto on_payment = [=](payment& p) {
+    step_done(self, e, started, [=](const domain::order_state& s) {
+      return domain::decide_payment(s, outcome_of(p), p.id, p.amount_cents, p.decline_reason,
+                                    now_ms());
+    });
+  };
+  auto on_error = [=](caf::error& err) {
+    step_failed(self, e, started, err);
+  };
+  if (e == effect::charge_payment)
+    self
+      ->request(st.peers.payments, st.options.step_timeout, charge_atom_v,
+                charge_request{st.id, st.s.order.total_cents, st.s.order.currency,
+                               st.s.order.card_token, st.s.order.card_last4})
+      .then(on_payment, on_error);
+  else
+    self->request(st.peers.payments, st.options.step_timeout, void_atom_v, st.id)
+      .then(on_payment, on_error);
+}
+
+void start_refund(self_ptr self) {
+  auto& st = self->state;
+  auto started = steady_clock::now();
+  auto done = [=](int64_t refunded) {
+    self->state.peers.metrics->compensation("refund_payment");
+    step_done(self, effect::refund_payment, started, [=](const domain::order_state& s) {
+      return domain::decide_effect_done(s, effect::refund_payment, refunded, now_ms());
+    });
+  };
+  self
+    ->request(st.peers.payments, st.options.step_timeout, refund_atom_v, st.s.payment_id,
+              int64_t{0}, "order:" + st.id + ":refund")
+    .then(
+      [=](payment& p) {
+        done(p.refunded_cents);
+      },
+      [=](caf::error& err) {
+        if (err == errc::conflict) // nothing left to refund: refunded before
+          return done(self->state.s.captured_cents);
+        step_failed(self, effect::refund_payment, started, err);
+      });
+}
+
+/// Applies what a shipment's status means for the order.
+void shipment_seen(self_ptr self, const shipment_news& news) {
+  command(self, [=] {
+    auto status = domain::parse_shipment_status(news.status);
+    if (!status || news.shipment_id != self->state.s.shipment_id)
+      return next_command(self);
+    self->state.shipment_status = news.status;
+    enact(self, domain::decide_shipment_status(self->state.s, *status, now_ms()));
+  });
+}
+
+void start_shipping(self_ptr self, effect e) {
+  auto& st = self->state;
+  auto started = steady_clock::now();
+  auto on_error = [=](caf::error& err) {
+    if (e == effect::cancel_shipment && err == errc::conflict) { // picked up already
+      log::warn("order.shipment_not_cancelled").kv("order_id", self->state.id);
+      return step_done(self, e, started, [=](const domain::order_state& s) {
+        return domain::decide_effect_done(s, e, 0, now_ms());
+      });
+    }
+    step_failed(self, e, started, err);
+  };
+  if (e == effect::create_shipment) {
+    self
+      ->request(st.peers.shipping, st.options.step_timeout, create_atom_v, st.id,
+                st.s.order.ship_to)
+      .then(
+        [=](shipment& sh) {
+          self->state.shipment_status = sh.status;
+          step_done(self, e, started, [=](const domain::order_state& s) {
+            auto d =
+              domain::decide_shipment_created(s, sh.id, sh.tracking_number, sh.carrier, now_ms());
+            return d;
+          });
+        },
+        on_error);
+  } else if (e == effect::cancel_shipment) {
+    self->request(st.peers.shipping, st.options.step_timeout, cancel_atom_v, st.id)
+      .then(
+        [=](shipment&) {
+          self->state.peers.metrics->compensation("cancel_shipment");
+          step_done(self, e, started, [=](const domain::order_state& s) {
+            return domain::decide_effect_done(s, e, 0, now_ms());
+          });
+        },
+        on_error);
+  } else { // follow_shipment: once per activation; afterwards shipping tells us
+    self->request(st.peers.shipping, st.options.step_timeout, get_atom_v, st.id)
+      .then(
+        [=](shipment& sh) {
+          self->state.in_flight.erase(e);
+          self->state.followed = true;
+          shipment_seen(self, {sh.order_id, sh.id, sh.status, sh.tracking_number, sh.carrier});
+        },
+        on_error);
+  }
+}
+
+void start(self_ptr self, effect e) {
+  switch (e) {
+    case effect::reserve_stock: return start_reserve(self);
+    case effect::release_stock:
+    case effect::commit_stock: return start_stock_finish(self, e);
+    case effect::charge_payment:
+    case effect::void_payment: return start_payment(self, e);
+    case effect::refund_payment: return start_refund(self);
+    case effect::create_shipment:
+    case effect::cancel_shipment:
+    case effect::follow_shipment: return start_shipping(self, e);
+  }
+}
+
+void run_effects(self_ptr self) {
+  auto& st = self->state;
+  for (auto e : domain::pending_effects(st.s)) {
+    if (st.in_flight.count(e) || (e == effect::follow_shipment && st.followed))
+      continue;
+    st.in_flight.insert(e);
+    start(self, e);
+  }
+}
+
+caf::result<order_view> create(self_ptr self, const create_order& req) {
+  auto rp = self->make_response_promise<order_view>();
+  command(self, [=]() mutable {
+    auto d = domain::decide_create(self->state.s, req.draft, now_ms());
+    persist(self, std::move(d.events), req.idempotency_key, req.request_hash,
+            [=](const caf::error& err) mutable {
+              if (err)
+                rp.deliver(err);
+              else
+                rp.deliver(current_view(self));
+            });
+  });
+  return rp;
+}
+
+caf::result<order_view> cancel(self_ptr self) {
+  auto rp = self->make_response_promise<order_view>();
+  command(self, [=]() mutable {
+    auto d = domain::decide_cancel(self->state.s, now_ms());
+    if (d.refused != domain::refusal::none) {
+      rp.deliver(caf::make_error(
+        d.refused == domain::refusal::not_found ? errc::not_found : errc::conflict, d.why));
+      return next_command(self);
+    }
+    persist(self, std::move(d.events), {}, {}, [=](const caf::error& err) mutable {
+      if (err)
+        rp.deliver(err);
+      else
+        rp.deliver(current_view(self));
+    });
+  });
+  return rp;
+}
+
+caf::result<order_view> wait(self_ptr self, int64_t deadline_ms) {
+  auto& st = self->state;
+  if (decided(st.s.status) || deadline_ms <= now_ms())
+    return current_view(self);
+  auto token = ++st.next_waiter;
+  auto rp = self->make_response_promise<order_view>();
+  st.waiters.emplace(token, waiter{rp, deadline_ms});
+  self->delayed_send(self, milliseconds{deadline_ms - now_ms()}, wait_atom_v, token);
+  return rp;
+}
+
+order_impl::behavior_type order(self_ptr self, std::string id,
+                                std::vector<domain::order_event> journal, order_peers peers,
+                                order_options options) {
+  auto& st = self->state;
+  st.id = id;
+  st.peers = std::move(peers);
+  st.options = options;
+  for (auto& e : journal)
+    domain::apply(st.s, e);
+  st.peers.registry->add({self->id(), "order", id, "", {}, {}});
+  self->attach_functor([registry = st.peers.registry, id = self->id()] {
+    registry->remove(id);
+  });
+  self->delayed_send(self, options.idle, tick_atom_v);
+  run_effects(self); // a recovered order resumes the step it was in
+  return {
+    [=](create_atom, const create_order& req) {
+      return create(self, req);
+    },
+    [=](get_atom) -> order_view {
+      return current_view(self);
+    },
+    [=](cancel_atom) {
+      return cancel(self);
+    },
+    [=](wait_atom, int64_t deadline_ms) {
+      return wait(self, deadline_ms);
+    },
+    [=](shipment_atom, const shipment_news& news) {
+      shipment_seen(self, news);
+      return true;
+    },
+    [=](step_atom, uint8_t raw) {
+      auto e = static_cast<effect>(raw);
+      self->state.in_flight.erase(e);
+      run_effects(self);
+    },
+    [=](wait_atom, uint64_t token) {
+      auto i = self->state.waiters.find(token);
+      if (i != self->state.waiters.end()) {
+        i->second.promise.deliver(current_view(self));
+        self->state.waiters.erase(i);
+      }
+      maybe_passivate(self, false);
+    },
+    [=](tick_atom) {
+      run_effects(self); // a safety net: nothing owed stays unstarted
+      maybe_passivate(self, true);
+      self->delayed_send(self, self->state.options.idle, tick_atom_v);
+    },
+  };
+}
+
+} // namespace
+
+order_actor spawn_order(caf::actor_system& sys, std::string id,
+                        std::vector<domain::order_event> journal, order_peers peers,
+                        order_options options) {
+  return caf::actor_cast<order_actor>(
+    sys.spawn(order, std::move(id), std::move(journal), std::move(peers), options));
+}
+
+} // namespace agora::actors

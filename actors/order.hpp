@@ -1,0 +1,50 @@
+#pragma once
+
+#include "actors/protocol/inventory.hpp"
+#include "actors/protocol/order.hpp"
+#include "actors/protocol/payment.hpp"
+#include "actors/protocol/shipping.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace caf {
+class actor_system;
+}
+
+namespace agora {
+class actor_registry;
+}
+
+namespace agora::actors {
+
+class order_metrics;
+
+struct order_options {
+  std::chrono::milliseconds step_timeout{5000}; ///< one attempt of a saga step
+  int step_retries = 3;                         ///< attempts before a forward step gives up
+  std::chrono::milliseconds idle{60000};        ///< an idle order passivates after this
+  std::chrono::milliseconds store_timeout{30000};
+};
+
+/// Who an order talks to.
+struct order_peers {
+  protocol::order_store_actor store;
+  std::vector<protocol::inventory_actor> shards;
+  protocol::payment_actor payments;
+  protocol::shipping_actor shipping;
+  order_metrics* metrics = nullptr;
+  actor_registry* registry = nullptr;
+};
+
+/// Spawns the actor of order `id` over its journal (empty for a new order). It resumes whatever
+/// effects its state owes, and stops when settled or idle.
+protocol::order_actor spawn_order(caf::actor_system& sys, std::string id,
+                                  std::vector<domain::order_event> journal, order_peers peers,
+                                  order_options options);
+
+/// The view of an order state, as actors answer it.
+protocol::order_view view_of(const domain::order_state& s, const std::string& shipment_status);
+
+} // namespace agora::actors

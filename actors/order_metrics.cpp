@@ -1,0 +1,56 @@
+#include "actors/order_metrics.hpp"
+
+#include "runtime/base/metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace agora::actors {
+
+struct order_metrics::impl {
+  prometheus::Family<prometheus::Counter>& transitions;
+  prometheus::Family<prometheus::Histogram>& step_seconds;
+  prometheus::Family<prometheus::Counter>& step_failures;
+  prometheus::Family<prometheus::Counter>& compensations;
+};
+
+order_metrics::order_metrics(prometheus::Registry& r)
+  : impl_(new impl{prometheus::BuildCounter()
+                     .Name("agora_order_events_total")
+                     .Help("Order journal events appended, by event type")
+                     .Register(r),
+                   prometheus::BuildHistogram()
+                     .Name("agora_order_step_duration_seconds")
+                     .Help("Saga step latency (request to answer), by step")
+                     .Register(r),
+                   prometheus::BuildCounter()
+                     .Name("agora_order_step_failures_total")
+                     .Help("Saga step attempts that failed or timed out, by step")
+                     .Register(r),
+                   prometheus::BuildCounter()
+                     .Name("agora_order_compensations_total")
+                     .Help("Compensations completed (release, refund, void, cancel shipment)")
+                     .Register(r)}) {}
+
+order_metrics::~order_metrics() {
+  delete impl_;
+}
+
+void order_metrics::transition(std::string_view event) {
+  impl_->transitions.Add({{"event", std::string{event}}}).Increment();
+}
+
+void order_metrics::step(std::string_view step, double seconds, bool ok) {
+  impl_->step_seconds.Add({{"step", std::string{step}}}, metrics::latency_buckets())
+    .Observe(seconds);
+  if (!ok)
+    impl_->step_failures.Add({{"step", std::string{step}}}).Increment();
+}
+
+void order_metrics::compensation(std::string_view effect) {
+  impl_->compensations.Add({{"effect", std::string{effect}}}).Increment();
+}
+
+} // namespace agora::actors

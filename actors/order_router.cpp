@@ -1,0 +1,180 @@
+#include "actors/order_router.hpp"
+
+#include "runtime/base/actor_registry.hpp"
+#include "runtime/base/log.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include <functional>
+#include <unordered_map>
+
+namespace agora::actors {
+
+namespace {
+
+using namespace agora::protocol;
+using namespace std::chrono;
+
+using use_fn = std::function<void(const order_actor&, const caf::error&)>;
+
+struct router_state {
+  static inline const char* name = "order.router";
+  read_store_actor reads;
+  order_peers peers;
+  order_options options;
+  std::unordered_map<std::string, order_actor> live;
+  std::unordered_map<caf::actor_addr, std::string> ids;
+  std::unordered_map<std::string, std::vector<use_fn>> loading;
+};
+
+using self_ptr = order_router_actor::stateful_pointer<router_state>;
+
+order_actor activate(self_ptr self, const std::string& id,
+                     std::vector<domain::order_event> journal) {
+  auto& st = self->state;
+  auto a = spawn_order(self->system(), id, std::move(journal), st.peers, st.options);
+  self->monitor(a);
+  st.live.emplace(id, a);
+  st.ids.emplace(caf::actor_cast<caf::actor_addr>(a), id);
+  return a;
+}
+
+/// Calls `use` with the order's live actor, activating it from its journal first if needed;
+/// unknown orders get errc::not_found.
+void with_order(self_ptr self, const std::string& id, use_fn use) {
+  auto& st = self->state;
+  if (auto i = st.live.find(id); i != st.live.end())
+    return use(i->second, {});
+  auto& queue = st.loading[id];
+  queue.push_back(std::move(use));
+  if (queue.size() > 1)
+    return; // a load is under way
+  self->request(st.reads, st.options.store_timeout, load_atom_v, id)
+    .then(
+      [=](std::vector<domain::order_event>& journal) {
+        auto waiting = std::move(self->state.loading[id]);
+        self->state.loading.erase(id);
+        if (journal.empty()) {
+          for (auto& fn : waiting)
+            fn({}, caf::make_error(errc::not_found, std::string{"no such order"}));
+          return;
+        }
+        auto a = activate(self, id, std::move(journal));
+        for (auto& fn : waiting)
+          fn(a, {});
+      },
+      [=](caf::error& err) {
+        auto waiting = std::move(self->state.loading[id]);
+        self->state.loading.erase(id);
+        for (auto& fn : waiting)
+          fn({}, err);
+      });
+}
+
+/// Sends one request to order `id` and delivers its answer to `rp`. An order that stopped
+/// between lookup and delivery is activated again, once.
+template <class T, class... Ts>
+void forward_to(self_ptr self, const std::string& id, milliseconds timeout,
+                caf::typed_response_promise<T> rp, bool first, Ts... msg) {
+  with_order(self, id, [=](const order_actor& a, const caf::error& err) mutable {
+    if (err) {
+      rp.deliver(err);
+      return;
+    }
+    self->request(a, timeout, msg...)
+      .then(
+        [=](T& reply) mutable {
+          rp.deliver(std::move(reply));
+        },
+        [=](caf::error& e) mutable {
+          if (first && e == caf::sec::request_receiver_down) {
+            self->state.live.erase(id);
+            forward_to<T>(self, id, timeout, rp, false, msg...);
+            return;
+          }
+          rp.deliver(e);
+        });
+  });
+}
+
+template <class T, class... Ts>
+caf::result<T> forward(self_ptr self, const std::string& id, milliseconds timeout, Ts... msg) {
+  auto rp = self->make_response_promise<T>();
+  forward_to<T>(self, id, timeout, rp, true, msg...);
+  return rp;
+}
+
+order_router_actor::behavior_type router(self_ptr self, read_store_actor reads, order_peers peers,
+                                         order_options options) {
+  auto& st = self->state;
+  st.reads = std::move(reads);
+  st.peers = std::move(peers);
+  st.options = options;
+  st.peers.registry->add({self->id(), "order.router", "", "", {}, {}});
+  self->attach_functor([registry = st.peers.registry, id = self->id()] {
+    registry->remove(id);
+  });
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto i = self->state.ids.find(dm.source);
+    if (i == self->state.ids.end())
+      return;
+    auto& live = self->state.live;
+    if (auto j = live.find(i->second); j != live.end() && j->second.address() == dm.source)
+      live.erase(j);
+    self->state.ids.erase(i);
+  });
+  // Orders are not linked to the router (one failing order must not take the others down), so
+  // the router stops them itself when it is told to stop.
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    for (auto& [id, a] : self->state.live)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    self->quit(msg.reason);
+  });
+  auto slow = options.store_timeout + options.step_timeout;
+  return {
+    [=](create_atom, const create_order& req) -> caf::result<order_view> {
+      auto& id = req.draft.id;
+      if (self->state.live.count(id) == 0)
+        activate(self, id, {}); // new ids are fresh: nothing to replay
+      return forward<order_view>(self, id, slow, create_atom_v, req);
+    },
+    [=](get_atom, const std::string& id) {
+      return forward<order_view>(self, id, self->state.options.step_timeout, get_atom_v);
+    },
+    [=](cancel_atom, const std::string& id) {
+      return forward<order_view>(self, id, slow, cancel_atom_v);
+    },
+    [=](wait_atom, const std::string& id, int64_t deadline_ms) {
+      auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+      return forward<order_view>(self, id,
+                                 milliseconds{std::max<int64_t>(0, deadline_ms - now)} + slow,
+                                 wait_atom_v, deadline_ms);
+    },
+    [=](shipment_atom, const shipment_news& news) {
+      return forward<bool>(self, news.order_id, slow, shipment_atom_v, news);
+    },
+    [=](resume_atom, std::vector<std::string>& ids) {
+      // Activate in slices, so a long recovery list does not flood the readers at once.
+      constexpr size_t slice = 200;
+      size_t n = std::min(slice, ids.size());
+      for (size_t i = 0; i < n; ++i)
+        with_order(self, ids[i], [](const order_actor&, const caf::error&) {});
+      if (ids.size() > n) {
+        ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n));
+        self->delayed_send(self, milliseconds{100}, resume_atom_v, std::move(ids));
+      }
+      log::info("orders.resumed").kv("count", n);
+    },
+  };
+}
+
+} // namespace
+
+order_router_actor spawn_order_router(caf::actor_system& sys, read_store_actor reads,
+                                      order_peers peers, order_options options) {
+  return sys.spawn(router, std::move(reads), std::move(peers), options);
+}
+
+} // namespace agora::actors

@@ -1,0 +1,98 @@
+#include "actors/payment.hpp"
+
+#include "actors/domain/payment_rules.hpp"
+#include "runtime/base/actor_registry.hpp"
+#include "runtime/base/random.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include <unordered_map>
+
+namespace agora::actors {
+
+namespace {
+
+using namespace agora::protocol;
+
+using payment_impl = payment_actor::extend<caf::reacts_to<step_atom, uint64_t>>;
+
+struct pending_charge {
+  caf::typed_response_promise<payment> promise;
+  charge_request request;
+};
+
+struct payment_state {
+  static inline const char* name = "payment";
+  uint64_t next = 0;
+  std::unordered_map<uint64_t, pending_charge> waiting; ///< charges waiting out the latency
+};
+
+payment decide(const charge_request& req) {
+  auto answer = domain::issuer_answer(req.card_token);
+  payment p;
+  p.id = new_id("pay");
+  p.order_id = req.order_id;
+  p.amount_cents = req.amount_cents;
+  p.currency = req.currency;
+  p.card_last4 = req.card_last4;
+  if (answer == domain::charge_result::approved) {
+    p.status = "CAPTURED";
+  } else {
+    p.status = "DECLINED";
+    p.decline_reason = std::string{domain::to_string(answer)};
+  }
+  return p;
+}
+
+payment_impl::behavior_type payments(payment_impl::stateful_pointer<payment_state> self,
+                                     payment_store_actor store, payment_options options,
+                                     actor_registry* registry) {
+  registry->add({self->id(), "payment", "", "", {}, {}});
+  self->attach_functor([registry, id = self->id()] {
+    registry->remove(id);
+  });
+  return {
+    [=](charge_atom, const charge_request& req) -> caf::result<payment> {
+      if (options.latency.count() == 0)
+        return self->delegate(store, charge_atom_v, decide(req));
+      // The gateway's round trip, simulated without holding a thread.
+      auto token = ++self->state.next;
+      auto rp = self->make_response_promise<payment>();
+      self->state.waiting.emplace(token, pending_charge{rp, req});
+      self->delayed_send(self, options.latency, step_atom_v, token);
+      return rp;
+    },
+    [=](step_atom, uint64_t token) {
+      auto i = self->state.waiting.find(token);
+      if (i == self->state.waiting.end())
+        return;
+      auto pending = std::move(i->second);
+      self->state.waiting.erase(i);
+      self->request(store, options.store_timeout, charge_atom_v, decide(pending.request))
+        .then(
+          [=](payment& p) mutable {
+            pending.promise.deliver(std::move(p));
+          },
+          [=](caf::error& err) mutable {
+            pending.promise.deliver(err);
+          });
+    },
+    [=](void_atom, const std::string& order_id) {
+      return self->delegate(store, void_atom_v, order_id, new_id("pay"));
+    },
+    [=](refund_atom, const std::string& payment_id, int64_t cents, const std::string& key) {
+      return self->delegate(store, refund_atom_v, payment_id, cents, key, new_id("ref"));
+    },
+  };
+}
+
+} // namespace
+
+payment_actor spawn_payments(caf::actor_system& sys, payment_store_actor store,
+                             payment_options options, actor_registry& registry) {
+  return caf::actor_cast<payment_actor>(sys.spawn(payments, std::move(store), options, &registry));
+}
+
+} // namespace agora::actors

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "actors/protocol/atoms.hpp"
+#include "actors/protocol/domain_types.hpp"
+#include "actors/protocol/errors.hpp"
+#include "actors/protocol/id_offsets.hpp"
+#include "actors/protocol/order.hpp"
+
+#include <caf/meta/type_name.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/type_id.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+// Shipping: shipments with tracking numbers, a simulated carrier that moves them on, and news of
+// every status sent to the shipment's order.
+
+namespace agora::protocol {
+
+struct shipment {
+  std::string id;
+  std::string order_id;
+  std::string status; ///< LABEL_CREATED, IN_TRANSIT, OUT_FOR_DELIVERY, DELIVERED, CANCELLED
+  std::string tracking_number;
+  std::string carrier;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shipment& x) {
+  return f(caf::meta::type_name("shipment"), x.id, x.order_id, x.status, x.tracking_number,
+           x.carrier);
+}
+
+} // namespace agora::protocol
+
+CAF_BEGIN_TYPE_ID_BLOCK(agora_shipping, agora::protocol::shipping_first_type_id)
+CAF_ADD_TYPE_ID(agora_shipping, (agora::protocol::shipment))
+CAF_ADD_TYPE_ID(agora_shipping, (std::vector<agora::protocol::shipment>))
+CAF_END_TYPE_ID_BLOCK(agora_shipping)
+
+namespace agora::protocol {
+
+/// The shipping service. `create` (order id, address) answers the order's shipment, creating it
+/// once; `cancel` (order id) cancels it before pickup (errc::conflict after); `get` (order id)
+/// answers it or errc::not_found; `advance` (shipment id) is a carrier scan (errc::conflict once
+/// delivered or cancelled). `track` names where status news goes (the node's order router).
+using shipping_actor =
+  caf::typed_actor<caf::reacts_to<track_atom, order_router_actor>,
+                   caf::replies_to<create_atom, std::string, domain::address>::with<shipment>,
+                   caf::replies_to<cancel_atom, std::string>::with<shipment>,
+                   caf::replies_to<get_atom, std::string>::with<shipment>,
+                   caf::replies_to<advance_atom, std::string>::with<shipment>>;
+
+/// Its store. `create` inserts the proposed shipment unless the order has one; `step` advances
+/// every moving shipment unchanged for at least the given milliseconds and answers them.
+using shipping_store_actor =
+  caf::typed_actor<caf::replies_to<create_atom, shipment>::with<shipment>,
+                   caf::replies_to<cancel_atom, std::string>::with<shipment>,
+                   caf::replies_to<get_atom, std::string>::with<shipment>,
+                   caf::replies_to<advance_atom, std::string>::with<shipment>,
+                   caf::replies_to<step_atom, int64_t>::with<std::vector<shipment>>>;
+
+} // namespace agora::protocol

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "actors/protocol/shipping.hpp"
+
+#include <chrono>
+
+namespace caf {
+class actor_system;
+}
+
+namespace agora {
+class actor_registry;
+}
+
+namespace agora::actors {
+
+struct shipping_options {
+  std::chrono::seconds step{30}; ///< the simulated carrier moves a shipment on after this; 0: off
+  std::chrono::milliseconds store_timeout{10000};
+};
+
+/// Spawns the shipping service: shipments through `store`, a carrier timer, and news of every
+/// status change sent to the order router named by `track`.
+protocol::shipping_actor spawn_shipping(caf::actor_system& sys,
+                                        protocol::shipping_store_actor store,
+                                        shipping_options options, actor_registry& registry);
+
+} // namespace agora::actors

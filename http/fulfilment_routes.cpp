@@ -1,0 +1,195 @@
+#include "actors/domain/ids.hpp"
+#include "actors/domain/notifications.hpp"
+#include "http/actor_bridge.hpp"
+#include "http/json_io.hpp"
+#include "http/order_routes.hpp"
+#include "runtime/base/random.hpp"
+
+#include <set>
+#include <stdexcept>
+
+namespace agora::http {
+
+namespace {
+
+using namespace agora::protocol;
+
+/// A path id of kind `prefix`; nullopt after answering 404 for anything else.
+std::optional<std::string> path_id(const exchange_ptr& ex, std::string_view prefix) {
+  auto id = std::string{ex->param("id")};
+  if (!domain::is_well_formed_id(prefix, id)) {
+    ex->respond_problem(make_problem(404, "no such resource"));
+    return std::nullopt;
+  }
+  return id;
+}
+
+/// Asks the readers for a JSON document or page and answers it.
+template <class Atom>
+void read_json(const services& s, const exchange_ptr& ex, Atom atom, const list_filter& f) {
+  ask<std::string>(
+    *s.sys, ex, s.reads, s.ask_timeout,
+    [](const exchange_ptr& ex, std::string& text) {
+      respond_json_text(ex, 200, std::move(text));
+    },
+    atom, f);
+}
+
+/// A page filter from ?limit&offset and the named query parameters; nullopt after a 400.
+std::optional<list_filter> page_filter(const exchange_ptr& ex) {
+  auto page = parse_page(ex);
+  if (!page)
+    return std::nullopt;
+  list_filter f;
+  f.limit = page->limit;
+  f.offset = page->offset;
+  f.order_id = ex->query("order_id").value_or("");
+  return f;
+}
+
+void get_payment(const services& s, const exchange_ptr& ex) {
+  if (auto id = path_id(ex, "pay")) {
+    list_filter f;
+    f.id = *id;
+    read_json(s, ex, payments_atom_v, f);
+  }
+}
+
+void list_payments(const services& s, const exchange_ptr& ex) {
+  if (auto f = page_filter(ex))
+    read_json(s, ex, payments_atom_v, *f);
+}
+
+void refund_payment(const services& s, const exchange_ptr& ex) {
+  auto id = path_id(ex, "pay");
+  if (!id)
+    return;
+  int64_t cents = 0;
+  if (!ex->body().empty()) {
+    auto body = parse_object(ex);
+    if (!body)
+      return;
+    std::vector<field_error> errors;
+    cents = field_reader{*body, errors}.integer("amount_cents", false, 0, 1, 1000000000000LL);
+    if (!errors.empty())
+      return ex->respond_problem(invalid(std::move(errors)));
+  }
+  // A retried request with the same Idempotency-Key refunds once.
+  auto key = std::string{ex->header("Idempotency-Key").value_or("")};
+  key = key.empty() ? "admin:" + random_hex(16) : "admin:" + key;
+  list_filter f;
+  f.id = *id;
+  bridge(*s.sys, [=](caf::event_based_actor* self) {
+    self->request(s.payments, s.ask_timeout, refund_atom_v, *id, cents, key)
+      .then(
+        [=](payment&) {
+          self->request(s.reads, s.ask_timeout, payments_atom_v, f)
+            .then(
+              [=](std::string& text) {
+                respond_json_text(ex, 200, std::move(text));
+              },
+              [=](caf::error& err) {
+                respond_error(ex, self->system(), err);
+              });
+        },
+        [=](caf::error& err) {
+          respond_error(ex, self->system(), err);
+        });
+  });
+}
+
+void get_shipment(const services& s, const exchange_ptr& ex) {
+  if (auto id = path_id(ex, "shp")) {
+    list_filter f;
+    f.id = *id;
+    read_json(s, ex, shipments_atom_v, f);
+  }
+}
+
+void list_shipments(const services& s, const exchange_ptr& ex) {
+  if (auto f = page_filter(ex))
+    read_json(s, ex, shipments_atom_v, *f);
+}
+
+void tracking(const services& s, const exchange_ptr& ex) {
+  list_filter f;
+  f.tracking_number = std::string{ex->param("tracking_number")};
+  if (f.tracking_number.empty() || f.tracking_number.size() > 64)
+    return ex->respond_problem(make_problem(404, "no such shipment"));
+  read_json(s, ex, shipments_atom_v, f);
+}
+
+void advance_shipment(const services& s, const exchange_ptr& ex) {
+  auto id = path_id(ex, "shp");
+  if (!id)
+    return;
+  list_filter f;
+  f.id = *id;
+  bridge(*s.sys, [=](caf::event_based_actor* self) {
+    self->request(s.shipping, s.ask_timeout, advance_atom_v, *id)
+      .then(
+        [=](shipment&) {
+          self->request(s.reads, s.ask_timeout, shipments_atom_v, f)
+            .then(
+              [=](std::string& text) {
+                respond_json_text(ex, 200, std::move(text));
+              },
+              [=](caf::error& err) {
+                respond_error(ex, self->system(), err);
+              });
+        },
+        [=](caf::error& err) {
+          respond_error(ex, self->system(), err);
+        });
+  });
+}
+
+void list_notifications(const services& s, const exchange_ptr& ex) {
+  auto f = page_filter(ex);
+  if (!f)
+    return;
+  std::vector<field_error> errors;
+  f->type = ex->query("type").value_or("");
+  f->status = ex->query("status").value_or("");
+  if (auto product = ex->query("product_id")) {
+    try {
+      size_t used = 0;
+      f->product_id = std::stoll(*product, &used);
+      if (used != product->size() || f->product_id <= 0)
+        throw std::invalid_argument("not an id");
+    } catch (const std::exception&) {
+      errors.push_back({"product_id", "must be a positive integer"});
+    }
+  }
+  static const std::set<std::string> types{"ORDER_CREATED", "PAYMENT_STATUS_CHANGED",
+                                           "SHIPMENT_DELIVERED", "LOW_INVENTORY_ALERT"};
+  if (!f->type.empty() && types.count(f->type) == 0)
+    errors.push_back({"type", "must be a notification type such as ORDER_CREATED"});
+  if (!f->status.empty() && f->status != "QUEUED" && f->status != "SENT" && f->status != "FAILED")
+    errors.push_back({"status", "must be QUEUED, SENT or FAILED"});
+  if (!errors.empty())
+    return ex->respond_problem(invalid(std::move(errors)));
+  read_json(s, ex, notices_atom_v, *f);
+}
+
+} // namespace
+
+std::vector<route> fulfilment_routes(const services& s) {
+  auto with = [s](void (*fn)(const services&, const exchange_ptr&)) {
+    return [s, fn](const exchange_ptr& ex) {
+      fn(s, ex);
+    };
+  };
+  return {
+    {"GET", "/payments", with(list_payments)},
+    {"GET", "/payments/:id", with(get_payment)},
+    {"POST", "/payments/:id/refund", with(refund_payment), access::admin_role},
+    {"GET", "/shipments", with(list_shipments)},
+    {"GET", "/shipments/:id", with(get_shipment)},
+    {"POST", "/shipments/:id/advance", with(advance_shipment), access::admin_role},
+    {"GET", "/tracking/:tracking_number", with(tracking)},
+    {"GET", "/notifications", with(list_notifications)},
+  };
+}
+
+} // namespace agora::http

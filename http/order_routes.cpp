@@ -1,0 +1,320 @@
+#include "http/order_routes.hpp"
+
+#include "actors/domain/ids.hpp"
+#include "actors/domain/payment_rules.hpp"
+#include "actors/domain/validation.hpp"
+#include "http/actor_bridge.hpp"
+#include "http/json_io.hpp"
+#include "runtime/base/random.hpp"
+
+#include <chrono>
+#include <map>
+#include <set>
+
+namespace agora::http {
+
+namespace {
+
+using namespace agora::protocol;
+using namespace std::chrono;
+
+/// Maps the body onto an order request, reporting wrong JSON types by field.
+domain::order_request read_order(const json& body, std::vector<field_error>& errors) {
+  domain::order_request r;
+  field_reader top{body, errors};
+  r.customer_email = top.text("customer_email", true);
+  auto items = body.find("items");
+  if (items == body.end() || !items->is_array()) {
+    errors.push_back({"items", "must be an array of {product_id, quantity}"});
+  } else {
+    for (size_t i = 0; i < items->size() && i <= domain::max_items; ++i) {
+      auto prefix = "items[" + std::to_string(i) + "].";
+      auto& item = (*items)[i];
+      if (!item.is_object()) {
+        errors.push_back({"items[" + std::to_string(i) + "]", "must be an object"});
+        continue;
+      }
+      field_reader f{item, errors, prefix};
+      r.items.push_back({f.integer("product_id", true, 0, INT64_MIN, INT64_MAX),
+                         f.integer("quantity", true, 0, INT64_MIN, INT64_MAX)});
+    }
+  }
+  auto payment = body.find("payment");
+  if (payment == body.end() || !payment->is_object())
+    errors.push_back({"payment", "must be an object with card_number"});
+  else
+    r.card_number = field_reader{*payment, errors, "payment."}.text("card_number", true);
+  auto address = body.find("shipping_address");
+  if (address == body.end() || !address->is_object()) {
+    errors.push_back({"shipping_address", "must be an object"});
+  } else {
+    field_reader a{*address, errors, "shipping_address."};
+    r.ship_to = {a.text("name", true), a.text("line1", true),       a.text("line2", false),
+                 a.text("city", true), a.text("postal_code", true), a.text("country", true)};
+  }
+  return r;
+}
+
+/// FNV-1a of the canonical body (keys sorted): what an idempotency key was first used with.
+std::string body_hash(const json& body) {
+  uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : body.dump()) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+int64_t now_ms() {
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+struct create_plan {
+  domain::order_request request;
+  std::string key;
+  std::string hash;
+  std::optional<int> wait;
+};
+
+/// Answers the order created (202), or as it stands after `Prefer: wait` (201).
+void answer_created(caf::event_based_actor* self, const services& s, const exchange_ptr& ex,
+                    const create_plan& plan, const order_view& v) {
+  header_list headers{{"Location", "/orders/" + v.id}};
+  if (!plan.wait)
+    return respond_json(ex, 202, order_json(v), headers);
+  headers.emplace_back("Preference-Applied", "wait=" + std::to_string(*plan.wait));
+  self
+    ->request(s.orders, seconds{*plan.wait + 5}, wait_atom_v, v.id, now_ms() + *plan.wait * 1000LL)
+    .then(
+      [=](order_view& now) {
+        respond_json(ex, 201, order_json(now), headers);
+      },
+      [=](caf::error&) {
+        respond_json(ex, 201, order_json(v), headers);
+      });
+}
+
+/// A key seen before: the same body gets the same order (200), another body a 422.
+void answer_replay(caf::event_based_actor* self, const services& s, const exchange_ptr& ex,
+                   const create_plan& plan, const idempotency_record& known) {
+  if (known.request_hash != plan.hash)
+    return ex->respond_problem(
+      make_problem(422, "this Idempotency-Key was used with a different request body"));
+  self->request(s.reads, s.ask_timeout, get_atom_v, known.order_id)
+    .then(
+      [=](order_view& v) {
+        respond_json(ex, 200, order_json(v), {{"Location", "/orders/" + v.id}});
+      },
+      [=](caf::error& err) {
+        respond_error(ex, self->system(), err);
+      });
+}
+
+void place(caf::event_based_actor* self, const services& s, const exchange_ptr& ex,
+           const create_plan& plan, const std::vector<domain::product>& found) {
+  std::map<int64_t, domain::product> catalog;
+  for (auto& p : found)
+    catalog[p.id] = p;
+  std::vector<field_error> errors;
+  create_order req;
+  auto& d = req.draft;
+  for (size_t i = 0; i < plan.request.items.size(); ++i) {
+    auto& item = plan.request.items[i];
+    auto p = catalog.find(item.product_id);
+    if (p == catalog.end()) {
+      errors.push_back({"items[" + std::to_string(i) + "].product_id", "no such product"});
+      continue;
+    }
+    d.currency = p->second.currency;
+    d.items.push_back(
+      {item.product_id, static_cast<int32_t>(item.quantity), p->second.price_cents});
+  }
+  std::set<std::string> currencies;
+  for (auto& p : found)
+    currencies.insert(p.currency);
+  if (currencies.size() > 1)
+    errors.push_back({"items", "all products of an order must share one currency"});
+  if (!errors.empty())
+    return ex->respond_problem(invalid(std::move(errors)));
+  d.id = new_id("ord");
+  d.customer_email = plan.request.customer_email;
+  d.total_cents = domain::order_total(d.items);
+  d.ship_to = plan.request.ship_to;
+  auto card = domain::tokenize_card(plan.request.card_number);
+  d.card_token = card.token;
+  d.card_last4 = card.last4;
+  req.idempotency_key = plan.key;
+  req.request_hash = plan.hash;
+  self->request(s.orders, s.ask_timeout + seconds{30}, create_atom_v, req)
+    .then(
+      [=](order_view& v) {
+        answer_created(self, s, ex, plan, v);
+      },
+      [=](caf::error& err) {
+        if (err != errc::conflict || plan.key.empty())
+          return respond_error(ex, self->system(), err);
+        // Another request took the key first: answer as a replay of it.
+        self->request(s.reads, s.ask_timeout, idem_atom_v, plan.key)
+          .then(
+            [=](idempotency_record& known) {
+              answer_replay(self, s, ex, plan, known);
+            },
+            [=](caf::error& e) {
+              respond_error(ex, self->system(), e);
+            });
+      });
+}
+
+void create_order_route(const services& s, const exchange_ptr& ex) {
+  auto body = parse_object(ex);
+  if (!body)
+    return;
+  create_plan plan;
+  std::vector<field_error> errors;
+  plan.request = read_order(*body, errors);
+  if (errors.empty())
+    errors = domain::validate(plan.request);
+  if (auto key = ex->header("Idempotency-Key")) {
+    plan.key = std::string{*key};
+    if (plan.key.empty() || plan.key.size() > 128)
+      errors.push_back({"Idempotency-Key", "must be 1..128 characters"});
+  }
+  if (!errors.empty())
+    return ex->respond_problem(invalid(std::move(errors)));
+  plan.hash = body_hash(*body);
+  if (auto prefer = ex->header("Prefer"))
+    plan.wait = preferred_wait(*prefer);
+  std::vector<int64_t> ids;
+  for (auto& item : plan.request.items)
+    ids.push_back(item.product_id);
+  bridge(*s.sys, [=](caf::event_based_actor* self) {
+    auto priced = [=] {
+      self->request(s.catalog, s.ask_timeout, get_atom_v, ids)
+        .then(
+          [=](std::vector<domain::product>& found) {
+            place(self, s, ex, plan, found);
+          },
+          [=](caf::error& err) {
+            respond_error(ex, self->system(), err);
+          });
+    };
+    if (plan.key.empty())
+      return priced();
+    self->request(s.reads, s.ask_timeout, idem_atom_v, plan.key)
+      .then(
+        [=](idempotency_record& known) {
+          if (known.found)
+            return answer_replay(self, s, ex, plan, known);
+          priced();
+        },
+        [=](caf::error& err) {
+          respond_error(ex, self->system(), err);
+        });
+  });
+}
+
+/// The order id path parameter; nullopt after answering 404 for anything not an order id.
+std::optional<std::string> order_id(const exchange_ptr& ex) {
+  auto id = std::string{ex->param("id")};
+  if (!domain::is_well_formed_id("ord", id)) {
+    ex->respond_problem(make_problem(404, "no such order"));
+    return std::nullopt;
+  }
+  return id;
+}
+
+void answer_order(const exchange_ptr& ex, const order_view& v) {
+  respond_json(ex, 200, order_json(v));
+}
+
+void get_order(const services& s, const exchange_ptr& ex) {
+  if (auto id = order_id(ex))
+    ask<order_view>(*s.sys, ex, s.reads, s.ask_timeout, answer_order, get_atom_v, *id);
+}
+
+void order_events(const services& s, const exchange_ptr& ex) {
+  if (auto id = order_id(ex))
+    ask<std::string>(
+      *s.sys, ex, s.reads, s.ask_timeout,
+      [](const exchange_ptr& ex, std::string& text) {
+        respond_json_text(ex, 200, std::move(text));
+      },
+      events_atom_v, *id);
+}
+
+void cancel_order(const services& s, const exchange_ptr& ex) {
+  if (auto id = order_id(ex))
+    ask<order_view>(*s.sys, ex, s.orders, s.ask_timeout + seconds{30}, answer_order, cancel_atom_v,
+                    *id);
+}
+
+void list_orders(const services& s, const exchange_ptr& ex) {
+  auto page = parse_page(ex);
+  if (!page)
+    return;
+  list_filter f;
+  f.customer_email = ex->query("customer_email").value_or("");
+  f.status = ex->query("status").value_or("");
+  f.limit = page->limit;
+  f.offset = page->offset;
+  if (!f.status.empty() && !domain::parse_order_status(f.status))
+    return ex->respond_problem(invalid({{"status", "must be an order status such as PAID"}}));
+  auto p = *page;
+  ask<order_page>(
+    *s.sys, ex, s.reads, s.ask_timeout,
+    [p](const exchange_ptr& ex, order_page& found) {
+      auto items = json::array();
+      for (auto& v : found.items)
+        items.push_back(order_json(v));
+      respond_json(ex, 200, page_json(std::move(items), found.total, p));
+    },
+    list_atom_v, f);
+}
+
+} // namespace
+
+std::optional<int> preferred_wait(std::string_view prefer) {
+  for (size_t at = 0; at < prefer.size();) {
+    auto comma = prefer.find_first_of(",;", at);
+    auto token = prefer.substr(at, comma == std::string_view::npos ? prefer.npos : comma - at);
+    while (!token.empty() && token.front() == ' ')
+      token.remove_prefix(1);
+    if (token.rfind("wait=", 0) == 0) {
+      int n = 0;
+      auto digits = token.substr(5);
+      while (!digits.empty() && digits.back() == ' ')
+        digits.remove_suffix(1);
+      if (digits.empty() || digits.size() > 6)
+        return std::nullopt;
+      for (char c : digits) {
+        if (c < '0' || c > '9')
+          return std::nullopt;
+        n = n * 10 + (c - '0');
+      }
+      return std::min(n, 30);
+    }
+    if (comma == std::string_view::npos)
+      break;
+    at = comma + 1;
+  }
+  return std::nullopt;
+}
+
+std::vector<route> order_routes(const services& s) {
+  auto with = [s](void (*fn)(const services&, const exchange_ptr&)) {
+    return [s, fn](const exchange_ptr& ex) {
+      fn(s, ex);
+    };
+  };
+  return {
+    {"POST", "/orders", with(create_order_route)},
+    {"GET", "/orders", with(list_orders)},
+    {"GET", "/orders/:id", with(get_order)},
+    {"GET", "/orders/:id/events", with(order_events)},
+    {"POST", "/orders/:id/cancel", with(cancel_order)},
+  };
+}
+
+} // namespace agora::http

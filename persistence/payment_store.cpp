@@ -1,0 +1,98 @@
+#include "persistence/payment_store.hpp"
+
+#include "persistence/transact.hpp"
+#include "runtime/base/actor_registry.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+
+namespace agora::persistence {
+
+namespace {
+
+using namespace agora::protocol;
+
+const std::string columns = "id, order_id, status, amount_cents, currency, refunded_cents, "
+                            "coalesce(decline_reason, ''), card_last4";
+
+payment to_payment(const pqxx::row& r) {
+  return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+          r[3].as<int64_t>(),     r[4].as<std::string>(), r[5].as<int64_t>(),
+          r[6].as<std::string>(), r[7].as<std::string>()};
+}
+
+payment by_order(pqxx::work& tx, const std::string& order_id) {
+  return to_payment(
+    tx.exec_params1("SELECT " + columns + " FROM payments WHERE order_id = $1", order_id));
+}
+
+caf::result<payment> refund(pqxx::work& tx, const std::string& id, int64_t cents,
+                            const std::string& key, const std::string& refund_id) {
+  auto rows = tx.exec_params("SELECT " + columns + " FROM payments WHERE id = $1 FOR UPDATE", id);
+  if (rows.empty())
+    return caf::make_error(errc::not_found, std::string{"no such payment"});
+  auto p = to_payment(rows[0]);
+  if (!tx.exec_params("SELECT 1 FROM refunds WHERE dedupe_key = $1", key).empty())
+    return p; // this refund happened before
+  auto left = p.amount_cents - p.refunded_cents;
+  if ((p.status != "CAPTURED" && p.status != "PARTIALLY_REFUNDED") || left <= 0)
+    return caf::make_error(errc::conflict, std::string{"nothing left to refund"});
+  auto amount = cents == 0 ? left : cents;
+  if (amount > left)
+    return caf::make_error(errc::conflict,
+                           "only " + std::to_string(left) + " cents are left to refund");
+  tx.exec_params("INSERT INTO refunds (id, payment_id, amount_cents, reason, dedupe_key) VALUES "
+                 "($1, $2, $3, $4, $5)",
+                 refund_id, id, amount, key.rfind("order:", 0) == 0 ? "order cancelled" : "admin",
+                 key);
+  return to_payment(tx.exec_params1(
+    "UPDATE payments SET refunded_cents = refunded_cents + $2, status = CASE WHEN "
+    "refunded_cents + $2 = amount_cents THEN 'REFUNDED' ELSE 'PARTIALLY_REFUNDED' END, "
+    "updated_at = now() WHERE id = $1 RETURNING " +
+      columns,
+    id, amount));
+}
+
+payment_store_actor::behavior_type worker(payment_store_actor::pointer self, connection_pool* pool,
+                                          actor_registry* registry) {
+  registry->add({self->id(), "store.payments", "", "", {}, {}});
+  self->attach_functor([registry, id = self->id()] {
+    registry->remove(id);
+  });
+  return {
+    [=](charge_atom, const payment& p) {
+      return transact<payment>(*pool, [&](pqxx::work& tx) {
+        tx.exec_params("INSERT INTO payments (id, order_id, status, amount_cents, currency, "
+                       "card_last4, decline_reason) VALUES ($1, $2, $3, $4, $5, $6, "
+                       "nullif($7, '')) ON CONFLICT (order_id) DO NOTHING",
+                       p.id, p.order_id, p.status, p.amount_cents, p.currency, p.card_last4,
+                       p.decline_reason);
+        return by_order(tx, p.order_id); // the first payment of the order wins
+      });
+    },
+    [=](void_atom, const std::string& order_id, const std::string& id) {
+      return transact<payment>(*pool, [&](pqxx::work& tx) {
+        tx.exec_params("INSERT INTO payments (id, order_id, status, amount_cents, currency) VALUES "
+                       "($1, $2, 'VOIDED', 0, 'USD') ON CONFLICT (order_id) DO NOTHING",
+                       id, order_id);
+        return by_order(tx, order_id);
+      });
+    },
+    [=](refund_atom, const std::string& id, int64_t cents, const std::string& key,
+        const std::string& refund_id) {
+      return transact<payment>(*pool, [&](pqxx::work& tx) {
+        return refund(tx, id, cents, key, refund_id);
+      });
+    },
+  };
+}
+
+} // namespace
+
+payment_store_actor spawn_payment_store(caf::actor_system& sys, connection_pool& pool,
+                                        size_t workers, actor_registry& registry) {
+  return spawn_pooled<payment_store_actor>(sys, workers, [&] {
+    return sys.spawn<caf::detached>(worker, &pool, &registry);
+  });
+}
+
+} // namespace agora::persistence

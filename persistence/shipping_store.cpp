@@ -1,0 +1,144 @@
+#include "persistence/shipping_store.hpp"
+
+#include "persistence/transact.hpp"
+#include "runtime/base/actor_registry.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+
+namespace agora::persistence {
+
+namespace {
+
+using namespace agora::protocol;
+
+const std::string columns = "id, order_id, status, tracking_number, carrier";
+
+// The carrier's next scan of a moving shipment.
+const std::string next_status = "CASE status WHEN 'LABEL_CREATED' THEN 'IN_TRANSIT' WHEN "
+                                "'IN_TRANSIT' THEN 'OUT_FOR_DELIVERY' ELSE 'DELIVERED' END";
+const std::string moving = "status IN ('LABEL_CREATED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY')";
+
+shipment to_shipment(const pqxx::row& r) {
+  return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+          r[3].as<std::string>(), r[4].as<std::string>()};
+}
+
+caf::result<shipment> by_order(pqxx::work& tx, const std::string& order_id) {
+  auto rows = tx.exec_params("SELECT " + columns + " FROM shipments WHERE order_id = $1", order_id);
+  if (rows.empty())
+    return caf::make_error(errc::not_found, std::string{"no shipment for this order"});
+  return to_shipment(rows[0]);
+}
+
+void record(pqxx::work& tx, const shipment& s) {
+  tx.exec_params("INSERT INTO shipment_events (shipment_id, status) VALUES ($1, $2) ON CONFLICT "
+                 "DO NOTHING",
+                 s.id, s.status);
+}
+
+caf::result<shipment> cancel(pqxx::work& tx, const std::string& order_id) {
+  auto rows = tx.exec_params("UPDATE shipments SET status = 'CANCELLED', updated_at = now() WHERE "
+                             "order_id = $1 AND status = 'LABEL_CREATED' RETURNING " +
+                               columns,
+                             order_id);
+  if (!rows.empty()) {
+    auto s = to_shipment(rows[0]);
+    record(tx, s);
+    return s;
+  }
+  auto found =
+    tx.exec_params("SELECT " + columns + " FROM shipments WHERE order_id = $1", order_id);
+  if (found.empty())
+    return caf::make_error(errc::not_found, std::string{"no shipment for this order"});
+  auto s = to_shipment(found[0]);
+  if (s.status == "CANCELLED")
+    return s;
+  return caf::make_error(errc::conflict, "the shipment is " + s.status);
+}
+
+caf::result<shipment> advance(pqxx::work& tx, const std::string& id) {
+  auto rows =
+    tx.exec_params("UPDATE shipments SET status = " + next_status +
+                     ", updated_at = now() WHERE id = $1 AND " + moving + " RETURNING " + columns,
+                   id);
+  if (rows.empty()) {
+    auto found = tx.exec_params("SELECT status FROM shipments WHERE id = $1", id);
+    if (found.empty())
+      return caf::make_error(errc::not_found, std::string{"no such shipment"});
+    return caf::make_error(errc::conflict, "the shipment is " + found[0][0].as<std::string>());
+  }
+  auto s = to_shipment(rows[0]);
+  record(tx, s);
+  return s;
+}
+
+/// Moves every shipment unchanged for `older_ms` one step on. SKIP LOCKED lets several nodes run
+/// the carrier without moving a shipment twice.
+std::vector<shipment> step(pqxx::work& tx, int64_t older_ms) {
+  std::vector<shipment> out;
+  for (auto row : tx.exec_params(
+         "UPDATE shipments SET status = " + next_status +
+           ", updated_at = now() WHERE id IN "
+           "(SELECT id FROM shipments WHERE " +
+           moving +
+           " AND updated_at <= now() - make_interval(secs => $1 / 1000.0) ORDER BY updated_at "
+           "LIMIT 500 FOR UPDATE SKIP LOCKED) RETURNING " +
+           columns,
+         older_ms)) {
+    out.push_back(to_shipment(row));
+    record(tx, out.back());
+  }
+  return out;
+}
+
+shipping_store_actor::behavior_type worker(shipping_store_actor::pointer self,
+                                           connection_pool* pool, actor_registry* registry) {
+  registry->add({self->id(), "store.shipping", "", "", {}, {}});
+  self->attach_functor([registry, id = self->id()] {
+    registry->remove(id);
+  });
+  return {
+    [=](create_atom, const shipment& s) {
+      return transact<shipment>(*pool, [&](pqxx::work& tx) {
+        auto made = tx.exec_params("INSERT INTO shipments (id, order_id, status, tracking_number, "
+                                   "carrier) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id) DO "
+                                   "NOTHING",
+                                   s.id, s.order_id, s.status, s.tracking_number, s.carrier);
+        if (made.affected_rows() == 1)
+          record(tx, s);
+        return by_order(tx, s.order_id); // the order's first shipment wins
+      });
+    },
+    [=](cancel_atom, const std::string& order_id) {
+      return transact<shipment>(*pool, [&](pqxx::work& tx) {
+        return cancel(tx, order_id);
+      });
+    },
+    [=](get_atom, const std::string& order_id) {
+      return transact<shipment>(*pool, [&](pqxx::work& tx) {
+        return by_order(tx, order_id);
+      });
+    },
+    [=](advance_atom, const std::string& id) {
+      return transact<shipment>(*pool, [&](pqxx::work& tx) {
+        return advance(tx, id);
+      });
+    },
+    [=](step_atom, int64_t older_ms) {
+      return transact<std::vector<shipment>>(*pool, [&](pqxx::work& tx) {
+        return step(tx, older_ms);
+      });
+    },
+  };
+}
+
+} // namespace
+
+shipping_store_actor spawn_shipping_store(caf::actor_system& sys, connection_pool& pool,
+                                          size_t workers, actor_registry& registry) {
+  return spawn_pooled<shipping_store_actor>(sys, workers, [&] {
+    return sys.spawn<caf::detached>(worker, &pool, &registry);
+  });
+}
+
+} // namespace agora::persistence
