@@ -122,8 +122,8 @@ struct server::impl {
       ex->respond_problem(*denied);
       return false;
     }
-    auto parsed = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(
-      st.req->header().query());
+    auto parsed =
+      restinio::try_parse_query<restinio::parse_query_traits::relaxed>(st.req->header().query());
     if (!parsed) {
       ex->respond_problem(make_problem(400, "malformed query string"));
       return false;

@@ -29,7 +29,7 @@ TEST_CASE("defaults apply when nothing is configured", "[config]") {
   CHECK(r.config.http.address == "127.0.0.1");
   CHECK(r.config.http.port == 8080);
   CHECK(r.config.http.threads == 2);
-  CHECK(r.config.database.pool_size == 4);
+  CHECK(r.config.database.pool_size == 12);
   CHECK(r.config.roles == known_roles());
   CHECK(r.config.log_level == agora::log::level::info);
   CHECK(r.config.node_id.empty()); // filled in from the port at start

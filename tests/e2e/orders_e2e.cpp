@@ -1,0 +1,273 @@
+#include "tests/support/agora_node.hpp"
+#include "tests/support/pg.hpp"
+#include "tests/support/wait.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+using namespace agora::test;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+json order_body(int64_t product, int quantity, const std::string& card = "4242424242424242",
+                const std::string& email = "ann@example.com") {
+  return {{"customer_email", email},
+          {"items", {{{"product_id", product}, {"quantity", quantity}}}},
+          {"payment", {{"card_number", card}}},
+          {"shipping_address",
+           {{"name", "Ann"},
+            {"line1", "1 Main St"},
+            {"city", "Springfield"},
+            {"postal_code", "12345"},
+            {"country", "US"}}}};
+}
+
+json order(const agora_node& node, const std::string& id) {
+  return json_of(node.get("/orders/" + id));
+}
+
+/// Waits until the order reaches `status`; returns the order as last seen.
+json await_status(const agora_node& node, const std::string& id, const std::string& status) {
+  json last;
+  wait_until(
+    [&] {
+      last = order(node, id);
+      return last["status"] == status;
+    },
+    20s);
+  INFO(last.dump());
+  CHECK(last["status"] == status);
+  return last;
+}
+
+std::vector<std::string> event_types(const agora_node& node, const std::string& id) {
+  std::vector<std::string> out;
+  auto events = json_of(node.get("/orders/" + id + "/events"));
+  for (auto& e : events)
+    out.push_back(e["type"]);
+  return out;
+}
+
+std::string stock(const agora_node& node, int64_t product) {
+  auto l = json_of(node.get("/inventory/" + std::to_string(product)));
+  return std::to_string(l["on_hand"].get<int>()) + "/" + std::to_string(l["reserved"].get<int>());
+}
+
+} // namespace
+
+TEST_CASE("an order runs from PENDING to DELIVERED and is journaled at every step",
+          "[e2e][orders]") {
+  agora_node node{{"--shipping-step-seconds=1"}};
+  REQUIRE(stock(node, 3) == "60/0");
+  auto created = node.send("POST", "/orders", order_body(3, 2));
+  REQUIRE(created.status == 202);
+  auto o = json_of(created);
+  CHECK(o["status"] == "PENDING");
+  CHECK(created.header("location") == "/orders/" + o["id"].get<std::string>());
+  CHECK(o["total_cents"] == 2 * 2190); // the catalog's price, not the client's
+  CHECK(o["items"][0]["unit_price_cents"] == 2190);
+  auto id = o["id"].get<std::string>();
+  auto done = await_status(node, id, "DELIVERED");
+  CHECK(done["payment"]["status"] == "CAPTURED");
+  CHECK(done["payment"]["amount_cents"] == 4380);
+  CHECK(done["shipment"]["status"] == "DELIVERED");
+  CHECK(done["shipment"]["tracking_number"].get<std::string>().size() > 5);
+  CHECK(event_types(node, id) == std::vector<std::string>{"ORDER_CREATED", "STOCK_RESERVED",
+                                                          "PAYMENT_CAPTURED", "SHIPMENT_CREATED",
+                                                          "ORDER_SHIPPED", "STOCK_COMMITTED",
+                                                          "ORDER_DELIVERED"});
+  CHECK(wait_until([&] {
+    return stock(node, 3) == "58/0";
+  }));
+  auto shipment = json_of(node.get("/shipments/" + done["shipment"]["id"].get<std::string>()));
+  CHECK(shipment["events"].size() == 4);
+  CHECK(json_of(
+          node.get("/tracking/" + done["shipment"]["tracking_number"].get<std::string>()))["id"] ==
+        shipment["id"]);
+  std::set<std::string> mails;
+  auto notifications = json_of(node.get("/notifications?order_id=" + id));
+  for (auto& n : notifications["items"])
+    mails.insert(n["type"]);
+  CHECK(mails ==
+        std::set<std::string>{"ORDER_CREATED", "PAYMENT_STATUS_CHANGED", "SHIPMENT_DELIVERED"});
+  CHECK(sql_value(node.db, "SELECT settled FROM orders WHERE id = '" + id + "'") == "t");
+}
+
+TEST_CASE("an order for more than the stock is REJECTED and holds nothing", "[e2e][orders]") {
+  agora_node node;
+  auto r = node.send("POST", "/orders", order_body(4, 999), false, {"Prefer: wait=10"});
+  REQUIRE(r.status == 201);
+  CHECK(r.header("preference-applied") == "wait=10");
+  auto o = json_of(r);
+  CHECK(o["status"] == "REJECTED");
+  CHECK(o["reason"] == "OUT_OF_STOCK");
+  CHECK(o["payment"].is_null());
+  CHECK(json_of(node.get("/inventory/4"))["reserved"] == 0);
+}
+
+TEST_CASE("declined cards cancel the order and release its stock", "[e2e][orders]") {
+  agora_node node;
+  for (auto card : {"4000000000000002", "4000000000009995"}) {
+    auto before = stock(node, 7);
+    auto r = node.send("POST", "/orders", order_body(7, 1, card), false, {"Prefer: wait=10"});
+    REQUIRE(r.status == 201);
+    auto o = json_of(r);
+    CHECK(o["status"] == "CANCELLED");
+    CHECK(o["reason"] == "PAYMENT_DECLINED");
+    CHECK(o["payment"]["status"] == "DECLINED");
+    auto id = o["id"].get<std::string>();
+    CHECK(wait_until([&] {
+      return stock(node, 7) == before;
+    }));
+    CHECK(wait_until([&] {
+      return sql_value(node.db, "SELECT settled FROM orders WHERE id = '" + id + "'") == "t";
+    }));
+  }
+  auto events = json_of(node.get("/orders?status=CANCELLED"));
+  CHECK(events["total"] == 2);
+}
+
+TEST_CASE("a customer cancel refunds the payment, releases stock, cancels the shipment",
+          "[e2e][orders]") {
+  agora_node node{{"--shipping-step-seconds=0"}};
+  auto r = node.send("POST", "/orders", order_body(8, 3), false, {"Prefer: wait=10"});
+  auto o = json_of(r);
+  REQUIRE(o["status"] == "PAID");
+  auto id = o["id"].get<std::string>();
+  REQUIRE(wait_until([&] {
+    return !order(node, id)["shipment"].is_null();
+  }));
+  auto cancelled = node.send("POST", "/orders/" + id + "/cancel", json::object());
+  REQUIRE(cancelled.status == 200);
+  CHECK(json_of(cancelled)["status"] == "CANCELLED");
+  CHECK(json_of(cancelled)["reason"] == "CUSTOMER_REQUEST");
+  REQUIRE(wait_until([&] {
+    auto now = order(node, id);
+    return now["payment"]["status"] == "REFUNDED" && now["shipment"]["status"] == "CANCELLED";
+  }));
+  auto payment =
+    json_of(node.get("/payments/" + order(node, id)["payment"]["id"].get<std::string>()));
+  CHECK(payment["refunded_cents"] == payment["amount_cents"]);
+  CHECK(json_of(node.get("/inventory/8"))["reserved"] == 0);
+  CHECK(node.send("POST", "/orders/" + id + "/cancel", json::object()).status == 409);
+}
+
+TEST_CASE("a shipped order can no longer be cancelled", "[e2e][orders]") {
+  agora_node node{{"--shipping-step-seconds=0"}};
+  auto o = json_of(node.send("POST", "/orders", order_body(9, 1), false, {"Prefer: wait=10"}));
+  auto id = o["id"].get<std::string>();
+  REQUIRE(wait_until([&] {
+    return !order(node, id)["shipment"].is_null();
+  }));
+  auto shipment = order(node, id)["shipment"]["id"].get<std::string>();
+  auto advanced = node.send("POST", "/shipments/" + shipment + "/advance", json::object(), true);
+  REQUIRE(advanced.status == 200);
+  CHECK(json_of(advanced)["status"] == "IN_TRANSIT");
+  await_status(node, id, "SHIPPED");
+  auto refused = node.send("POST", "/orders/" + id + "/cancel", json::object());
+  CHECK(refused.status == 409);
+  CHECK(json_of(refused)["detail"] == "the order has shipped");
+  for (int i = 0; i < 2; ++i)
+    node.send("POST", "/shipments/" + shipment + "/advance", json::object(), true);
+  await_status(node, id, "DELIVERED");
+  CHECK(node.send("POST", "/shipments/" + shipment + "/advance", json::object(), true).status ==
+        409);
+}
+
+TEST_CASE("an idempotent retry returns the same order, another body with the key is a 422",
+          "[e2e][orders]") {
+  agora_node node;
+  auto first = node.send("POST", "/orders", order_body(10, 1), false, {"Idempotency-Key: retry-1"});
+  REQUIRE(first.status == 202);
+  auto again = node.send("POST", "/orders", order_body(10, 1), false, {"Idempotency-Key: retry-1"});
+  REQUIRE(again.status == 200);
+  CHECK(json_of(again)["id"] == json_of(first)["id"]);
+  auto other = node.send("POST", "/orders", order_body(10, 2), false, {"Idempotency-Key: retry-1"});
+  CHECK(other.status == 422);
+  CHECK(sql_value(node.db, "SELECT count(*) FROM orders") == "1");
+  CHECK(node
+          .send("POST", "/orders", order_body(10, 1), false,
+                {"Idempotency-Key: " + std::string(129, 'k')})
+          .status == 400);
+}
+
+TEST_CASE("bad orders are refused with field errors and change nothing", "[e2e][orders]") {
+  agora_node node;
+  auto bad = order_body(3, 0, "4242424242424241", "nope");
+  bad["shipping_address"]["city"] = "";
+  auto r = node.send("POST", "/orders", bad);
+  REQUIRE(r.status == 400);
+  std::set<std::string> fields;
+  auto problem = json_of(r);
+  for (auto& e : problem["errors"])
+    fields.insert(e["field"]);
+  CHECK(fields == std::set<std::string>{"customer_email", "items[0].quantity",
+                                        "payment.card_number", "shipping_address.city"});
+  auto unknown = node.send("POST", "/orders", order_body(999999, 1));
+  REQUIRE(unknown.status == 400);
+  CHECK(json_of(unknown)["errors"][0]["field"] == "items[0].product_id");
+  auto typed = order_body(3, 1);
+  typed["items"][0]["quantity"] = "2";
+  CHECK(node.send("POST", "/orders", typed).status == 400);
+  CHECK(node.send("POST", "/orders", json::array()).status == 400);
+  CHECK(
+    http("POST", node.url("/orders"), "{\"customer_email\":", {"Content-Type: application/json"})
+      .status == 400);
+  CHECK(sql_value(node.db, "SELECT count(*) FROM orders") == "0");
+  CHECK(node.get("/orders/ord_00000000000000000000000000").status == 404);
+  CHECK(node.get("/orders/../../etc").status == 404);
+  CHECK(node.send("POST", "/orders/ord_00000000000000000000000000/cancel", json::object()).status ==
+        404);
+  CHECK(node.get("/orders?status=LOST").status == 400);
+  CHECK(node.get("/payments/pay_x").status == 404);
+  CHECK(node.get("/notifications?type=SPAM").status == 400);
+}
+
+TEST_CASE("orders list newest first, filtered by customer and status", "[e2e][orders]") {
+  agora_node node;
+  for (int i = 0; i < 3; ++i)
+    node.send("POST", "/orders", order_body(11, 1, "4242424242424242", "bob@example.com"), false,
+              {"Prefer: wait=10"});
+  node.send("POST", "/orders", order_body(11, 1), false, {"Prefer: wait=10"});
+  auto bobs = json_of(node.get("/orders?customer_email=bob@example.com&limit=2"));
+  CHECK(bobs["total"] == 3);
+  REQUIRE(bobs["items"].size() == 2);
+  CHECK(bobs["items"][0]["created_at"] >= bobs["items"][1]["created_at"]);
+  CHECK(json_of(node.get("/orders?customer_email=bob@example.com&offset=2"))["items"].size() == 1);
+  CHECK(json_of(node.get("/orders?status=DELIVERED"))["total"] == 0);
+}
+
+TEST_CASE("an admin refunds part of a payment, then the rest, then nothing", "[e2e][payments]") {
+  agora_node node{{"--shipping-step-seconds=0"}};
+  auto o = json_of(node.send("POST", "/orders", order_body(12, 1), false, {"Prefer: wait=10"}));
+  REQUIRE(o["status"] == "PAID");
+  auto pay = "/payments/" + o["payment"]["id"].get<std::string>();
+  auto total = o["total_cents"].get<int64_t>();
+  CHECK(node.send("POST", pay + "/refund", {{"amount_cents", 100}}).status == 401);
+  auto part = node.send("POST", pay + "/refund", {{"amount_cents", 100}}, true);
+  REQUIRE(part.status == 200);
+  CHECK(json_of(part)["status"] == "PARTIALLY_REFUNDED");
+  CHECK(node.send("POST", pay + "/refund", {{"amount_cents", total}}, true).status == 409);
+  auto rest = node.send("POST", pay + "/refund", json::object(), true);
+  REQUIRE(rest.status == 200);
+  CHECK(json_of(rest)["status"] == "REFUNDED");
+  CHECK(json_of(rest)["refunded_cents"] == total);
+  CHECK(node.send("POST", pay + "/refund", json::object(), true).status == 409);
+}
+
+TEST_CASE("orders that drain a product raise one low-stock alert", "[e2e][inventory][orders]") {
+  agora_node node;
+  REQUIRE(
+    node.send("PUT", "/inventory/13", {{"on_hand", 5}, {"low_stock_threshold", 2}}, true).status ==
+    200);
+  for (int i = 0; i < 4; ++i)
+    node.send("POST", "/orders", order_body(13, 1), false, {"Prefer: wait=10"});
+  auto alerts = json_of(node.get("/notifications?type=LOW_INVENTORY_ALERT&product_id=13"));
+  REQUIRE(alerts["total"] == 1);
+  CHECK(alerts["items"][0]["to"] == "ops@example.com");
+  CHECK(alerts["items"][0]["order_id"].is_null());
+  CHECK(alerts["items"][0]["status"] == "QUEUED");
+}
