@@ -3,6 +3,7 @@
 #include "actors/domain/notifications.hpp"
 #include "actors/order_metrics.hpp"
 #include "runtime/base/actor_registry.hpp"
+#include "runtime/base/check.hpp"
 #include "runtime/base/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -451,6 +452,7 @@ order_impl::behavior_type order(self_ptr self, std::string id,
   st.options = options;
   for (auto& e : journal)
     domain::apply(st.s, e);
+  AGORA_CHECK(journal.empty() || st.s.order.id == id); // the journal is this order's
   st.peers.registry->add({self->id(), "order", id, "", {}, {}});
   self->attach_functor([registry = st.peers.registry, id = self->id()] {
     registry->remove(id);

@@ -75,7 +75,8 @@ json event_data(const domain::order_event& e) {
   }
 }
 
-domain::order_event event_from(const std::string& type, const json& d, int64_t at_ms) {
+domain::order_event event_from(const std::string& order_id, const std::string& type, const json& d,
+                               int64_t at_ms) {
   auto t = domain::parse_event_type(type);
   if (!t)
     throw std::runtime_error("unknown journal event type " + type);
@@ -87,6 +88,7 @@ domain::order_event event_from(const std::string& type, const json& d, int64_t a
   };
   switch (e.type) {
     case domain::event_type::order_created:
+      e.draft.id = order_id;
       e.draft.customer_email = text("customer_email");
       e.draft.items = items_from(d.at("items"));
       e.draft.total_cents = d.value("total_cents", int64_t{0});
@@ -130,7 +132,7 @@ std::string journal_sql(const protocol::journal_append& b) {
       ";\nINSERT INTO orders (id, status, reason, customer_email, items, total_cents, currency, "
       "shipping_address, payment_id, shipment_id, version, settled, created_at, updated_at) "
       "VALUES (" +
-      list({lit(v.id), lit(v.status), lit_or_null(v.reason), lit(v.customer_email),
+      list({lit(b.order_id), lit(v.status), lit_or_null(v.reason), lit(v.customer_email),
             jsonb(items_json(v.items).dump()), lit(v.total_cents), lit(v.currency),
             jsonb(address_json(v.ship_to).dump()), lit_or_null(v.payment_id),
             lit_or_null(v.shipment_id), version, settled, ts(v.created_at_ms),
@@ -141,7 +143,7 @@ std::string journal_sql(const protocol::journal_append& b) {
            ", reason = " + lit_or_null(v.reason) + ", payment_id = " + lit_or_null(v.payment_id) +
            ", shipment_id = " + lit_or_null(v.shipment_id) + ", version = " + version +
            ", settled = " + settled + ", updated_at = " + ts(v.updated_at_ms) +
-           " WHERE id = " + lit(v.id);
+           " WHERE id = " + lit(b.order_id);
   }
   if (!b.idempotency_key.empty())
     out += ";\nINSERT INTO idempotency_keys (key, request_hash, order_id) VALUES (" +

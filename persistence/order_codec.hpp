@@ -12,8 +12,9 @@ namespace agora::persistence {
 
 nlohmann::json event_data(const domain::order_event& e);
 
-/// Rebuilds a journal entry; throws std::runtime_error on an unknown type.
-domain::order_event event_from(const std::string& type, const nlohmann::json& data, int64_t at_ms);
+/// Rebuilds a journal entry of order `order_id`; throws std::runtime_error on an unknown type.
+domain::order_event event_from(const std::string& order_id, const std::string& type,
+                               const nlohmann::json& data, int64_t at_ms);
 
 nlohmann::json items_json(const std::vector<domain::line_item>& items);
 std::vector<domain::line_item> items_from(const nlohmann::json& j);

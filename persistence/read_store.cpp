@@ -181,8 +181,8 @@ read_store_actor::behavior_type reader(read_store_actor::pointer self, connectio
         for (auto row : tx.exec_params("SELECT type, data::text, " + unix_ms("at") +
                                          " FROM order_events WHERE order_id = $1 ORDER BY seq",
                                        id))
-          out.push_back(event_from(row[0].as<std::string>(), json::parse(row[1].as<std::string>()),
-                                   row[2].as<int64_t>()));
+          out.push_back(event_from(id, row[0].as<std::string>(),
+                                   json::parse(row[1].as<std::string>()), row[2].as<int64_t>()));
         return out;
       });
     },

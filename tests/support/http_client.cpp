@@ -9,6 +9,9 @@ namespace agora::test {
 
 namespace {
 
+// libcurl's global set-up is not thread-safe: do it once, before any test starts threads.
+const bool curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+
 size_t on_body(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
   return size * n;
@@ -35,6 +38,8 @@ size_t on_header(char* data, size_t size, size_t n, void* out) {
 http_response http(const std::string& method, const std::string& url, const std::string& body,
                    const std::vector<std::string>& headers) {
   http_response out;
+  if (!curl_ready)
+    return out;
   CURL* curl = curl_easy_init();
   curl_slist* list = nullptr;
   for (auto& h : headers)
