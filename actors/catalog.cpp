@@ -38,8 +38,8 @@ product_page page(const catalog_state& st, const product_query& q) {
   product_page out;
   auto needle = lower(q.q);
   for (auto& [id, p] : st.products) {
-    if (!needle.empty() && lower(p.name).find(needle) == std::string::npos &&
-        lower(p.sku).find(needle) == std::string::npos)
+    if (!needle.empty() && lower(p.name).find(needle) == std::string::npos
+        && lower(p.sku).find(needle) == std::string::npos)
       continue;
     if (out.total >= q.offset && static_cast<int64_t>(out.items.size()) < q.limit)
       out.items.push_back(p);

@@ -173,9 +173,9 @@ caf::result<stock_level> change_levels(self_ptr self, int64_t product_id, change
       next.low_stock_threshold = *set.low_stock_threshold;
   }
   if (next.on_hand < next.reserved)
-    return caf::make_error(errc::conflict, "on_hand " + std::to_string(next.on_hand) +
-                                             " would fall below reserved " +
-                                             std::to_string(next.reserved));
+    return caf::make_error(errc::conflict, "on_hand " + std::to_string(next.on_hand)
+                                             + " would fall below reserved "
+                                             + std::to_string(next.reserved));
   stock_change change;
   change.kind = kind;
   change.shard = st.shard;

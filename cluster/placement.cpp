@@ -37,8 +37,8 @@ std::optional<endpoint> parse_one(std::string_view item) {
   }
   unsigned value = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ep.host.empty() || ec != std::errc{} || end != port.data() + port.size() || value == 0 ||
-      value > 65535)
+  if (ep.host.empty() || ec != std::errc{} || end != port.data() + port.size() || value == 0
+      || value > 65535)
     return std::nullopt;
   ep.port = static_cast<uint16_t>(value);
   return ep;

@@ -125,9 +125,9 @@ std::string route_template(std::string_view express_path) {
   for (size_t i = 0; i < express_path.size(); ++i) {
     if (express_path[i] == ':' && (i == 0 || express_path[i - 1] == '/')) {
       size_t end = i + 1;
-      while (
-        end < express_path.size() &&
-        (std::isalnum(static_cast<unsigned char>(express_path[end])) || express_path[end] == '_'))
+      while (end < express_path.size()
+             && (std::isalnum(static_cast<unsigned char>(express_path[end]))
+                 || express_path[end] == '_'))
         ++end;
       out += '{';
       out.append(express_path.substr(i + 1, end - i - 1));

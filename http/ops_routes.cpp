@@ -37,8 +37,8 @@ void put_log_level(const exchange_ptr& ex) {
     return;
   auto level = body->find("level");
   log::level parsed;
-  if (level == body->end() || !level->is_string() ||
-      !log::parse_level(level->get<std::string>(), parsed)) {
+  if (level == body->end() || !level->is_string()
+      || !log::parse_level(level->get<std::string>(), parsed)) {
     ex->respond_problem(invalid({{"level", "must be one of debug, info, warn, error"}}));
     return;
   }

@@ -11,8 +11,8 @@ namespace {
 
 bool is_hex(std::string_view s) {
   for (char c : s)
-    if (!std::isxdigit(static_cast<unsigned char>(c)) ||
-        std::isupper(static_cast<unsigned char>(c)))
+    if (!std::isxdigit(static_cast<unsigned char>(c))
+        || std::isupper(static_cast<unsigned char>(c)))
       return false;
   return true;
 }
@@ -86,8 +86,8 @@ std::optional<problem> authorize(access who, std::optional<std::string_view> aut
   if (who == access::everyone)
     return std::nullopt;
   constexpr std::string_view scheme = "bearer ";
-  if (!authorization || authorization->size() <= scheme.size() ||
-      lower(authorization->substr(0, scheme.size())) != scheme)
+  if (!authorization || authorization->size() <= scheme.size()
+      || lower(authorization->substr(0, scheme.size())) != scheme)
     return make_problem(401, "this endpoint needs Authorization: Bearer <token>");
   auto token = trim(authorization->substr(scheme.size()));
   const std::string* role = nullptr;
@@ -98,9 +98,9 @@ std::optional<problem> authorize(access who, std::optional<std::string_view> aut
     return make_problem(401, "unknown bearer token");
   if (*role == "admin" || (who == access::operator_role && *role == "operator"))
     return std::nullopt;
-  return make_problem(403, "this endpoint needs the " +
-                             std::string{who == access::admin_role ? "admin" : "operator"} +
-                             " role");
+  return make_problem(403, "this endpoint needs the "
+                             + std::string{who == access::admin_role ? "admin" : "operator"}
+                             + " role");
 }
 
 std::optional<std::map<std::string, std::string>> parse_tokens(std::string_view text,

@@ -67,8 +67,8 @@ std::vector<std::string> param_names(std::string_view express_path) {
 }
 
 bool has_body_method(restinio::http_method_id_t m) {
-  return m == restinio::http_method_post() || m == restinio::http_method_put() ||
-         m == restinio::http_method_patch();
+  return m == restinio::http_method_post() || m == restinio::http_method_put()
+         || m == restinio::http_method_patch();
 }
 
 } // namespace
@@ -257,8 +257,8 @@ void server::start() {
   try {
     impl_->handle = restinio::run_async(restinio::own_io_context(), std::move(settings), o.threads);
   } catch (const std::exception& e) {
-    throw std::runtime_error("cannot serve HTTP on " + o.address + ":" + std::to_string(o.port) +
-                             ": " + e.what());
+    throw std::runtime_error("cannot serve HTTP on " + o.address + ":" + std::to_string(o.port)
+                             + ": " + e.what());
   }
   log::info("http.listening")
     .kv("address", o.address)

@@ -47,8 +47,8 @@ catalog_store_actor::behavior_type store(catalog_store_actor::pointer self, conn
           return caf::make_error(errc::conflict, "a product with sku " + r.sku + " exists");
         auto row = tx.exec_params1(std::string{"INSERT INTO products (sku, name, description, "
                                                "price_cents, currency) VALUES ($1, $2, $3, $4, $5) "
-                                               "RETURNING "} +
-                                     product_columns,
+                                               "RETURNING "}
+                                     + product_columns,
                                    r.sku, r.name, r.description, r.price_cents, r.currency);
         auto p = to_product(row);
         tx.exec_params("INSERT INTO stock (product_id, on_hand, low_stock_threshold) VALUES ($1, "
@@ -61,8 +61,8 @@ catalog_store_actor::behavior_type store(catalog_store_actor::pointer self, conn
       return transact<product>(*pool, [&](pqxx::work& tx) -> caf::result<product> {
         auto rows = tx.exec_params(std::string{"UPDATE products SET name = $2, description = $3, "
                                                "price_cents = $4, updated_at = now() WHERE id = $1 "
-                                               "RETURNING "} +
-                                     product_columns,
+                                               "RETURNING "}
+                                     + product_columns,
                                    id, r.name, r.description, r.price_cents);
         if (rows.empty())
           return caf::make_error(errc::not_found, std::string{"no such product"});

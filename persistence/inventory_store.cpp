@@ -34,12 +34,12 @@ struct store_state {
 /// Moves the order's hold from HELD to `to` and applies `stock_set` to each reserved product of
 /// the shard, in one statement: without a HELD hold, nothing changes.
 std::string finish_hold(const stock_change& c, const char* to, const char* stock_set) {
-  return "WITH h AS (UPDATE holds SET status = '" + std::string{to} +
-         "', updated_at = now() WHERE order_id = " + lit(c.order_id) +
-         " AND shard = " + lit(int64_t{c.shard}) +
-         " AND status = 'HELD' RETURNING order_id, shard) UPDATE stock s SET " + stock_set +
-         ", updated_at = now() FROM reservations r JOIN h ON r.order_id = h.order_id AND "
-         "r.shard = h.shard WHERE s.product_id = r.product_id";
+  return "WITH h AS (UPDATE holds SET status = '" + std::string{to}
+         + "', updated_at = now() WHERE order_id = " + lit(c.order_id)
+         + " AND shard = " + lit(int64_t{c.shard})
+         + " AND status = 'HELD' RETURNING order_id, shard) UPDATE stock s SET " + stock_set
+         + ", updated_at = now() FROM reservations r JOIN h ON r.order_id = h.order_id AND "
+           "r.shard = h.shard WHERE s.product_id = r.product_id";
 }
 
 } // namespace
@@ -48,27 +48,27 @@ std::string stock_change_sql(const stock_change& c) {
   std::string out;
   switch (c.kind) {
     case change_kind::reserve: {
-      out = "INSERT INTO holds (order_id, shard, status) VALUES (" + lit(c.order_id) + ", " +
-            lit(int64_t{c.shard}) +
-            ", 'HELD');\nINSERT INTO reservations (order_id, product_id, "
-            "shard, quantity) VALUES ";
+      out = "INSERT INTO holds (order_id, shard, status) VALUES (" + lit(c.order_id) + ", "
+            + lit(int64_t{c.shard})
+            + ", 'HELD');\nINSERT INTO reservations (order_id, product_id, "
+              "shard, quantity) VALUES ";
       std::string deltas;
       for (size_t i = 0; i < c.items.size(); ++i) {
         auto& item = c.items[i];
-        out += (i ? ", (" : "(") +
-               list({lit(c.order_id), lit(item.product_id), lit(int64_t{c.shard}),
-                     lit(int64_t{item.quantity})}) +
-               ")";
+        out += (i ? ", (" : "(")
+               + list({lit(c.order_id), lit(item.product_id), lit(int64_t{c.shard}),
+                       lit(int64_t{item.quantity})})
+               + ")";
         deltas +=
           (i ? ", (" : "(") + lit(item.product_id) + ", " + lit(int64_t{item.quantity}) + ")";
       }
-      out += ";\nUPDATE stock s SET reserved = s.reserved + v.q, updated_at = now() FROM (VALUES " +
-             deltas + ") AS v (p, q) WHERE s.product_id = v.p";
+      out += ";\nUPDATE stock s SET reserved = s.reserved + v.q, updated_at = now() FROM (VALUES "
+             + deltas + ") AS v (p, q) WHERE s.product_id = v.p";
       break;
     }
     case change_kind::release:
-      out = c.tombstone ? "INSERT INTO holds (order_id, shard, status) VALUES (" + lit(c.order_id) +
-                            ", " + lit(int64_t{c.shard}) + ", 'RELEASED') ON CONFLICT DO NOTHING"
+      out = c.tombstone ? "INSERT INTO holds (order_id, shard, status) VALUES (" + lit(c.order_id)
+                            + ", " + lit(int64_t{c.shard}) + ", 'RELEASED') ON CONFLICT DO NOTHING"
                         : finish_hold(c, "RELEASED", "reserved = s.reserved - r.quantity");
       break;
     case change_kind::commit:
@@ -76,18 +76,18 @@ std::string stock_change_sql(const stock_change& c) {
                         "on_hand = s.on_hand - r.quantity, reserved = s.reserved - r.quantity");
       break;
     case change_kind::restock:
-      out = "UPDATE stock SET on_hand = on_hand + " + lit(int64_t{c.level.on_hand}) +
-            ", updated_at = now() WHERE product_id = " + lit(c.level.product_id);
+      out = "UPDATE stock SET on_hand = on_hand + " + lit(int64_t{c.level.on_hand})
+            + ", updated_at = now() WHERE product_id = " + lit(c.level.product_id);
       break;
     case change_kind::set_levels:
-      out = "UPDATE stock SET on_hand = " + lit(int64_t{c.level.on_hand}) +
-            ", low_stock_threshold = " + lit(int64_t{c.level.low_stock_threshold}) +
-            ", updated_at = now() WHERE product_id = " + lit(c.level.product_id);
+      out = "UPDATE stock SET on_hand = " + lit(int64_t{c.level.on_hand})
+            + ", low_stock_threshold = " + lit(int64_t{c.level.low_stock_threshold})
+            + ", updated_at = now() WHERE product_id = " + lit(c.level.product_id);
       break;
   }
   for (auto& f : c.flags)
-    out += ";\nUPDATE stock SET low_alert_armed = " + std::string{f.armed ? "true" : "false"} +
-           ", low_alerts = " + lit(f.alerts) + " WHERE product_id = " + lit(f.product_id);
+    out += ";\nUPDATE stock SET low_alert_armed = " + std::string{f.armed ? "true" : "false"}
+           + ", low_alerts = " + lit(f.alerts) + " WHERE product_id = " + lit(f.product_id);
   for (auto& n : c.alerts)
     out += ";\n" + outbox_insert_sql(n, new_id("ntf"));
   return out;
@@ -103,8 +103,8 @@ shard_snapshot load(connection_pool& pool, uint32_t shard, uint32_t shards) {
     auto mine = " WHERE p.id % " + std::to_string(shards) + " = " + std::to_string(shard);
     for (auto row : tx.exec("SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.currency, "
                             "s.on_hand, s.reserved, s.low_stock_threshold, s.low_alert_armed, "
-                            "s.low_alerts FROM products p JOIN stock s ON s.product_id = p.id" +
-                            mine + " ORDER BY p.id")) {
+                            "s.low_alerts FROM products p JOIN stock s ON s.product_id = p.id"
+                            + mine + " ORDER BY p.id")) {
       domain::product p{row[0].as<int64_t>(),     row[1].as<std::string>(),
                         row[2].as<std::string>(), row[3].as<std::string>(),
                         row[4].as<int64_t>(),     row[5].as<std::string>()};
@@ -151,13 +151,13 @@ store_impl::behavior_type store(store_impl::stateful_pointer<store_state> self,
     },
     [=](commit_atom, const stock_change& change) -> caf::result<bool> {
       std::string verify;
-      if (change.kind == change_kind::reserve || change.kind == change_kind::release ||
-          change.kind == change_kind::commit) {
+      if (change.kind == change_kind::reserve || change.kind == change_kind::release
+          || change.kind == change_kind::commit) {
         auto status = change.kind == change_kind::reserve   ? "HELD"
                       : change.kind == change_kind::release ? "RELEASED"
                                                             : "COMMITTED";
-        verify = "SELECT 1 FROM holds WHERE order_id = " + lit(change.order_id) +
-                 " AND shard = " + lit(int64_t{change.shard}) + " AND status = '" + status + "'";
+        verify = "SELECT 1 FROM holds WHERE order_id = " + lit(change.order_id)
+                 + " AND shard = " + lit(int64_t{change.shard}) + " AND status = '" + status + "'";
       }
       try {
         return self->state.pending.submit(self, *w, stock_change_sql(change), std::move(verify));

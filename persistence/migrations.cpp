@@ -28,10 +28,10 @@ std::string checksum(std::string_view text) {
 }
 
 int version_of(std::string_view name) {
-  if (name.size() < 9 || name.substr(name.size() - 4) != ".sql" || name[3] != '_' ||
-      !std::isdigit(static_cast<unsigned char>(name[0])) ||
-      !std::isdigit(static_cast<unsigned char>(name[1])) ||
-      !std::isdigit(static_cast<unsigned char>(name[2])))
+  if (name.size() < 9 || name.substr(name.size() - 4) != ".sql" || name[3] != '_'
+      || !std::isdigit(static_cast<unsigned char>(name[0]))
+      || !std::isdigit(static_cast<unsigned char>(name[1]))
+      || !std::isdigit(static_cast<unsigned char>(name[2])))
     throw std::runtime_error("migration name is not NNN_name.sql: " + std::string{name});
   return std::stoi(std::string{name.substr(0, 3)});
 }
@@ -63,8 +63,8 @@ migration_report apply_migrations(pqxx::connection& conn,
       tx.exec_params("SELECT name, checksum FROM schema_migrations WHERE version = $1", version);
     if (!found.empty()) {
       if (found[0][1].as<std::string>() != sum)
-        throw std::runtime_error("migration " + std::string{m.name} +
-                                 " was edited after it was applied; add a new migration instead");
+        throw std::runtime_error("migration " + std::string{m.name}
+                                 + " was edited after it was applied; add a new migration instead");
       ++report.already;
       continue; // the transaction rolls back, releasing the lock
     }

@@ -120,10 +120,10 @@ std::string journal_sql(const protocol::journal_append& b) {
   std::string out = "INSERT INTO order_events (order_id, seq, type, data, at) VALUES ";
   for (size_t i = 0; i < b.events.size(); ++i) {
     auto& e = b.events[i];
-    out += (i ? ", (" : "(") +
-           list({lit(b.order_id), lit(int64_t{b.first_seq} + static_cast<int64_t>(i)),
-                 lit(domain::to_string(e.type)), jsonb(event_data(e).dump()), ts(e.at_ms)}) +
-           ")";
+    out += (i ? ", (" : "(")
+           + list({lit(b.order_id), lit(int64_t{b.first_seq} + static_cast<int64_t>(i)),
+                   lit(domain::to_string(e.type)), jsonb(event_data(e).dump()), ts(e.at_ms)})
+           + ")";
   }
   auto version = lit(int64_t{b.first_seq} + static_cast<int64_t>(b.events.size()) - 1);
   auto settled = std::string{b.settled ? "true" : "false"};
@@ -131,23 +131,22 @@ std::string journal_sql(const protocol::journal_append& b) {
     out +=
       ";\nINSERT INTO orders (id, status, reason, customer_email, items, total_cents, currency, "
       "shipping_address, payment_id, shipment_id, version, settled, created_at, updated_at) "
-      "VALUES (" +
-      list({lit(b.order_id), lit(v.status), lit_or_null(v.reason), lit(v.customer_email),
-            jsonb(items_json(v.items).dump()), lit(v.total_cents), lit(v.currency),
-            jsonb(address_json(v.ship_to).dump()), lit_or_null(v.payment_id),
-            lit_or_null(v.shipment_id), version, settled, ts(v.created_at_ms),
-            ts(v.updated_at_ms)}) +
-      ")";
+      "VALUES ("
+      + list({lit(b.order_id), lit(v.status), lit_or_null(v.reason), lit(v.customer_email),
+              jsonb(items_json(v.items).dump()), lit(v.total_cents), lit(v.currency),
+              jsonb(address_json(v.ship_to).dump()), lit_or_null(v.payment_id),
+              lit_or_null(v.shipment_id), version, settled, ts(v.created_at_ms),
+              ts(v.updated_at_ms)})
+      + ")";
   } else {
-    out += ";\nUPDATE orders SET status = " + lit(v.status) +
-           ", reason = " + lit_or_null(v.reason) + ", payment_id = " + lit_or_null(v.payment_id) +
-           ", shipment_id = " + lit_or_null(v.shipment_id) + ", version = " + version +
-           ", settled = " + settled + ", updated_at = " + ts(v.updated_at_ms) +
-           " WHERE id = " + lit(b.order_id);
+    out += ";\nUPDATE orders SET status = " + lit(v.status) + ", reason = " + lit_or_null(v.reason)
+           + ", payment_id = " + lit_or_null(v.payment_id) + ", shipment_id = "
+           + lit_or_null(v.shipment_id) + ", version = " + version + ", settled = " + settled
+           + ", updated_at = " + ts(v.updated_at_ms) + " WHERE id = " + lit(b.order_id);
   }
   if (!b.idempotency_key.empty())
-    out += ";\nINSERT INTO idempotency_keys (key, request_hash, order_id) VALUES (" +
-           list({lit(b.idempotency_key), lit(b.request_hash), lit(b.order_id)}) + ")";
+    out += ";\nINSERT INTO idempotency_keys (key, request_hash, order_id) VALUES ("
+           + list({lit(b.idempotency_key), lit(b.request_hash), lit(b.order_id)}) + ")";
   for (auto& n : b.notifications)
     out += ";\n" + outbox_insert_sql(n, new_id("ntf"));
   return out;

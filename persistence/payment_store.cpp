@@ -47,8 +47,8 @@ caf::result<payment> refund(pqxx::work& tx, const std::string& id, int64_t cents
   return to_payment(tx.exec_params1(
     "UPDATE payments SET refunded_cents = refunded_cents + $2, status = CASE WHEN "
     "refunded_cents + $2 = amount_cents THEN 'REFUNDED' ELSE 'PARTIALLY_REFUNDED' END, "
-    "updated_at = now() WHERE id = $1 RETURNING " +
-      columns,
+    "updated_at = now() WHERE id = $1 RETURNING "
+      + columns,
     id, amount));
 }
 

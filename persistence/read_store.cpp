@@ -16,12 +16,13 @@ using nlohmann::json;
 
 const std::string order_select =
   "SELECT o.id, o.status, coalesce(o.reason, ''), o.customer_email, o.items::text, o.total_cents, "
-  "o.currency, o.shipping_address::text, " +
-  unix_ms("o.created_at") + ", " + unix_ms("o.updated_at") +
-  ", coalesce(p.id, ''), coalesce(p.status, ''), coalesce(p.amount_cents, 0), coalesce(s.id, ''), "
-  "coalesce(s.status, ''), coalesce(s.tracking_number, ''), coalesce(s.carrier, ''), "
-  "count(*) OVER () FROM orders o LEFT JOIN payments p ON p.order_id = o.id LEFT JOIN shipments "
-  "s ON s.order_id = o.id ";
+  "o.currency, o.shipping_address::text, "
+  + unix_ms("o.created_at") + ", " + unix_ms("o.updated_at")
+  + ", coalesce(p.id, ''), coalesce(p.status, ''), coalesce(p.amount_cents, 0), coalesce(s.id, "
+    "''), "
+    "coalesce(s.status, ''), coalesce(s.tracking_number, ''), coalesce(s.carrier, ''), "
+    "count(*) OVER () FROM orders o LEFT JOIN payments p ON p.order_id = o.id LEFT JOIN shipments "
+    "s ON s.order_id = o.id ";
 
 order_view to_view(const pqxx::row& r) {
   order_view v;
@@ -61,11 +62,11 @@ std::string page_sql(const list_filter& f) {
 std::string page_query(const std::string& document, const std::string& from,
                        const std::string& order, const list_filter& f) {
   return "SELECT json_build_object('items', coalesce(json_agg(doc ORDER BY rn), '[]'::json), "
-         "'total', coalesce(max(total), (SELECT count(*) " +
-         from + ")), 'limit', " + std::to_string(f.limit) + ", 'offset', " +
-         std::to_string(f.offset) + ")::text FROM (SELECT " + document +
-         " AS doc, row_number() OVER (ORDER BY " + order + ") AS rn, count(*) OVER () AS total " +
-         from + " ORDER BY " + order + page_sql(f) + ") page";
+         "'total', coalesce(max(total), (SELECT count(*) "
+         + from + ")), 'limit', " + std::to_string(f.limit) + ", 'offset', "
+         + std::to_string(f.offset) + ")::text FROM (SELECT " + document
+         + " AS doc, row_number() OVER (ORDER BY " + order + ") AS rn, count(*) OVER () AS total "
+         + from + " ORDER BY " + order + page_sql(f) + ") page";
 }
 
 caf::result<std::string> one(pqxx::work& tx, const std::string& query, const char* what) {
@@ -77,22 +78,22 @@ caf::result<std::string> one(pqxx::work& tx, const std::string& query, const cha
 
 const std::string payment_doc =
   "json_build_object('id', d.id, 'order_id', d.order_id, 'status', d.status, 'amount_cents', "
-  "d.amount_cents, 'currency', d.currency, 'refunded_cents', d.refunded_cents, 'created_at', " +
-  rfc3339("d.created_at") + ")";
+  "d.amount_cents, 'currency', d.currency, 'refunded_cents', d.refunded_cents, 'created_at', "
+  + rfc3339("d.created_at") + ")";
 
 const std::string shipment_doc =
   "json_build_object('id', d.id, 'order_id', d.order_id, 'status', d.status, 'tracking_number', "
   "d.tracking_number, 'carrier', d.carrier, 'events', (SELECT coalesce(json_agg(json_build_object("
-  "'status', e.status, 'at', " +
-  rfc3339("e.at") +
-  ") ORDER BY e.at, e.status), '[]'::json) FROM "
-  "shipment_events e WHERE e.shipment_id = d.id))";
+  "'status', e.status, 'at', "
+  + rfc3339("e.at")
+  + ") ORDER BY e.at, e.status), '[]'::json) FROM "
+    "shipment_events e WHERE e.shipment_id = d.id))";
 
 const std::string notification_doc =
   "json_build_object('id', d.id, 'type', d.type, 'order_id', d.order_id, 'product_id', "
   "d.product_id, 'to', d.recipient, 'subject', d.subject, 'status', d.status, 'attempts', "
-  "d.attempts, 'created_at', " +
-  rfc3339("d.created_at") + ", 'sent_at', " + rfc3339("d.sent_at") + ")";
+  "d.attempts, 'created_at', "
+  + rfc3339("d.created_at") + ", 'sent_at', " + rfc3339("d.sent_at") + ")";
 
 caf::result<std::string> payments(pqxx::work& tx, const list_filter& f) {
   if (!f.id.empty())
@@ -110,9 +111,9 @@ caf::result<std::string> payments(pqxx::work& tx, const list_filter& f) {
 caf::result<std::string> shipments(pqxx::work& tx, const list_filter& f) {
   if (!f.id.empty() || !f.tracking_number.empty())
     return one(tx,
-               "SELECT " + shipment_doc + "::text FROM shipments d WHERE " +
-                 (f.id.empty() ? "d.tracking_number = " + sql::lit(f.tracking_number)
-                               : "d.id = " + sql::lit(f.id)),
+               "SELECT " + shipment_doc + "::text FROM shipments d WHERE "
+                 + (f.id.empty() ? "d.tracking_number = " + sql::lit(f.tracking_number)
+                                 : "d.id = " + sql::lit(f.id)),
                "shipment");
   std::vector<std::string> c;
   if (!f.order_id.empty())
@@ -178,8 +179,8 @@ read_store_actor::behavior_type reader(read_store_actor::pointer self, connectio
     [=](load_atom, const std::string& id) {
       return transact<std::vector<domain::order_event>>(*pool, [&](pqxx::work& tx) {
         std::vector<domain::order_event> out;
-        for (auto row : tx.exec_params("SELECT type, data::text, " + unix_ms("at") +
-                                         " FROM order_events WHERE order_id = $1 ORDER BY seq",
+        for (auto row : tx.exec_params("SELECT type, data::text, " + unix_ms("at")
+                                         + " FROM order_events WHERE order_id = $1 ORDER BY seq",
                                        id))
           out.push_back(event_from(id, row[0].as<std::string>(),
                                    json::parse(row[1].as<std::string>()), row[2].as<int64_t>()));
@@ -191,11 +192,11 @@ read_store_actor::behavior_type reader(read_store_actor::pointer self, connectio
         return one(
           tx,
           "SELECT (SELECT coalesce(json_agg(json_build_object('seq', e.seq, 'type', e.type, "
-          "'at', " +
-            rfc3339("e.at") +
-            ", 'data', e.data) ORDER BY e.seq), '[]'::json) "
-            "FROM order_events e WHERE e.order_id = o.id)::text FROM orders o WHERE o.id = " +
-            sql::lit(id),
+          "'at', "
+            + rfc3339("e.at")
+            + ", 'data', e.data) ORDER BY e.seq), '[]'::json) "
+              "FROM order_events e WHERE e.order_id = o.id)::text FROM orders o WHERE o.id = "
+            + sql::lit(id),
           "order");
       });
     },

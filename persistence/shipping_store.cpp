@@ -38,8 +38,8 @@ void record(pqxx::work& tx, const shipment& s) {
 
 caf::result<shipment> cancel(pqxx::work& tx, const std::string& order_id) {
   auto rows = tx.exec_params("UPDATE shipments SET status = 'CANCELLED', updated_at = now() WHERE "
-                             "order_id = $1 AND status = 'LABEL_CREATED' RETURNING " +
-                               columns,
+                             "order_id = $1 AND status = 'LABEL_CREATED' RETURNING "
+                               + columns,
                              order_id);
   if (!rows.empty()) {
     auto s = to_shipment(rows[0]);
@@ -58,8 +58,8 @@ caf::result<shipment> cancel(pqxx::work& tx, const std::string& order_id) {
 
 caf::result<shipment> advance(pqxx::work& tx, const std::string& id) {
   auto rows =
-    tx.exec_params("UPDATE shipments SET status = " + next_status +
-                     ", updated_at = now() WHERE id = $1 AND " + moving + " RETURNING " + columns,
+    tx.exec_params("UPDATE shipments SET status = " + next_status
+                     + ", updated_at = now() WHERE id = $1 AND " + moving + " RETURNING " + columns,
                    id);
   if (rows.empty()) {
     auto found = tx.exec_params("SELECT status FROM shipments WHERE id = $1", id);
@@ -77,13 +77,13 @@ caf::result<shipment> advance(pqxx::work& tx, const std::string& id) {
 std::vector<shipment> step(pqxx::work& tx, int64_t older_ms) {
   std::vector<shipment> out;
   for (auto row : tx.exec_params(
-         "UPDATE shipments SET status = " + next_status +
-           ", updated_at = now() WHERE id IN "
-           "(SELECT id FROM shipments WHERE " +
-           moving +
-           " AND updated_at <= now() - make_interval(secs => $1 / 1000.0) ORDER BY updated_at "
-           "LIMIT 500 FOR UPDATE SKIP LOCKED) RETURNING " +
-           columns,
+         "UPDATE shipments SET status = " + next_status
+           + ", updated_at = now() WHERE id IN "
+             "(SELECT id FROM shipments WHERE "
+           + moving
+           + " AND updated_at <= now() - make_interval(secs => $1 / 1000.0) ORDER BY updated_at "
+             "LIMIT 500 FOR UPDATE SKIP LOCKED) RETURNING "
+           + columns,
          older_ms)) {
     out.push_back(to_shipment(row));
     record(tx, out.back());

@@ -1,6 +1,7 @@
 #include "runtime/actor_system.hpp"
 
 #include "actors/protocol/catalog.hpp"
+#include "actors/protocol/cluster.hpp"
 #include "actors/protocol/domain_types.hpp"
 #include "actors/protocol/health.hpp"
 #include "actors/protocol/inventory.hpp"
@@ -8,6 +9,8 @@
 #include "actors/protocol/payment.hpp"
 #include "actors/protocol/reads.hpp"
 #include "actors/protocol/shipping.hpp"
+
+#include <caf/io/middleman.hpp>
 
 namespace agora::runtime {
 
@@ -20,6 +23,11 @@ void configure_actor_system(caf::actor_system_config& cfg, size_t scheduler_thre
   cfg.add_message_types<caf::id_block::agora_payment>();
   cfg.add_message_types<caf::id_block::agora_shipping>();
   cfg.add_message_types<caf::id_block::agora_reads>();
+  cfg.load<caf::io::middleman>();
+  // Notice a silent peer (a partition, not just a closed socket) within seconds.
+  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds{1}});
+  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds{5}});
+  cfg.set("middleman.app-identifiers", std::vector<std::string>{"agora-1"});
   if (scheduler_threads > 0)
     cfg.set("scheduler.max-threads", scheduler_threads);
   // CAF's own console logger stays quiet; agora logs through runtime/base/log.hpp.

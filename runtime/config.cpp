@@ -31,6 +31,14 @@ const std::vector<option_spec>& option_specs() {
      "admin bearer tokens as token:role,token:role (roles: admin, operator; tokens >= 16 chars)",
      true},
     {"node-id", "node.id", "", "this node's cluster-wide name [<hostname>-<http port>]"},
+    {"cluster-address", "cluster.address", "127.0.0.1",
+     "address of this node's cluster directory (CAF middleman); keep it private"},
+    {"cluster-port", "cluster.port", "0",
+     "port of this node's cluster directory; 0: publish nothing (a node on its own)"},
+    {"seeds", "cluster.seeds", "",
+     "other nodes' cluster endpoints, host:port,host:port; roles this node lacks are found there"},
+    {"seed-wait-seconds", "cluster.seed_wait_seconds", "30",
+     "how long start-up waits for the seeds to serve a missing role"},
     {"roles", "node.roles", "all",
      "actors this node hosts: all, or a list of frontdoor,orders,inventory,payment,shipping,"
      "notification"},
@@ -237,6 +245,23 @@ bool build(const std::map<std::string, std::string>& v, node_config& c, std::str
   }
   if (c.roles.empty())
     return bad("roles", "name at least one role");
+  c.cluster.address = v.at("cluster.address");
+  if (!number(v.at("cluster.port"), 0ULL, 65535ULL, n))
+    return bad("cluster-port", "must be a port number 0..65535");
+  c.cluster.port = static_cast<uint16_t>(n);
+  auto seeds = cluster::parse_endpoints(v.at("cluster.seeds"));
+  if (!seeds)
+    return bad("seeds", "expected host:port[,host:port...]");
+  c.cluster.seeds = std::move(*seeds);
+  if (!number(v.at("cluster.seed_wait_seconds"), 0ULL, 3600ULL, n))
+    return bad("seed-wait-seconds", "must be 0..3600");
+  c.cluster.wait = std::chrono::seconds{n};
+  for (auto role : {"orders", "frontdoor"})
+    if (c.has_role(role) && !c.has_role("inventory"))
+      return bad("roles",
+                 std::string{"the "} + role + " role needs the inventory role on the same node");
+  if (c.has_role("orders") != c.has_role("frontdoor"))
+    return bad("roles", "the orders and frontdoor roles go together");
   c.node_id = v.at("node.id"); // empty: default_node_id() once the port is known
   if (c.node_id.size() > 128)
     return bad("node-id", "must be at most 128 characters");
@@ -244,6 +269,10 @@ bool build(const std::map<std::string, std::string>& v, node_config& c, std::str
 }
 
 } // namespace
+
+bool node_config::has_role(const std::string& role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
 
 std::string default_node_id(uint16_t http_port) {
   char buf[256] = {};

@@ -6,6 +6,7 @@
 #include "actors/order.hpp"
 #include "actors/payment.hpp"
 #include "actors/shipping.hpp"
+#include "cluster/directory.hpp"
 #include "http/server.hpp"
 #include "persistence/database.hpp"
 #include "runtime/base/log.hpp"
@@ -33,6 +34,8 @@ const std::vector<option_spec>& option_specs();
 std::string env_name(const option_spec& spec);
 
 struct node_config {
+  bool has_role(const std::string& role) const;
+
   std::string node_id;
   std::vector<std::string> roles;
   size_t scheduler_threads = 0; ///< 0: CAF's default
@@ -45,6 +48,7 @@ struct node_config {
   actors::order_options orders;
   actors::payment_options payment;
   actors::shipping_options shipping;
+  cluster::transport_options cluster;
   size_t store_workers = 2; ///< detached workers per blocking store (readers get twice as many)
   std::string config_file;  ///< the file read, if any
 };

@@ -7,6 +7,7 @@
 #include "actors/order_router.hpp"
 #include "actors/payment.hpp"
 #include "actors/shipping.hpp"
+#include "cluster/directory.hpp"
 #include "http/catalog_routes.hpp"
 #include "http/ops_routes.hpp"
 #include "http/order_routes.hpp"
@@ -101,8 +102,8 @@ uint16_t resolve_port(const std::string& address, uint16_t port) {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof(addr);
   uint16_t found = 0;
-  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) == 0
+      && ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
     found = ntohs(addr.sin_port);
   if (fd >= 0)
     ::close(fd);
@@ -122,6 +123,8 @@ struct node_parts {
   protocol::probe_store_actor probe;
   std::vector<caf::actor> stores; ///< to stop at shutdown
   std::unique_ptr<actors::order_metrics> order_metrics;
+  protocol::order_store_actor order_store;
+  protocol::directory_actor directory;
   std::unique_ptr<http::server> door;
 
   explicit node_parts(const node_config& config)
@@ -131,18 +134,37 @@ struct node_parts {
     sys = std::make_unique<caf::actor_system>(cfg);
   }
 
-  /// Spawns stores and actors; the stores' snapshots load synchronously, before the door opens.
+  /// Spawns stores and actors for this node's roles; snapshots load synchronously, before the
+  /// door opens. Roles this node lacks are found on the seeds.
   void spawn_actors() {
     persistence::member_info me{c.node_id, c.http.address + ":" + std::to_string(c.http.port),
                                 c.roles};
     probe = persistence::spawn_probe_store(*sys, pool, me, registry);
-    auto inventory_store = persistence::spawn_inventory_store(*sys, pool, writer, registry);
-    auto catalog_store = persistence::spawn_catalog_store(*sys, pool, registry);
-    stores = {caf::actor_cast<caf::actor>(probe), caf::actor_cast<caf::actor>(inventory_store),
-              caf::actor_cast<caf::actor>(catalog_store)};
+    keep(probe);
     services.sys = sys.get();
     services.metrics = &metrics;
     services.health = actors::spawn_health(*sys, probe, c.health, registry);
+    services.reads = persistence::spawn_read_store(*sys, pool, 2 * c.store_workers, registry);
+    keep(services.reads);
+    if (c.has_role("inventory"))
+      spawn_inventory();
+    if (c.has_role("payment"))
+      services.payments = actors::spawn_payments(
+        *sys, keep(persistence::spawn_payment_store(*sys, pool, c.store_workers, registry)),
+        c.payment, registry);
+    if (c.has_role("shipping"))
+      services.shipping = actors::spawn_shipping(
+        *sys, keep(persistence::spawn_shipping_store(*sys, pool, c.store_workers, registry)),
+        c.shipping, registry);
+    if (c.has_role("orders"))
+      spawn_orders();
+    connect();
+  }
+
+  /// Inventory shards (loaded from their store) and the catalog over them.
+  void spawn_inventory() {
+    auto inventory_store = keep(persistence::spawn_inventory_store(*sys, pool, writer, registry));
+    auto catalog_store = keep(persistence::spawn_catalog_store(*sys, pool, registry));
     caf::scoped_actor self{*sys};
     for (uint32_t shard = 0; shard < c.inventory.shards; ++shard) {
       auto snap = ask<protocol::shard_snapshot>(self, inventory_store, protocol::load_atom_v, shard,
@@ -154,30 +176,62 @@ struct node_parts {
     log::info("node.loaded").kv("products", products.size()).kv("shards", c.inventory.shards);
     services.catalog = actors::spawn_catalog(*sys, std::move(products), catalog_store,
                                              services.shards, c.catalog, registry);
-    spawn_orders();
   }
 
-  /// Payments, shipping, the order store, the readers and the order router.
+  /// The order store; the router follows in connect(), once payments and shipping are found.
   void spawn_orders() {
-    auto payment_store = persistence::spawn_payment_store(*sys, pool, c.store_workers, registry);
-    auto shipping_store = persistence::spawn_shipping_store(*sys, pool, c.store_workers, registry);
-    auto order_store = persistence::spawn_order_store(*sys, writer, registry);
-    services.reads = persistence::spawn_read_store(*sys, pool, 2 * c.store_workers, registry);
-    for (auto h :
-         {caf::actor_cast<caf::actor>(payment_store), caf::actor_cast<caf::actor>(shipping_store),
-          caf::actor_cast<caf::actor>(order_store), caf::actor_cast<caf::actor>(services.reads)})
-      stores.push_back(h);
-    services.payments = actors::spawn_payments(*sys, payment_store, c.payment, registry);
-    services.shipping = actors::spawn_shipping(*sys, shipping_store, c.shipping, registry);
+    order_store = keep(persistence::spawn_order_store(*sys, writer, registry));
     order_metrics = std::make_unique<actors::order_metrics>(metrics.registry());
-    actors::order_peers peers{order_store,       services.shards,     services.payments,
-                              services.shipping, order_metrics.get(), &registry};
-    services.orders = actors::spawn_order_router(*sys, services.reads, peers, c.orders);
-    caf::anon_send(services.shipping, protocol::track_atom_v, services.orders);
+  }
+
+  /// Finds the roles this node lacks on its seeds, spawns the order router over them, publishes
+  /// this node's services and tells shipping where orders are. A node with orders resolves
+  /// before it publishes; one without publishes first: two nodes starting together never wait
+  /// on each other.
+  void connect() {
+    auto need = [&](const char* role) {
+      log::info("cluster.resolving").kv("role", role);
+      return cluster::resolve_role(*sys, role, c.cluster);
+    };
+    if (c.has_role("orders")) {
+      if (!services.payments)
+        services.payments = caf::actor_cast<protocol::payment_actor>(need("payment"));
+      if (!services.shipping)
+        services.shipping = caf::actor_cast<protocol::shipping_actor>(need("shipping"));
+      actors::order_peers peers{order_store,       services.shards,     services.payments,
+                                services.shipping, order_metrics.get(), &registry};
+      services.orders = actors::spawn_order_router(*sys, services.reads, peers, c.orders);
+    }
+    if (c.cluster.port != 0)
+      directory = cluster::publish_directory(*sys, published(), c.cluster);
+    if (services.shipping && c.has_role("shipping")) {
+      auto orders = services.orders ? caf::actor_cast<caf::actor>(services.orders) : need("orders");
+      caf::anon_send(services.shipping, protocol::track_atom_v,
+                     caf::actor_cast<protocol::order_router_actor>(orders));
+    }
+  }
+
+  std::map<std::string, caf::actor> published() const {
+    std::map<std::string, caf::actor> out;
+    if (c.has_role("payment"))
+      out.emplace("payment", caf::actor_cast<caf::actor>(services.payments));
+    if (c.has_role("shipping"))
+      out.emplace("shipping", caf::actor_cast<caf::actor>(services.shipping));
+    if (c.has_role("orders"))
+      out.emplace("orders", caf::actor_cast<caf::actor>(services.orders));
+    return out;
+  }
+
+  template <class Handle>
+  Handle keep(Handle h) {
+    stores.push_back(caf::actor_cast<caf::actor>(h));
+    return h;
   }
 
   /// Orders that still owe effects (a crash interrupted them) resume from their journals.
   void resume_orders() {
+    if (!services.orders)
+      return;
     caf::scoped_actor self{*sys};
     auto ids = ask<std::vector<std::string>>(self, services.reads, protocol::unsettled_atom_v);
     log::info("orders.recovering").kv("count", ids.size());
@@ -187,10 +241,16 @@ struct node_parts {
 
   std::vector<http::route> routes() const {
     auto all = http::ops_routes(services);
-    for (auto more : {http::catalog_routes(services), http::order_routes(services),
-                      http::fulfilment_routes(services)})
+    auto add = [&](std::vector<http::route> more) {
       for (auto& r : more)
         all.push_back(std::move(r));
+    };
+    if (c.has_role("frontdoor")) {
+      add(http::catalog_routes(services));
+      add(http::order_routes(services));
+    }
+    if (services.payments && services.shipping)
+      add(http::fulfilment_routes(services));
     return all;
   }
 
@@ -233,12 +293,15 @@ struct node_parts {
     stop(services.orders);
     stop(services.payments);
     stop(services.shipping);
+    stop(directory);
     for (auto& s : services.shards)
       stop(s);
     for (auto& s : stores)
       stop(s);
     services = {};
     probe = nullptr;
+    order_store = nullptr;
+    directory = nullptr;
     stores.clear();
     sys.reset(); // waits for every actor to finish
     writer.stop();

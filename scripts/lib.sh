@@ -11,7 +11,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # Packages needed to build, run and test agora on Debian 12.
 AGORA_PACKAGES="cmake g++ make pkg-config ccache git curl jq procps
   libcaf-dev librestinio-dev libasio-dev libfmt-dev libhttp-parser-dev libpqxx-dev
-  prometheus-cpp-dev nlohmann-json3-dev catch2 libcurl4-openssl-dev postgresql wrk"
+  prometheus-cpp-dev nlohmann-json3-dev catch2 libcurl4-openssl-dev postgresql wrk bc python3"
 
 # Installs whichever of AGORA_PACKAGES are missing (apt-get update only when something is).
 install_missing_packages() {
@@ -27,9 +27,9 @@ install_missing_packages() {
     "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
 }
 
-# Configures and builds into $1 (default build/) with the given CMake build type.
+# Configures and builds into $1 (default build/) with CMake build type $2; $3 names one target.
 build_agora() {
-  local dir=${1:-$AGORA_ROOT/build} type=${2:-RelWithDebInfo}
+  local dir=${1:-$AGORA_ROOT/build} type=${2:-RelWithDebInfo} target=${3:-all}
   cmake -S "$AGORA_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" >/dev/null || die "cmake configure failed"
-  cmake --build "$dir" -j"$(nproc)" || die "build failed"
+  cmake --build "$dir" -j"$(nproc)" --target "$target" || die "build failed"
 }

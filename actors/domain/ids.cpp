@@ -29,8 +29,8 @@ std::string make_id(std::string_view prefix, const id_bytes& bytes) {
 }
 
 bool is_well_formed_id(std::string_view prefix, std::string_view text) {
-  if (text.size() != prefix.size() + 1 + encoded_size || text.substr(0, prefix.size()) != prefix ||
-      text[prefix.size()] != '_')
+  if (text.size() != prefix.size() + 1 + encoded_size || text.substr(0, prefix.size()) != prefix
+      || text[prefix.size()] != '_')
     return false;
   auto body = text.substr(prefix.size() + 1);
   for (char c : body)

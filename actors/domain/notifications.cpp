@@ -29,8 +29,8 @@ namespace {
 std::string order_lines(const order_state& s) {
   std::string out;
   for (auto& item : s.order.items)
-    out += "  product " + std::to_string(item.product_id) + " x " + std::to_string(item.quantity) +
-           " at " + format_money(item.unit_price_cents, s.order.currency) + "\n";
+    out += "  product " + std::to_string(item.product_id) + " x " + std::to_string(item.quantity)
+           + " at " + format_money(item.unit_price_cents, s.order.currency) + "\n";
   out += "Total: " + format_money(s.order.total_cents, s.order.currency) + "\n";
   return out;
 }
@@ -51,9 +51,9 @@ std::optional<notification> notification_for(const order_state& s, const order_e
     case event_type::order_created: {
       auto n = base(s, notification_type::order_created);
       n.subject = "We received your order " + s.order.id;
-      n.body_text = "Hello " + s.order.ship_to.name + ",\n\nthank you for your order " +
-                    s.order.id + ":\n" + order_lines(s) +
-                    "\nWe will write again when the payment has gone through.\n";
+      n.body_text = "Hello " + s.order.ship_to.name + ",\n\nthank you for your order " + s.order.id
+                    + ":\n" + order_lines(s)
+                    + "\nWe will write again when the payment has gone through.\n";
       return n;
     }
     case event_type::payment_captured:
@@ -64,11 +64,11 @@ std::optional<notification> notification_for(const order_state& s, const order_e
                          : e.type == event_type::payment_declined ? "was declined"
                                                                   : "was refunded";
       n.subject = "Payment for order " + s.order.id + " " + what;
-      n.body_text =
-        "Hello " + s.order.ship_to.name + ",\n\nthe payment of " +
-        format_money(e.type == event_type::payment_refunded ? e.amount_cents : s.order.total_cents,
-                     s.order.currency) +
-        " for order " + s.order.id + " " + what + ".\n";
+      n.body_text = "Hello " + s.order.ship_to.name + ",\n\nthe payment of "
+                    + format_money(e.type == event_type::payment_refunded ? e.amount_cents
+                                                                          : s.order.total_cents,
+                                   s.order.currency)
+                    + " for order " + s.order.id + " " + what + ".\n";
       if (e.type == event_type::payment_declined)
         n.body_text += "The order has been cancelled; nothing was charged.\n";
       return n;
@@ -76,9 +76,9 @@ std::optional<notification> notification_for(const order_state& s, const order_e
     case event_type::order_delivered: {
       auto n = base(s, notification_type::shipment_delivered);
       n.subject = "Your order " + s.order.id + " has been delivered";
-      n.body_text = "Hello " + s.order.ship_to.name + ",\n\nyour order " + s.order.id +
-                    " was delivered by " + s.carrier + " (tracking number " + s.tracking_number +
-                    ").\n" + order_lines(s);
+      n.body_text = "Hello " + s.order.ship_to.name + ",\n\nyour order " + s.order.id
+                    + " was delivered by " + s.carrier + " (tracking number " + s.tracking_number
+                    + ").\n" + order_lines(s);
       return n;
     }
     default: return std::nullopt;
@@ -94,10 +94,10 @@ notification low_stock_notification(const product& p, const stock_level& level,
   n.product_id = p.id;
   n.subject =
     "Low stock: " + p.name + " (" + p.sku + ") has " + std::to_string(level.available()) + " left";
-  n.body_text = "Product " + std::to_string(p.id) + " " + p.name + " (" + p.sku + ") is down to " +
-                std::to_string(level.available()) + " available (on hand " +
-                std::to_string(level.on_hand) + ", reserved " + std::to_string(level.reserved) +
-                ", threshold " + std::to_string(level.low_stock_threshold) + ").\n";
+  n.body_text = "Product " + std::to_string(p.id) + " " + p.name + " (" + p.sku + ") is down to "
+                + std::to_string(level.available()) + " available (on hand "
+                + std::to_string(level.on_hand) + ", reserved " + std::to_string(level.reserved)
+                + ", threshold " + std::to_string(level.low_stock_threshold) + ").\n";
   return n;
 }
 

@@ -35,8 +35,8 @@ order_event cancelled(order_reason reason, int64_t now_ms) {
 } // namespace
 
 bool is_terminal(order_status s) {
-  return s == order_status::delivered || s == order_status::cancelled ||
-         s == order_status::rejected;
+  return s == order_status::delivered || s == order_status::cancelled
+         || s == order_status::rejected;
 }
 
 void apply(order_state& s, const order_event& e) {
@@ -177,8 +177,8 @@ decision decide_payment(const order_state& s, payment_outcome outcome,
 decision decide_shipment_created(const order_state& s, const std::string& shipment_id,
                                  const std::string& tracking, const std::string& carrier,
                                  int64_t now_ms) {
-  if (!s.shipment_id.empty() ||
-      (s.status != order_status::paid && s.status != order_status::cancelled))
+  if (!s.shipment_id.empty()
+      || (s.status != order_status::paid && s.status != order_status::cancelled))
     return {};
   auto e = make(event_type::shipment_created, now_ms);
   e.shipment_id = shipment_id;
@@ -188,13 +188,13 @@ decision decide_shipment_created(const order_state& s, const std::string& shipme
 }
 
 decision decide_shipment_status(const order_state& s, shipment_status status, int64_t now_ms) {
-  bool moving = status == shipment_status::in_transit ||
-                status == shipment_status::out_for_delivery || status == shipment_status::delivered;
+  bool moving = status == shipment_status::in_transit || status == shipment_status::out_for_delivery
+                || status == shipment_status::delivered;
   decision d;
   if (moving && s.status == order_status::paid)
     d.events.push_back(make(event_type::order_shipped, now_ms));
-  if (status == shipment_status::delivered &&
-      (s.status == order_status::paid || s.status == order_status::shipped))
+  if (status == shipment_status::delivered
+      && (s.status == order_status::paid || s.status == order_status::shipped))
     d.events.push_back(make(event_type::order_delivered, now_ms));
   return d;
 }
@@ -213,9 +213,9 @@ decision decide_cancel(const order_state& s, int64_t now_ms) {
 
 decision decide_step_timeout(const order_state& s, effect step, int64_t now_ms) {
   bool forward =
-    (step == effect::reserve_stock && s.status == order_status::pending) ||
-    (step == effect::charge_payment && s.status == order_status::reserved) ||
-    (step == effect::create_shipment && s.status == order_status::paid && s.shipment_id.empty());
+    (step == effect::reserve_stock && s.status == order_status::pending)
+    || (step == effect::charge_payment && s.status == order_status::reserved)
+    || (step == effect::create_shipment && s.status == order_status::paid && s.shipment_id.empty());
   if (!forward)
     return {}; // compensations and commits never give up; they retry with backoff
   return one(cancelled(order_reason::timeout, now_ms));

@@ -31,12 +31,12 @@ bool valid_email(std::string_view email) {
     return false;
   auto domain = email.substr(at + 1);
   auto dot = domain.rfind('.');
-  if (domain.empty() || dot == std::string_view::npos || dot == 0 || dot + 1 == domain.size() ||
-      domain.front() == '-' || domain.find("..") != domain.npos)
+  if (domain.empty() || dot == std::string_view::npos || dot == 0 || dot + 1 == domain.size()
+      || domain.front() == '-' || domain.find("..") != domain.npos)
     return false;
   for (unsigned char c : email)
-    if (c <= ' ' || c == 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == ',' ||
-        c == ';' || c == '(' || c == ')' || c == '[' || c == ']')
+    if (c <= ' ' || c == 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == ','
+        || c == ';' || c == '(' || c == ')' || c == '[' || c == ']')
       return false;
   return true;
 }

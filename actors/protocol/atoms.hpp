@@ -43,6 +43,7 @@ AGORA_ATOM(payments_atom, "payments");
 AGORA_ATOM(shipments_atom, "shipments");
 AGORA_ATOM(notices_atom, "notices");
 AGORA_ATOM(step_atom, "step");
+AGORA_ATOM(lookup_atom, "lookup");
 
 #undef AGORA_ATOM
 

@@ -87,8 +87,8 @@ size_t count_open_fds() {
 class process_collector : public prometheus::Collectable {
  public:
   process_collector()
-    : start_time_(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-                    .count()) {}
+    : start_time_(
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count()) {}
 
   std::vector<prometheus::MetricFamily> Collect() const override {
     std::vector<prometheus::MetricFamily> out;

@@ -63,8 +63,8 @@ TEST_CASE("an admin creates and replaces products; duplicates conflict", "[e2e][
   REQUIRE(replaced.status == 200);
   CHECK(json_of(replaced)["name"] == "Big mug");
   CHECK(json_of(node.get(path))["price_cents"] == 2100);
-  CHECK(node.send("PUT", "/products/999999", {{"name", "x"}, {"price_cents", 1}}, true).status ==
-        404);
+  CHECK(node.send("PUT", "/products/999999", {{"name", "x"}, {"price_cents", 1}}, true).status
+        == 404);
   CHECK(json_of(node.get("/products?q=MUG-42"))["total"] == 1);
 }
 
@@ -103,8 +103,8 @@ TEST_CASE("falling to the threshold sends one low-stock alert until a restock",
   };
   CHECK(alerts() == "0");
   REQUIRE(
-    node.send("PUT", "/inventory/5", {{"low_stock_threshold", 10}, {"on_hand", 10}}, true).status ==
-    200);
+    node.send("PUT", "/inventory/5", {{"low_stock_threshold", 10}, {"on_hand", 10}}, true).status
+    == 200);
   CHECK(alerts() == "1");
   REQUIRE(node.send("PUT", "/inventory/5", {{"on_hand", 9}}, true).status == 200);
   CHECK(alerts() == "1"); // still low: no second mail
@@ -112,5 +112,6 @@ TEST_CASE("falling to the threshold sends one low-stock alert until a restock",
   REQUIRE(node.send("PUT", "/inventory/5", {{"on_hand", 3}}, true).status == 200);
   CHECK(alerts() == "2");
   CHECK(sql_value(node.db, "SELECT subject FROM notifications WHERE product_id = 5 LIMIT 1")
-          .find("Low stock") == 0);
+          .find("Low stock")
+        == 0);
 }

@@ -42,8 +42,8 @@ TEST_CASE("an unreachable database ends the start after the bounded wait", "[e2e
   REQUIRE(node.wait_exit(15s) == 1);
   auto log = node.log();
   auto last = log.substr(log.rfind('\n', log.size() - 2) + 1);
-  CHECK(last.rfind("agora: database unreachable at postgresql://postgres@127.0.0.1:1/agora", 0) ==
-        0);
+  CHECK(last.rfind("agora: database unreachable at postgresql://postgres@127.0.0.1:1/agora", 0)
+        == 0);
   CHECK(log.find("\"event\":\"database.waiting\"") != std::string::npos);
 }
 
@@ -54,6 +54,6 @@ TEST_CASE("a port already in use ends the start with one line", "[e2e][config]")
   REQUIRE(port != 0);
   node_process second{{"--http-port=" + std::to_string(port)}, {"AGORA_DATABASE_URL=" + url}};
   REQUIRE(second.wait_exit(15s) == 1);
-  CHECK(second.log().find("agora: cannot serve HTTP on 127.0.0.1:" + std::to_string(port)) !=
-        std::string::npos);
+  CHECK(second.log().find("agora: cannot serve HTTP on 127.0.0.1:" + std::to_string(port))
+        != std::string::npos);
 }

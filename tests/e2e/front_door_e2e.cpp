@@ -57,12 +57,10 @@ TEST_CASE("/metrics is Prometheus text with request, process and actor series", 
   auto r = http("GET", url("/metrics"));
   REQUIRE(r.status == 200);
   CHECK(r.header("content-type").rfind("text/plain; version=0.0.4", 0) == 0);
-  CHECK(
-    r.body.find("agora_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}") !=
-    std::string::npos);
-  CHECK(
-    r.body.find("agora_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\"") !=
-    std::string::npos);
+  CHECK(r.body.find("agora_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}")
+        != std::string::npos);
+  CHECK(r.body.find("agora_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\"")
+        != std::string::npos);
   CHECK(r.body.find("process_resident_memory_bytes") != std::string::npos);
   CHECK(r.body.find("agora_actors_alive{type=\"health\"} 1") != std::string::npos);
   CHECK(r.body.find("agora_db_pool_connections{state=\"max\"} 12") != std::string::npos);
@@ -106,11 +104,11 @@ TEST_CASE("admin endpoints check the bearer token and its role", "[e2e][door][au
   CHECK(none.status == 401);
   CHECK(none.header("www-authenticate").rfind("Bearer", 0) == 0);
   problem_of(none);
-  CHECK(http("GET", url("/admin/log-level"), {}, {"Authorization: Bearer wrong-token-xxxxxxxx"})
-          .status == 401);
   CHECK(
-    http("GET", url("/admin/log-level"), {}, {"Authorization: Bearer " + operator_token}).status ==
-    200);
+    http("GET", url("/admin/log-level"), {}, {"Authorization: Bearer wrong-token-xxxxxxxx"}).status
+    == 401);
+  CHECK(http("GET", url("/admin/log-level"), {}, {"Authorization: Bearer " + operator_token}).status
+        == 200);
   auto forbidden =
     http("PUT", url("/admin/log-level"), R"({"level":"info"})",
          {"Authorization: Bearer " + operator_token, "Content-Type: application/json"});
@@ -127,7 +125,8 @@ TEST_CASE("bad bodies are refused with the contract's status and change nothing"
   auto before = level();
   CHECK(
     http("PUT", url("/admin/log-level"), R"({"level":"debug"})", {auth, "Content-Type: text/plain"})
-      .status == 415);
+      .status
+    == 415);
   CHECK(http("PUT", url("/admin/log-level"), R"({"level":"debug"})", {auth}).status == 415);
   auto big = R"({"level":"debug","pad":")" + std::string(70 * 1024, 'x') + "\"}";
   auto too_large = http("PUT", url("/admin/log-level"), big, {auth, json_type});

@@ -45,9 +45,8 @@ TEST_CASE("/readyz says 503 while the database is away and 200 when it is back",
   }));
   auto admin = pg_server_url();
   sql_value(admin, "ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
-  sql_value(admin,
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" +
-              name + "'");
+  sql_value(admin, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '"
+                     + name + "'");
   REQUIRE(wait_until([&] {
     return ready().status == 503;
   }));
@@ -69,8 +68,8 @@ TEST_CASE("two nodes starting at once on a fresh database migrate it once", "[e2
   node_process b{{"--http-port=0", "--node-id=e2e-b"}, {"AGORA_DATABASE_URL=" + db}};
   REQUIRE(a.wait_started() != 0);
   REQUIRE(b.wait_started() != 0);
-  CHECK(sql_value(db, "SELECT count(*) FROM schema_migrations") ==
-        sql_value(db, "SELECT max(version) FROM schema_migrations"));
+  CHECK(sql_value(db, "SELECT count(*) FROM schema_migrations")
+        == sql_value(db, "SELECT max(version) FROM schema_migrations"));
   REQUIRE(wait_until([&] {
     return sql_value(db, "SELECT count(*) FROM members WHERE status = 'up'") == "2";
   }));

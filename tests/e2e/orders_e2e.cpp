@@ -75,24 +75,24 @@ TEST_CASE("an order runs from PENDING to DELIVERED and is journaled at every ste
   CHECK(done["payment"]["amount_cents"] == 4380);
   CHECK(done["shipment"]["status"] == "DELIVERED");
   CHECK(done["shipment"]["tracking_number"].get<std::string>().size() > 5);
-  CHECK(event_types(node, id) == std::vector<std::string>{"ORDER_CREATED", "STOCK_RESERVED",
-                                                          "PAYMENT_CAPTURED", "SHIPMENT_CREATED",
-                                                          "ORDER_SHIPPED", "STOCK_COMMITTED",
-                                                          "ORDER_DELIVERED"});
+  CHECK(event_types(node, id)
+        == std::vector<std::string>{"ORDER_CREATED", "STOCK_RESERVED", "PAYMENT_CAPTURED",
+                                    "SHIPMENT_CREATED", "ORDER_SHIPPED", "STOCK_COMMITTED",
+                                    "ORDER_DELIVERED"});
   CHECK(wait_until([&] {
     return stock(node, 3) == "58/0";
   }));
   auto shipment = json_of(node.get("/shipments/" + done["shipment"]["id"].get<std::string>()));
   CHECK(shipment["events"].size() == 4);
-  CHECK(json_of(
-          node.get("/tracking/" + done["shipment"]["tracking_number"].get<std::string>()))["id"] ==
-        shipment["id"]);
+  CHECK(
+    json_of(node.get("/tracking/" + done["shipment"]["tracking_number"].get<std::string>()))["id"]
+    == shipment["id"]);
   std::set<std::string> mails;
   auto notifications = json_of(node.get("/notifications?order_id=" + id));
   for (auto& n : notifications["items"])
     mails.insert(n["type"]);
-  CHECK(mails ==
-        std::set<std::string>{"ORDER_CREATED", "PAYMENT_STATUS_CHANGED", "SHIPMENT_DELIVERED"});
+  CHECK(mails
+        == std::set<std::string>{"ORDER_CREATED", "PAYMENT_STATUS_CHANGED", "SHIPMENT_DELIVERED"});
   CHECK(sql_value(node.db, "SELECT settled FROM orders WHERE id = '" + id + "'") == "t");
 }
 
@@ -173,8 +173,8 @@ TEST_CASE("a shipped order can no longer be cancelled", "[e2e][orders]") {
   for (int i = 0; i < 2; ++i)
     node.send("POST", "/shipments/" + shipment + "/advance", json::object(), true);
   await_status(node, id, "DELIVERED");
-  CHECK(node.send("POST", "/shipments/" + shipment + "/advance", json::object(), true).status ==
-        409);
+  CHECK(node.send("POST", "/shipments/" + shipment + "/advance", json::object(), true).status
+        == 409);
 }
 
 TEST_CASE("an idempotent retry returns the same order, another body with the key is a 422",
@@ -191,7 +191,8 @@ TEST_CASE("an idempotent retry returns the same order, another body with the key
   CHECK(node
           .send("POST", "/orders", order_body(10, 1), false,
                 {"Idempotency-Key: " + std::string(129, 'k')})
-          .status == 400);
+          .status
+        == 400);
 }
 
 TEST_CASE("bad orders are refused with field errors and change nothing", "[e2e][orders]") {
@@ -204,8 +205,9 @@ TEST_CASE("bad orders are refused with field errors and change nothing", "[e2e][
   auto problem = json_of(r);
   for (auto& e : problem["errors"])
     fields.insert(e["field"]);
-  CHECK(fields == std::set<std::string>{"customer_email", "items[0].quantity",
-                                        "payment.card_number", "shipping_address.city"});
+  CHECK(fields
+        == std::set<std::string>{"customer_email", "items[0].quantity", "payment.card_number",
+                                 "shipping_address.city"});
   auto unknown = node.send("POST", "/orders", order_body(999999, 1));
   REQUIRE(unknown.status == 400);
   CHECK(json_of(unknown)["errors"][0]["field"] == "items[0].product_id");
@@ -215,12 +217,13 @@ TEST_CASE("bad orders are refused with field errors and change nothing", "[e2e][
   CHECK(node.send("POST", "/orders", json::array()).status == 400);
   CHECK(
     http("POST", node.url("/orders"), "{\"customer_email\":", {"Content-Type: application/json"})
-      .status == 400);
+      .status
+    == 400);
   CHECK(sql_value(node.db, "SELECT count(*) FROM orders") == "0");
   CHECK(node.get("/orders/ord_00000000000000000000000000").status == 404);
   CHECK(node.get("/orders/../../etc").status == 404);
-  CHECK(node.send("POST", "/orders/ord_00000000000000000000000000/cancel", json::object()).status ==
-        404);
+  CHECK(node.send("POST", "/orders/ord_00000000000000000000000000/cancel", json::object()).status
+        == 404);
   CHECK(node.get("/orders?status=LOST").status == 400);
   CHECK(node.get("/payments/pay_x").status == 404);
   CHECK(node.get("/notifications?type=SPAM").status == 400);
@@ -261,8 +264,8 @@ TEST_CASE("an admin refunds part of a payment, then the rest, then nothing", "[e
 TEST_CASE("orders that drain a product raise one low-stock alert", "[e2e][inventory][orders]") {
   agora_node node;
   REQUIRE(
-    node.send("PUT", "/inventory/13", {{"on_hand", 5}, {"low_stock_threshold", 2}}, true).status ==
-    200);
+    node.send("PUT", "/inventory/13", {{"on_hand", 5}, {"low_stock_threshold", 2}}, true).status
+    == 200);
   for (int i = 0; i < 4; ++i)
     node.send("POST", "/orders", order_body(13, 1), false, {"Prefer: wait=10"});
   auto alerts = json_of(node.get("/notifications?type=LOW_INVENTORY_ALERT&product_id=13"));

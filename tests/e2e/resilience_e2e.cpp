@@ -45,8 +45,8 @@ void in_parallel(int threads, int per_thread, Fn fn) {
 TEST_CASE("many concurrent orders for scarce stock sell exactly the stock", "[e2e][concurrency]") {
   agora_node node{{"--shipping-step-seconds=0"}};
   REQUIRE(
-    node.send("PUT", "/inventory/14", {{"on_hand", 20}, {"low_stock_threshold", 0}}, true).status ==
-    200);
+    node.send("PUT", "/inventory/14", {{"on_hand", 20}, {"low_stock_threshold", 0}}, true).status
+    == 200);
   std::mutex mutex;
   std::map<std::string, int> outcomes;
   in_parallel(8, 10, [&](int, int) {
@@ -64,7 +64,8 @@ TEST_CASE("many concurrent orders for scarce stock sell exactly the stock", "[e2
   CHECK(levels["available"] == 0);
   CHECK(sql_value(node.db, "SELECT count(*) FROM holds WHERE status = 'HELD'") == "20");
   CHECK(sql_value(node.db, "SELECT sum(quantity) FROM reservations r JOIN holds h USING (order_id, "
-                           "shard) WHERE h.status = 'HELD'") == "20");
+                           "shard) WHERE h.status = 'HELD'")
+        == "20");
 }
 
 TEST_CASE("kill -9 with orders in flight loses no accepted order and no stock", "[e2e][recovery]") {
@@ -76,9 +77,8 @@ TEST_CASE("kill -9 with orders in flight loses no accepted order and no stock", 
   {
     agora_node node{{"--shipping-step-seconds=1", "--node-id=crashing"}, db};
     for (auto p : products) {
-      REQUIRE(
-        node.send("PUT", "/inventory/" + std::to_string(p), {{"on_hand", 5000}}, true).status ==
-        200);
+      REQUIRE(node.send("PUT", "/inventory/" + std::to_string(p), {{"on_hand", 5000}}, true).status
+              == 200);
       initial[p] = 5000;
     }
     std::atomic<bool> killed{false};
@@ -120,23 +120,25 @@ TEST_CASE("kill -9 with orders in flight loses no accepted order and no stock", 
   auto orders = std::stoul(sql_value(db, "SELECT count(*) FROM orders"));
   CHECK(orders >= accepted.size());
   CHECK(orders <= accepted.size() + 16); // at most what was in flight
-  CHECK(sql_value(db, "SELECT count(*) FROM payments WHERE status = 'CAPTURED'") ==
-        std::to_string(orders));
+  CHECK(sql_value(db, "SELECT count(*) FROM payments WHERE status = 'CAPTURED'")
+        == std::to_string(orders));
   CHECK(sql_value(db, "SELECT count(*) FROM (SELECT order_id FROM payments GROUP BY order_id "
-                      "HAVING count(*) > 1) twice") == "0");
+                      "HAVING count(*) > 1) twice")
+        == "0");
   CHECK(sql_value(db, "SELECT count(*) FROM orders o WHERE (SELECT count(*) FROM order_events e "
-                      "WHERE e.order_id = o.id) <> o.version") == "0");
+                      "WHERE e.order_id = o.id) <> o.version")
+        == "0");
   for (auto p : products) {
     auto sold = sql_value(db, "SELECT coalesce(sum(r.quantity), 0) FROM reservations r JOIN holds "
                               "h USING (order_id, shard) WHERE h.status = 'COMMITTED' AND "
-                              "r.product_id = " +
-                                std::to_string(p));
+                              "r.product_id = "
+                                + std::to_string(p));
     auto levels = json_of(restarted.get("/inventory/" + std::to_string(p)));
     CHECK(levels["reserved"] == 0);
     CHECK(levels["on_hand"].get<int64_t>() + std::stoll(sold) == initial[p]);
   }
-  CHECK(sql_value(db, "SELECT count(*) FROM notifications WHERE type = 'ORDER_CREATED'") ==
-        std::to_string(orders));
-  CHECK(sql_value(db, "SELECT count(*) FROM notifications WHERE type = 'SHIPMENT_DELIVERED'") ==
-        std::to_string(orders));
+  CHECK(sql_value(db, "SELECT count(*) FROM notifications WHERE type = 'ORDER_CREATED'")
+        == std::to_string(orders));
+  CHECK(sql_value(db, "SELECT count(*) FROM notifications WHERE type = 'SHIPMENT_DELIVERED'")
+        == std::to_string(orders));
 }

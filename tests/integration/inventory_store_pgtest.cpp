@@ -23,8 +23,8 @@ struct db {
     tx.exec("BEGIN; " + persistence::stock_change_sql(c) + "; COMMIT");
   }
   std::string levels(int64_t product) {
-    return test::sql_value(url, "SELECT on_hand || '/' || reserved FROM stock WHERE product_id = " +
-                                  std::to_string(product));
+    return test::sql_value(url, "SELECT on_hand || '/' || reserved FROM stock WHERE product_id = "
+                                  + std::to_string(product));
   }
 };
 

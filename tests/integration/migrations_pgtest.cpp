@@ -18,8 +18,8 @@ TEST_CASE("the shipped migrations apply once and are recorded", "[migrations]") 
   auto again = apply_migrations(conn, builtin_migrations());
   CHECK(again.applied.empty());
   CHECK(again.already == builtin_migrations().size());
-  CHECK(test::sql_value(url, "SELECT count(*) FROM schema_migrations") ==
-        std::to_string(builtin_migrations().size()));
+  CHECK(test::sql_value(url, "SELECT count(*) FROM schema_migrations")
+        == std::to_string(builtin_migrations().size()));
   CHECK(test::sql_value(url, "SELECT to_regclass('members')::text") == "members");
 }
 

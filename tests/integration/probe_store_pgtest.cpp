@@ -73,8 +73,8 @@ TEST_CASE("the first probe joins the node to the members table", "[probe]") {
   REQUIRE(f.ask(f.store, probe_atom_v));
   CHECK(test::sql_value(f.url, "SELECT status FROM members WHERE id = 'node-a'") == "up");
   CHECK(test::sql_value(f.url, "SELECT incarnation FROM members WHERE id = 'node-a'") == "1");
-  CHECK(test::sql_value(f.url, "SELECT array_to_string(roles, ',') FROM members") ==
-        "orders,payment");
+  CHECK(test::sql_value(f.url, "SELECT array_to_string(roles, ',') FROM members")
+        == "orders,payment");
   CHECK(f.registry.snapshot("store.probe").size() == 1);
 }
 

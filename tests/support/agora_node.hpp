@@ -19,7 +19,9 @@ struct agora_node {
   std::string db;
   std::unique_ptr<node_process> process;
 
-  explicit agora_node(std::vector<std::string> extra = {}, std::string database = {});
+  /// `wait_ready`: also wait for /readyz (a node may start before the peers it needs).
+  explicit agora_node(std::vector<std::string> extra = {}, std::string database = {},
+                      bool wait_ready = true);
 
   std::string url(const std::string& path) const;
 

@@ -7,6 +7,9 @@
 
 namespace agora::test {
 
+/// A loopback TCP port that was free a moment ago (bind to port 0, read it, close).
+uint16_t free_port();
+
 /// A real `agora` process (the binary named by $AGORA_BINARY), its stderr captured in a file.
 /// The destructor kills it if it still runs.
 class node_process {

@@ -9,8 +9,8 @@ using namespace agora::cluster;
 TEST_CASE("the shard hash is FNV-1a and does not change between builds", "[placement]") {
   CHECK(stable_hash("") == 14695981039346656037ULL);
   CHECK(stable_hash("a") == 0xaf63dc4c8601ec8cULL);
-  CHECK(shard_of("ord_00000000000000000000000000", 256) ==
-        stable_hash("ord_00000000000000000000000000") % 256);
+  CHECK(shard_of("ord_00000000000000000000000000", 256)
+        == stable_hash("ord_00000000000000000000000000") % 256);
 }
 
 TEST_CASE("keys spread over all shards", "[placement]") {

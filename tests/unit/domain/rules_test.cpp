@@ -95,8 +95,8 @@ TEST_CASE("Luhn and the test cards decide the simulated issuer's answer", "[paym
   CHECK(ok.token.find("4242424242424242") == std::string::npos); // no card number kept
   CHECK(issuer_answer(ok.token) == charge_result::approved);
   CHECK(issuer_answer(tokenize_card("4000000000000002").token) == charge_result::declined);
-  CHECK(issuer_answer(tokenize_card("4000000000009995").token) ==
-        charge_result::insufficient_funds);
+  CHECK(issuer_answer(tokenize_card("4000000000009995").token)
+        == charge_result::insufficient_funds);
   CHECK(issuer_answer("tok_forged") == charge_result::declined);
 }
 

@@ -46,12 +46,14 @@ TEST_CASE("admin routes need a known bearer token with the right role", "[auth]"
     authorize(access::operator_role, std::string_view{"Bearer oper-token-0123456789"}, tokens));
   CHECK_FALSE(
     authorize(access::operator_role, std::string_view{"bearer admin-token-0123456789"}, tokens));
-  CHECK(authorize(access::admin_role, std::string_view{"Bearer oper-token-0123456789"}, tokens)
-          ->status == 403);
+  CHECK(
+    authorize(access::admin_role, std::string_view{"Bearer oper-token-0123456789"}, tokens)->status
+    == 403);
   CHECK_FALSE(
     authorize(access::admin_role, std::string_view{"Bearer admin-token-0123456789"}, tokens));
-  CHECK(authorize(access::admin_role, std::string_view{"Bearer admin-token-012345678"}, tokens)
-          ->status == 401);
+  CHECK(
+    authorize(access::admin_role, std::string_view{"Bearer admin-token-012345678"}, tokens)->status
+    == 401);
 }
 
 TEST_CASE("token lists parse token:role pairs and refuse anything else", "[auth]") {

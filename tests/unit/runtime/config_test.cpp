@@ -111,8 +111,8 @@ TEST_CASE("help and version are answered without starting", "[config]") {
 }
 
 TEST_CASE("passwords never reach the logs", "[config]") {
-  CHECK(redact_url("postgresql://agora:s3cret@db:5432/agora") ==
-        "postgresql://agora:***@db:5432/agora");
+  CHECK(redact_url("postgresql://agora:s3cret@db:5432/agora")
+        == "postgresql://agora:***@db:5432/agora");
   CHECK(redact_url("postgresql://agora@db/agora") == "postgresql://agora@db/agora");
   CHECK(redact_url("host=db") == "host=db");
 }

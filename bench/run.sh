@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The benchmark runner: builds agora (Release), starts a private PostgreSQL (synchronous_commit
+# on) and one node, then measures in one run GET /healthz (the reference), GET /products/{id} and
+# POST /orders with wrk, waits for every accepted order's saga to finish, and prints requests/s,
+# p50/p99 latency and each ratio to /healthz, checking the targets of the lifecycle issue.
+#   bench/run.sh [seconds per run, default 10] [connections, default 64]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+cd "$AGORA_ROOT"
+seconds=${1:-10}
+connections=${2:-64}
+install_missing_packages
+build_agora "$AGORA_ROOT/build-bench" Release agora >/dev/null
+
+work="$AGORA_ROOT/build-bench/run"
+mkdir -p "$work"
+node_pid=""
+cleanup() {
+  [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
+  bash scripts/pg.sh stop "$work/pg" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+url=$(bash scripts/pg.sh start "$work/pg" --test)
+# Durable commits, as for anything acknowledged to a client: the test cluster's fsync=off is
+# switched back on for the benchmark.
+psql_() { "$PG_BIN/psql" "$url" -Atq -c "$1"; }
+psql_ "ALTER SYSTEM SET fsync = on" && psql_ "ALTER SYSTEM SET full_page_writes = on" \
+  && psql_ "SELECT pg_reload_conf()" >/dev/null
+[ "$(psql_ "SHOW fsync")" = on ] || die "could not turn fsync on"
+token=bench-admin-token-000000000001
+port=$(( 20000 + RANDOM % 20000 ))
+AGORA_DATABASE_URL=$url AGORA_AUTH_TOKENS=$token:admin "$AGORA_ROOT/build-bench/runtime/agora" \
+  --http-port=$port --log-level=warn --shipping-step-seconds=1 --http-threads=1 \
+  --order-idle-seconds=5 >"$work/node.log" 2>&1 &
+node_pid=$!
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
+curl -sf "$base/readyz" >/dev/null || die "the node did not become ready, see $work/node.log"
+for id in $(seq 1 50); do
+  curl -sf -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"on_hand":1000000,"low_stock_threshold":0}' "$base/inventory/$id" >/dev/null
+done
+
+results="$work/results.jsonl"
+: >"$results"
+for script in healthz product orders; do
+  path=/healthz
+  [ "$script" = product ] && path=/products/1
+  [ "$script" = orders ] && path=/orders
+  wrk -t1 -c"$connections" -d"${seconds}s" -s "bench/$script.lua" "$base$path" 2>"$work/$script.err" \
+    | grep '^{' >>"$results"
+done
+accepted=$(psql_ "SELECT count(*) FROM orders" | tail -1)
+started=$(date +%s.%N)
+until [ "$(psql_ "SELECT count(*) FROM orders WHERE NOT settled" | tail -1)" = 0 ]; do
+  [ "$(echo "$(date +%s.%N) - $started > 120" | bc)" = 1 ] && die "sagas did not finish within 120 s"
+  sleep 0.5
+done
+drain=$(echo "$(date +%s.%N) - $started" | bc)
+delivered=$(psql_ "SELECT count(*) FROM orders WHERE status = 'DELIVERED'" | tail -1)
+
+/usr/bin/env python3 - "$results" "$accepted" "$delivered" "$drain" <<'PY'
+import json, sys
+rows = {r["name"]: r for r in map(json.loads, open(sys.argv[1]))}
+accepted, delivered, drain = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+ref = rows["healthz"]["rps"]
+print(f"{'endpoint':<22}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs /healthz':>13}")
+for name, label in [("healthz", "GET /healthz"), ("product", "GET /products/{id}"), ("orders", "POST /orders")]:
+    r = rows[name]
+    print(f"{label:<22}{r['rps']:>10.0f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['errors']:>8}{r['rps'] / ref:>12.2f}x")
+print(f"orders accepted {accepted}, delivered {delivered}; sagas finished {drain:.1f} s after the load")
+checks = [
+    ("GET product >= 0.5x /healthz", rows["product"]["rps"] >= 0.5 * ref),
+    ("POST /orders >= 3000/s", rows["orders"]["rps"] >= 3000),
+    ("POST /orders p99 < 50 ms", rows["orders"]["p99_ms"] < 50),
+    ("every accepted order delivered", delivered == accepted),
+]
+for label, ok in checks:
+    print(f"{'PASS' if ok else 'MISS'}  {label}")
+sys.exit(0 if all(ok for _, ok in checks) else 1)
+PY

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "actors/protocol/cluster.hpp"
+#include "cluster/placement.hpp"
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace caf {
+class actor_system;
+}
+
+namespace agora::cluster {
+
+struct transport_options {
+  std::string address = "127.0.0.1"; ///< where this node's directory listens (a private address)
+  uint16_t port = 0;                 ///< 0: this node publishes nothing
+  std::vector<endpoint> seeds;       ///< other nodes' cluster endpoints
+  std::chrono::seconds wait{30};     ///< how long start-up waits for a role on the seeds
+};
+
+/// Spawns this node's directory over `services` (role → actor) and publishes it on
+/// `options.port` through CAF's middleman. Throws std::runtime_error (one line) when it cannot.
+protocol::directory_actor publish_directory(caf::actor_system& sys,
+                                            std::map<std::string, caf::actor> services,
+                                            const transport_options& options);
+
+/// Finds the actor serving `role` on one of the seeds, retrying until `options.wait` has passed;
+/// throws std::runtime_error (one line) when none answers.
+caf::actor resolve_role(caf::actor_system& sys, const std::string& role,
+                        const transport_options& options);
+
+} // namespace agora::cluster

@@ -1,0 +1,86 @@
+#include "tests/support/agora_node.hpp"
+#include "tests/support/pg.hpp"
+#include "tests/support/wait.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace agora::test;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+json order_body(const std::string& card) {
+  return {{"customer_email", "two@example.com"},
+          {"items", {{{"product_id", 20}, {"quantity", 1}}}},
+          {"payment", {{"card_number", card}}},
+          {"shipping_address",
+           {{"name", "Two"},
+            {"line1", "1 Main St"},
+            {"city", "Springfield"},
+            {"postal_code", "12345"},
+            {"country", "US"}}}};
+}
+
+} // namespace
+
+TEST_CASE("payment and shipping on a second node: the lifecycle runs across CAF's middleman",
+          "[e2e][cluster]") {
+  auto db = fresh_database();
+  auto port_a = free_port();
+  auto port_b = free_port();
+  auto seed = [](uint16_t p) {
+    return "--seeds=127.0.0.1:" + std::to_string(p);
+  };
+  // Started together, each waits for what it needs from the other.
+  agora_node b{{"--roles=payment,shipping", "--node-id=node-b",
+                "--cluster-port=" + std::to_string(port_b), seed(port_a),
+                "--shipping-step-seconds=1"},
+               db,
+               false};
+  agora_node a{{"--roles=frontdoor,orders,inventory,notification", "--node-id=node-a",
+                "--cluster-port=" + std::to_string(port_a), seed(port_b),
+                "--shipping-step-seconds=1"},
+               db};
+  REQUIRE(b.process->wait_started() != 0);
+  REQUIRE(wait_until([&] {
+    return b.get("/readyz").status == 200;
+  }));
+
+  auto created = a.send("POST", "/orders", order_body("4242424242424242"));
+  REQUIRE(created.status == 202);
+  auto id = json_of(created)["id"].get<std::string>();
+  json o;
+  REQUIRE(wait_until(
+    [&] {
+      o = json_of(a.get("/orders/" + id));
+      return o["status"] == "DELIVERED";
+    },
+    20s));
+  CHECK(o["payment"]["status"] == "CAPTURED");
+  // Node b charged and shipped; node a has neither actor.
+  auto metrics_a = a.get("/metrics").body;
+  auto metrics_b = b.get("/metrics").body;
+  CHECK(metrics_a.find("agora_actors_alive{type=\"payment\"} 1") == std::string::npos);
+  CHECK(metrics_b.find("agora_actors_alive{type=\"payment\"} 1") != std::string::npos);
+  CHECK(metrics_b.find("agora_actors_alive{type=\"shipping\"} 1") != std::string::npos);
+  CHECK(b.get("/payments/" + o["payment"]["id"].get<std::string>()).status == 200);
+  // A decline crosses the nodes too, and compensates.
+  auto declined =
+    a.send("POST", "/orders", order_body("4000000000000002"), false, {"Prefer: wait=10"});
+  REQUIRE(declined.status == 201);
+  CHECK(json_of(declined)["status"] == "CANCELLED");
+  CHECK(json_of(declined)["reason"] == "PAYMENT_DECLINED");
+  CHECK(sql_value(db, "SELECT count(*) FROM members WHERE status = 'up'") == "2");
+}
+
+TEST_CASE("a node whose seeds never serve a missing role fails its start with one line",
+          "[e2e][cluster]") {
+  auto db = fresh_database();
+  node_process lonely{{"--http-port=0", "--roles=frontdoor,orders,inventory",
+                       "--seeds=127.0.0.1:" + std::to_string(free_port()), "--seed-wait-seconds=1"},
+                      {"AGORA_DATABASE_URL=" + db}};
+  REQUIRE(lonely.wait_exit(20s) == 1);
+  auto log = lonely.log();
+  CHECK(log.find("agora: no seed serves the payment role") != std::string::npos);
+}
