@@ -53,6 +53,7 @@ struct shard_state {
   void settle_alerts(stock_change& change, const std::vector<int64_t>& touched) {
     for (auto id : touched) {
       auto& level = levels.at(id);
+      auto was_armed = level.low_alert_armed;
       domain::rearm_low_stock_alert(level);
       if (domain::low_stock_alert_due(level)) {
         level.low_alert_armed = false;
@@ -60,8 +61,10 @@ struct shard_state {
         change.alerts.push_back(
           domain::low_stock_notification(products[id], level, options.ops_email, n));
         log::info("inventory.low_stock").kv("product_id", id).kv("available", level.available());
+        change.flags.push_back({id, level.low_alert_armed, n});
+      } else if (level.low_alert_armed != was_armed) {
+        change.flags.push_back({id, level.low_alert_armed, alerts[id]});
       }
-      change.flags.push_back({id, level.low_alert_armed, alerts[id]});
     }
   }
 };

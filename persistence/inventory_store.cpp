@@ -31,66 +31,83 @@ struct store_state {
   write_back pending;
 };
 
-/// Moves the order's hold from HELD to `to` and applies `stock_set` to each reserved product of
-/// the shard, in one statement: without a HELD hold, nothing changes.
-std::string finish_hold(const stock_change& c, const char* to, const char* stock_set) {
-  return "WITH h AS (UPDATE holds SET status = '" + std::string{to}
-         + "', updated_at = now() WHERE order_id = " + lit(c.order_id)
-         + " AND shard = " + lit(int64_t{c.shard})
-         + " AND status = 'HELD' RETURNING order_id, shard) UPDATE stock s SET " + stock_set
-         + ", updated_at = now() FROM reservations r JOIN h ON r.order_id = h.order_id AND "
-           "r.shard = h.shard WHERE s.product_id = r.product_id";
+// Every shard change of a batch merges into these few statements. Deltas are summed per product
+// first (an UPDATE ... FROM applies one joined row per target row); the CHECK on stock refuses
+// an oversell loudly, and the hold keys refuse a second reserve of the same order and shard.
+const merge_spec hold_insert{10, "INSERT INTO holds (order_id, shard, status) VALUES ", ""};
+const merge_spec reservation_insert{
+  11, "INSERT INTO reservations (order_id, product_id, shard, quantity) VALUES ", ""};
+const merge_spec reserve_delta{
+  12,
+  "UPDATE stock s SET reserved = s.reserved + v.q, updated_at = now() FROM (SELECT p, sum(q) AS q "
+  "FROM (VALUES ",
+  ") AS x (p, q) GROUP BY p) AS v WHERE s.product_id = v.p"};
+const merge_spec tombstone_insert{13, "INSERT INTO holds (order_id, shard, status) VALUES ",
+                                  " ON CONFLICT DO NOTHING"};
+
+/// Moves holds from HELD to `to` and applies `stock_set` (over the summed quantity q) to their
+/// products: a hold that is not HELD changes nothing.
+std::string finish_head(const char* to) {
+  return std::string{"WITH h AS (UPDATE holds SET status = '"} + to
+         + "', updated_at = now() WHERE (order_id, shard) IN (VALUES ";
 }
+std::string finish_tail(const char* stock_set) {
+  return std::string{") AND status = 'HELD' RETURNING order_id, shard) UPDATE stock s SET "}
+         + stock_set
+         + ", updated_at = now() FROM (SELECT r.product_id AS p, sum(r.quantity) AS q FROM "
+           "reservations r JOIN h ON r.order_id = h.order_id AND r.shard = h.shard GROUP BY "
+           "r.product_id) AS v WHERE s.product_id = v.p";
+}
+const merge_spec release_holds{14, finish_head("RELEASED"),
+                               finish_tail("reserved = s.reserved - v.q")};
+const merge_spec commit_holds{
+  15, finish_head("COMMITTED"),
+  finish_tail("on_hand = s.on_hand - v.q, reserved = s.reserved - v.q")};
 
 } // namespace
 
-std::string stock_change_sql(const stock_change& c) {
-  std::string out;
+write_job stock_change_job(const stock_change& c) {
+  write_job job;
+  auto key = "(" + lit(c.order_id) + ", " + lit(int64_t{c.shard}) + ")";
   switch (c.kind) {
-    case change_kind::reserve: {
-      out = "INSERT INTO holds (order_id, shard, status) VALUES (" + lit(c.order_id) + ", "
-            + lit(int64_t{c.shard})
-            + ", 'HELD');\nINSERT INTO reservations (order_id, product_id, "
-              "shard, quantity) VALUES ";
-      std::string deltas;
-      for (size_t i = 0; i < c.items.size(); ++i) {
-        auto& item = c.items[i];
-        out += (i ? ", (" : "(")
-               + list({lit(c.order_id), lit(item.product_id), lit(int64_t{c.shard}),
-                       lit(int64_t{item.quantity})})
-               + ")";
-        deltas +=
-          (i ? ", (" : "(") + lit(item.product_id) + ", " + lit(int64_t{item.quantity}) + ")";
+    case change_kind::reserve:
+      job.rows.push_back(
+        {&hold_insert, "(" + lit(c.order_id) + ", " + lit(int64_t{c.shard}) + ", 'HELD')"});
+      for (auto& item : c.items) {
+        job.rows.push_back(
+          {&reservation_insert, "("
+                                  + list({lit(c.order_id), lit(item.product_id),
+                                          lit(int64_t{c.shard}), lit(int64_t{item.quantity})})
+                                  + ")"});
+        job.rows.push_back(
+          {&reserve_delta, "(" + lit(item.product_id) + ", " + lit(int64_t{item.quantity}) + ")"});
       }
-      out += ";\nUPDATE stock s SET reserved = s.reserved + v.q, updated_at = now() FROM (VALUES "
-             + deltas + ") AS v (p, q) WHERE s.product_id = v.p";
       break;
-    }
     case change_kind::release:
-      out = c.tombstone ? "INSERT INTO holds (order_id, shard, status) VALUES (" + lit(c.order_id)
-                            + ", " + lit(int64_t{c.shard}) + ", 'RELEASED') ON CONFLICT DO NOTHING"
-                        : finish_hold(c, "RELEASED", "reserved = s.reserved - r.quantity");
+      if (c.tombstone)
+        job.rows.push_back({&tombstone_insert, "(" + lit(c.order_id) + ", " + lit(int64_t{c.shard})
+                                                 + ", 'RELEASED')"});
+      else
+        job.rows.push_back({&release_holds, key});
       break;
-    case change_kind::commit:
-      out = finish_hold(c, "COMMITTED",
-                        "on_hand = s.on_hand - r.quantity, reserved = s.reserved - r.quantity");
-      break;
+    case change_kind::commit: job.rows.push_back({&commit_holds, key}); break;
     case change_kind::restock:
-      out = "UPDATE stock SET on_hand = on_hand + " + lit(int64_t{c.level.on_hand})
-            + ", updated_at = now() WHERE product_id = " + lit(c.level.product_id);
+      job.sql = "UPDATE stock SET on_hand = on_hand + " + lit(int64_t{c.level.on_hand})
+                + ", updated_at = now() WHERE product_id = " + lit(c.level.product_id);
       break;
     case change_kind::set_levels:
-      out = "UPDATE stock SET on_hand = " + lit(int64_t{c.level.on_hand})
-            + ", low_stock_threshold = " + lit(int64_t{c.level.low_stock_threshold})
-            + ", updated_at = now() WHERE product_id = " + lit(c.level.product_id);
+      job.sql = "UPDATE stock SET on_hand = " + lit(int64_t{c.level.on_hand})
+                + ", low_stock_threshold = " + lit(int64_t{c.level.low_stock_threshold})
+                + ", updated_at = now() WHERE product_id = " + lit(c.level.product_id);
       break;
   }
   for (auto& f : c.flags)
-    out += ";\nUPDATE stock SET low_alert_armed = " + std::string{f.armed ? "true" : "false"}
-           + ", low_alerts = " + lit(f.alerts) + " WHERE product_id = " + lit(f.product_id);
+    job.sql += (job.sql.empty() ? "" : ";\n") + std::string{"UPDATE stock SET low_alert_armed = "}
+               + (f.armed ? "true" : "false") + ", low_alerts = " + lit(f.alerts)
+               + " WHERE product_id = " + lit(f.product_id);
   for (auto& n : c.alerts)
-    out += ";\n" + outbox_insert_sql(n, new_id("ntf"));
-  return out;
+    job.rows.push_back(outbox_row(n, new_id("ntf")));
+  return job;
 }
 
 namespace {
@@ -160,7 +177,7 @@ store_impl::behavior_type store(store_impl::stateful_pointer<store_state> self,
                  + " AND shard = " + lit(int64_t{change.shard}) + " AND status = '" + status + "'";
       }
       try {
-        return self->state.pending.submit(self, *w, stock_change_sql(change), std::move(verify));
+        return self->state.pending.submit(self, *w, stock_change_job(change), std::move(verify));
       } catch (...) {
         return translate_current_exception();
       }

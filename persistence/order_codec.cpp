@@ -114,42 +114,57 @@ domain::order_event event_from(const std::string& order_id, const std::string& t
   return e;
 }
 
-std::string journal_sql(const protocol::journal_append& b) {
+namespace {
+
+const merge_spec event_insert{
+  80, "INSERT INTO order_events (order_id, seq, type, data, at) VALUES ", ""};
+
+// The projection: the first append inserts it, later ones replace what changed; a stale append
+// (lower version) never overwrites a newer one.
+const merge_spec projection_upsert{
+  81,
+  "INSERT INTO orders (id, status, reason, customer_email, items, total_cents, currency, "
+  "shipping_address, payment_id, shipment_id, version, settled, created_at, updated_at) VALUES ",
+  " ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, reason = EXCLUDED.reason, "
+  "payment_id = EXCLUDED.payment_id, shipment_id = EXCLUDED.shipment_id, version = "
+  "EXCLUDED.version, settled = EXCLUDED.settled, updated_at = EXCLUDED.updated_at WHERE "
+  "orders.version < EXCLUDED.version"};
+
+const merge_spec idempotency_insert{
+  82, "INSERT INTO idempotency_keys (key, request_hash, order_id) VALUES ", ""};
+
+} // namespace
+
+write_job journal_job(const protocol::journal_append& b) {
   using namespace sql;
+  write_job job;
   auto& v = b.projection;
-  std::string out = "INSERT INTO order_events (order_id, seq, type, data, at) VALUES ";
   for (size_t i = 0; i < b.events.size(); ++i) {
     auto& e = b.events[i];
-    out += (i ? ", (" : "(")
-           + list({lit(b.order_id), lit(int64_t{b.first_seq} + static_cast<int64_t>(i)),
-                   lit(domain::to_string(e.type)), jsonb(event_data(e).dump()), ts(e.at_ms)})
-           + ")";
+    job.rows.push_back(
+      {&event_insert,
+       "("
+         + list({lit(b.order_id), lit(int64_t{b.first_seq} + static_cast<int64_t>(i)),
+                 lit(domain::to_string(e.type)), jsonb(event_data(e).dump()), ts(e.at_ms)})
+         + ")"});
   }
   auto version = lit(int64_t{b.first_seq} + static_cast<int64_t>(b.events.size()) - 1);
-  auto settled = std::string{b.settled ? "true" : "false"};
-  if (b.first_seq == 1) {
-    out +=
-      ";\nINSERT INTO orders (id, status, reason, customer_email, items, total_cents, currency, "
-      "shipping_address, payment_id, shipment_id, version, settled, created_at, updated_at) "
-      "VALUES ("
-      + list({lit(b.order_id), lit(v.status), lit_or_null(v.reason), lit(v.customer_email),
-              jsonb(items_json(v.items).dump()), lit(v.total_cents), lit(v.currency),
-              jsonb(address_json(v.ship_to).dump()), lit_or_null(v.payment_id),
-              lit_or_null(v.shipment_id), version, settled, ts(v.created_at_ms),
-              ts(v.updated_at_ms)})
-      + ")";
-  } else {
-    out += ";\nUPDATE orders SET status = " + lit(v.status) + ", reason = " + lit_or_null(v.reason)
-           + ", payment_id = " + lit_or_null(v.payment_id) + ", shipment_id = "
-           + lit_or_null(v.shipment_id) + ", version = " + version + ", settled = " + settled
-           + ", updated_at = " + ts(v.updated_at_ms) + " WHERE id = " + lit(b.order_id);
-  }
+  job.rows.push_back(
+    {&projection_upsert,
+     "("
+       + list({lit(b.order_id), lit(v.status), lit_or_null(v.reason), lit(v.customer_email),
+               jsonb(items_json(v.items).dump()), lit(v.total_cents), lit(v.currency),
+               jsonb(address_json(v.ship_to).dump()), lit_or_null(v.payment_id),
+               lit_or_null(v.shipment_id), version, b.settled ? "true" : "false",
+               ts(v.created_at_ms), ts(v.updated_at_ms)})
+       + ")"});
   if (!b.idempotency_key.empty())
-    out += ";\nINSERT INTO idempotency_keys (key, request_hash, order_id) VALUES ("
-           + list({lit(b.idempotency_key), lit(b.request_hash), lit(b.order_id)}) + ")";
+    job.rows.push_back(
+      {&idempotency_insert,
+       "(" + list({lit(b.idempotency_key), lit(b.request_hash), lit(b.order_id)}) + ")"});
   for (auto& n : b.notifications)
-    out += ";\n" + outbox_insert_sql(n, new_id("ntf"));
-  return out;
+    job.rows.push_back(outbox_row(n, new_id("ntf")));
+  return job;
 }
 
 } // namespace agora::persistence

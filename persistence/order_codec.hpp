@@ -2,6 +2,7 @@
 
 #include "actors/domain/order.hpp"
 #include "actors/protocol/order.hpp"
+#include "persistence/writer.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -21,7 +22,7 @@ std::vector<domain::line_item> items_from(const nlohmann::json& j);
 nlohmann::json address_json(const domain::address& a);
 domain::address address_from(const nlohmann::json& j);
 
-/// The statements of one journal append: events, projection, outbox rows, idempotency key.
-std::string journal_sql(const protocol::journal_append& batch);
+/// The rows of one journal append: events, projection, outbox rows, idempotency key.
+write_job journal_job(const protocol::journal_append& batch);
 
 } // namespace agora::persistence

@@ -35,7 +35,7 @@ store_impl::behavior_type store(store_impl::stateful_pointer<store_state> self, 
         auto last = int64_t{batch.first_seq} + static_cast<int64_t>(batch.events.size()) - 1;
         auto verify = "SELECT 1 FROM order_events WHERE order_id = " + sql::lit(batch.order_id)
                       + " AND seq = " + sql::lit(last);
-        return self->state.pending.submit(self, *w, journal_sql(batch), std::move(verify));
+        return self->state.pending.submit(self, *w, journal_job(batch), std::move(verify));
       } catch (...) {
         return translate_current_exception();
       }

@@ -18,17 +18,19 @@ namespace agora::persistence {
 
 class write_back {
  public:
-  /// Queues `sql` on `w`; the promise is delivered when `self` handles the matching written_atom.
+  /// Queues `job` on `w`; the promise is delivered when `self` handles the matching written_atom.
   template <class Self>
-  caf::typed_response_promise<bool> submit(Self* self, writer& w, std::string sql,
+  caf::typed_response_promise<bool> submit(Self* self, writer& w, write_job job,
                                            std::string verify) {
     auto rp = self->template make_response_promise<bool>();
     auto token = ++next_;
     waiting_.emplace(token, rp);
     auto me = caf::actor_cast<caf::actor>(self);
-    w.submit({std::move(sql), std::move(verify), [me, token](const caf::error& err) {
-                caf::anon_send(me, protocol::written_atom_v, token, err);
-              }});
+    job.verify = std::move(verify);
+    job.done = [me, token](const caf::error& err) {
+      caf::anon_send(me, protocol::written_atom_v, token, err);
+    };
+    w.submit(std::move(job));
     return rp;
   }
 

@@ -12,6 +12,8 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <map>
+
 namespace agora::persistence {
 
 struct writer::metrics_set {
@@ -107,13 +109,26 @@ void writer::run() {
   }
 }
 
+std::string writer::batch_sql(const std::deque<write_job>& batch) {
+  std::map<std::pair<int, const merge_spec*>, std::string> merged;
+  for (auto& job : batch)
+    for (auto& row : job.rows) {
+      auto& values = merged[{row.spec->rank, row.spec}];
+      values += values.empty() ? "" : ", ";
+      values += row.values;
+    }
+  std::string text;
+  for (auto& [key, values] : merged)
+    text += key.second->head + values + key.second->tail + ";\n";
+  for (auto& job : batch)
+    if (!job.sql.empty())
+      text += job.sql + ";\n";
+  return text;
+}
+
 void writer::process(std::deque<write_job>& batch) {
   metrics_->batch_size.Observe(static_cast<double>(batch.size()));
-  std::string text;
-  for (auto& job : batch) {
-    text += job.sql;
-    text += ";\n";
-  }
+  auto text = batch_sql(batch);
   for (int attempt = 1;; ++attempt) {
     auto started = std::chrono::steady_clock::now();
     try {

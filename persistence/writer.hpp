@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace prometheus {
 class Registry;
@@ -19,9 +20,25 @@ class Registry;
 
 namespace agora::persistence {
 
-/// One unit of a group commit: statements that must commit together, and how to learn the outcome.
+/// A statement that many jobs' rows share: the writer sends `head`, every row of the batch joined
+/// by commas, then `tail`, as one statement. Specs run in ascending `rank`, before free-form SQL.
+struct merge_spec {
+  int rank = 0;
+  std::string head; ///< e.g. "INSERT INTO order_events (order_id, seq) VALUES "
+  std::string tail; ///< e.g. " ON CONFLICT DO NOTHING"
+};
+
+struct write_row {
+  const merge_spec* spec = nullptr; ///< a static spec that outlives the writer
+  std::string values;               ///< "(...)"; literals quoted with sql.hpp
+};
+
+/// One unit of a group commit: rows and statements that must commit together, and how to learn
+/// the outcome. Rows of one spec from every job in a batch become one multi-row statement, so a
+/// batch costs a few statements whatever its size.
 struct write_job {
-  std::string sql;    ///< one or more statements; literals quoted with sql.hpp
+  std::vector<write_row> rows;
+  std::string sql;    ///< free-form statements, run after the merged ones in submission order
   std::string verify; ///< a query that returns a row iff this job committed (for lost COMMITs)
   /// Called once on the writer thread with the outcome (an empty error on success). Keep it short:
   /// actors get the news by message (caf::anon_send), never by a call from this thread.
@@ -53,6 +70,9 @@ class writer {
   void stop();
 
   size_t queued() const;
+
+  /// The statements a batch sends: merged rows by spec rank, then each job's free-form SQL.
+  static std::string batch_sql(const std::deque<write_job>& batch);
 
  private:
   void run();

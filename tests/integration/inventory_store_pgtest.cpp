@@ -20,7 +20,9 @@ struct db {
   }
   void run(const stock_change& c) {
     pqxx::nontransaction tx{conn};
-    tx.exec("BEGIN; " + persistence::stock_change_sql(c) + "; COMMIT");
+    std::deque<persistence::write_job> batch;
+    batch.push_back(persistence::stock_change_job(c));
+    tx.exec("BEGIN; " + persistence::writer::batch_sql(batch) + "; COMMIT");
   }
   std::string levels(int64_t product) {
     return test::sql_value(url, "SELECT on_hand || '/' || reserved FROM stock WHERE product_id = "

@@ -47,7 +47,7 @@ TEST_CASE("the writer commits many jobs in few transactions", "[writer]") {
   writer w{url, hub.registry()};
   outcomes out;
   for (int i = 1; i <= 2000; ++i)
-    w.submit({"INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record()});
+    w.submit({{}, "INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record()});
   REQUIRE(test::wait_until(
     [&] {
       return out.count == 2000;
@@ -72,13 +72,13 @@ TEST_CASE("one bad job in a batch fails alone; the others commit", "[writer]") {
   caf::error bad_outcome;
   std::atomic<bool> bad_done{false};
   for (int i = 1; i <= 50; ++i)
-    w.submit({"INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record()});
-  w.submit({"INSERT INTO t VALUES (-1)", "", [&](const caf::error& e) {
+    w.submit({{}, "INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record()});
+  w.submit({{}, "INSERT INTO t VALUES (-1)", "", [&](const caf::error& e) {
               bad_outcome = e;
               bad_done = true;
             }});
   for (int i = 51; i <= 100; ++i)
-    w.submit({"INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record()});
+    w.submit({{}, "INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record()});
   REQUIRE(test::wait_until(
     [&] {
       return out.count == 100 && bad_done;
@@ -94,7 +94,7 @@ TEST_CASE("jobs fail with storage_unavailable when the database is unreachable",
   writer w{"postgresql://postgres@127.0.0.1:1/none", hub.registry(), {1000, 2, 10ms}};
   caf::error outcome;
   std::atomic<bool> done{false};
-  w.submit({"SELECT 1", "", [&](const caf::error& e) {
+  w.submit({{}, "SELECT 1", "", [&](const caf::error& e) {
               outcome = e;
               done = true;
             }});
@@ -114,9 +114,41 @@ TEST_CASE("stopping the writer finishes what was queued", "[writer]") {
   {
     writer w{url, hub.registry()};
     for (int i = 1; i <= 300; ++i)
-      w.submit({"INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record()});
+      w.submit({{}, "INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record()});
     w.stop();
     CHECK(out.count == 300);
   }
   CHECK(test::sql_value(url, "SELECT count(*) FROM t") == "300");
+}
+
+namespace {
+const persistence::merge_spec merged_insert{1, "INSERT INTO t VALUES ", ""};
+} // namespace
+
+TEST_CASE("rows of many jobs merge into one statement; a bad row fails only its job", "[writer]") {
+  auto url = test::fresh_database();
+  test::sql_value(url, "CREATE TABLE t (id int PRIMARY KEY CHECK (id > 0))");
+  std::deque<write_job> jobs;
+  for (int i = 1; i <= 3; ++i)
+    jobs.push_back({{{&merged_insert, "(" + std::to_string(i) + ")"}}, "", "", {}});
+  CHECK(writer::batch_sql(jobs) == "INSERT INTO t VALUES (1), (2), (3);\n");
+  metrics::hub hub{"t", "n"};
+  writer w{url, hub.registry()};
+  outcomes out;
+  caf::error bad_outcome;
+  std::atomic<bool> bad_done{false};
+  for (int i = 1; i <= 40; ++i)
+    w.submit({{{&merged_insert, "(" + std::to_string(i) + ")"}}, "", "", out.record()});
+  w.submit({{{&merged_insert, "(-7)"}}, "", "", [&](const caf::error& e) {
+              bad_outcome = e;
+              bad_done = true;
+            }});
+  REQUIRE(test::wait_until(
+    [&] {
+      return out.count == 40 && bad_done;
+    },
+    20s));
+  CHECK(out.failures() == 0);
+  CHECK(bad_outcome == protocol::errc::conflict);
+  CHECK(test::sql_value(url, "SELECT count(*) FROM t") == "40");
 }
