@@ -47,6 +47,7 @@ struct order_state {
   uint64_t next_waiter = 0;
   std::map<uint64_t, waiter> waiters;
   steady_clock::time_point last_active = steady_clock::now();
+  std::shared_ptr<std::string> live_status; ///< for agora_orders_live after the state is gone
 };
 
 using self_ptr = order_impl::stateful_pointer<order_state>;
@@ -113,9 +114,14 @@ void persist(self_ptr self, std::vector<domain::order_event> events, std::string
       [=](bool) {
         auto& st = self->state;
         st.appending = false;
+        auto before = st.s.exists ? domain::to_string(st.s.status) : std::string_view{};
         for (auto& e : events) {
           domain::apply(st.s, e);
           st.peers.metrics->transition(domain::to_string(e.type));
+        }
+        if (before != domain::to_string(st.s.status)) {
+          st.peers.metrics->live(before, domain::to_string(st.s.status));
+          *st.live_status = std::string{domain::to_string(st.s.status)};
         }
         then({});
         wake_waiters(self);
@@ -238,6 +244,7 @@ void start_reserve(self_ptr self) {
       bool ok = true;
       for (auto& r : replies) {
         ok = ok && r.ok;
+        self->state.peers.metrics->reservation(r.ok);
         short_products.insert(short_products.end(), r.short_products.begin(),
                               r.short_products.end());
       }
@@ -273,6 +280,9 @@ void start_payment(self_ptr self, effect e) {
   auto& st = self->state;
   auto started = steady_clock::now();
   auto on_payment = [=](payment& p) {
+    self->state.peers.metrics->payment(p.status == "CAPTURED"   ? "captured"
+                                       : p.status == "DECLINED" ? "declined"
+                                                                : "voided");
     step_done(self, e, started, [=](const domain::order_state& s) {
       return domain::decide_payment(s, outcome_of(p), p.id, p.amount_cents, p.decline_reason,
                                     now_ms());
@@ -454,8 +464,16 @@ order_impl::behavior_type order(self_ptr self, std::string id,
     domain::apply(st.s, e);
   AGORA_CHECK(journal.empty() || st.s.order.id == id); // the journal is this order's
   st.peers.registry->add({self->id(), "order", id, "", {}, {}});
-  self->attach_functor([registry = st.peers.registry, id = self->id()] {
+  // The state is gone when attached functors run: they keep their own view of the status.
+  st.live_status = std::make_shared<std::string>(
+    st.s.exists ? std::string{domain::to_string(st.s.status)} : std::string{});
+  if (st.s.exists)
+    st.peers.metrics->live({}, *st.live_status);
+  self->attach_functor([registry = st.peers.registry, metrics = st.peers.metrics,
+                        status = st.live_status, id = self->id()] {
     registry->remove(id);
+    if (!status->empty())
+      metrics->live(*status, {});
   });
   self->delayed_send(self, options.idle, tick_atom_v);
   run_effects(self); // a recovered order resumes the step it was in

@@ -4,6 +4,7 @@
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
+#include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
@@ -14,6 +15,9 @@ struct order_metrics::impl {
   prometheus::Family<prometheus::Histogram>& step_seconds;
   prometheus::Family<prometheus::Counter>& step_failures;
   prometheus::Family<prometheus::Counter>& compensations;
+  prometheus::Family<prometheus::Gauge>& live;
+  prometheus::Family<prometheus::Counter>& payments;
+  prometheus::Family<prometheus::Counter>& reservations;
 };
 
 order_metrics::order_metrics(prometheus::Registry& r)
@@ -32,6 +36,18 @@ order_metrics::order_metrics(prometheus::Registry& r)
                    prometheus::BuildCounter()
                      .Name("agora_order_compensations_total")
                      .Help("Compensations completed (release, refund, void, cancel shipment)")
+                     .Register(r),
+                   prometheus::BuildGauge()
+                     .Name("agora_orders_live")
+                     .Help("Order actors alive on this node, by order status")
+                     .Register(r),
+                   prometheus::BuildCounter()
+                     .Name("agora_order_payments_total")
+                     .Help("Payment outcomes seen by orders (captured, declined, voided)")
+                     .Register(r),
+                   prometheus::BuildCounter()
+                     .Name("agora_order_reservations_total")
+                     .Help("Stock reservations answered to orders (held, refused)")
                      .Register(r)}) {}
 
 order_metrics::~order_metrics() {
@@ -47,6 +63,21 @@ void order_metrics::step(std::string_view step, double seconds, bool ok) {
     .Observe(seconds);
   if (!ok)
     impl_->step_failures.Add({{"step", std::string{step}}}).Increment();
+}
+
+void order_metrics::live(std::string_view from, std::string_view to) {
+  if (!from.empty())
+    impl_->live.Add({{"status", std::string{from}}}).Decrement();
+  if (!to.empty())
+    impl_->live.Add({{"status", std::string{to}}}).Increment();
+}
+
+void order_metrics::payment(std::string_view result) {
+  impl_->payments.Add({{"result", std::string{result}}}).Increment();
+}
+
+void order_metrics::reservation(bool held) {
+  impl_->reservations.Add({{"result", held ? "held" : "refused"}}).Increment();
 }
 
 void order_metrics::compensation(std::string_view effect) {

@@ -20,13 +20,11 @@ cleanup() {
   bash scripts/pg.sh stop "$work/pg" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-url=$(bash scripts/pg.sh start "$work/pg" --test)
-# Durable commits, as for anything acknowledged to a client: the test cluster's fsync=off is
-# switched back on for the benchmark.
+url=$(bash scripts/pg.sh start "$work/pg" --fresh)
 psql_() { "$PG_BIN/psql" "$url" -Atq -c "$1"; }
-psql_ "ALTER SYSTEM SET fsync = on" && psql_ "ALTER SYSTEM SET full_page_writes = on" \
-  && psql_ "SELECT pg_reload_conf()" >/dev/null
-[ "$(psql_ "SHOW fsync")" = on ] || die "could not turn fsync on"
+# Durable commits, as for anything acknowledged to a client.
+[ "$(psql_ "SHOW fsync")" = on ] && [ "$(psql_ "SHOW synchronous_commit")" = on ] \
+  || die "the benchmark database does not commit durably"
 token=bench-admin-token-000000000001
 port=$(( 20000 + RANDOM % 20000 ))
 AGORA_DATABASE_URL=$url AGORA_AUTH_TOKENS=$token:admin "$AGORA_ROOT/build-bench/runtime/agora" \

@@ -2,7 +2,8 @@
 # A private PostgreSQL 15 for agora: scripts/pg.sh start|stop|url DIR [--test]
 #   start  initialises DIR (unless done) and starts the server on a free loopback port; prints
 #          the database URL and writes it to DIR/url. With --test the cluster is recreated empty
-#          and runs with fsync off (test data need not survive a power cut).
+#          and runs with fsync off (test data need not survive a power cut); with --fresh it is
+#          recreated empty and durable (benchmarks).
 #   stop   stops it (fast shutdown).  url  prints the URL of a running one.
 # As root the server runs as the 'postgres' user (PostgreSQL refuses root).
 set -euo pipefail
@@ -33,10 +34,10 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start() {
   if running; then
-    [ "$mode" = --test ] || { url_of | tee "$dir/url"; return; }
+    [ -n "$mode" ] || { url_of | tee "$dir/url"; return; }
     as_pg "$PG_BIN/pg_ctl" -D "$home/data" -m immediate stop >/dev/null
   fi
-  [ "$mode" = --test ] && rm -rf "$home"
+  [ -n "$mode" ] && rm -rf "$home"
   mkdir -p "$home"
   [ "$(id -u)" -eq 0 ] && chown postgres "$home"
   if [ ! -f "$home/data/PG_VERSION" ]; then

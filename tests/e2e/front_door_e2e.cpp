@@ -151,12 +151,27 @@ TEST_CASE("/openapi.json is an OpenAPI 3 document naming the served paths", "[e2
   REQUIRE(r.status == 200);
   auto doc = json::parse(r.body);
   CHECK(doc["openapi"].get<std::string>().rfind("3.", 0) == 0);
-  for (auto path : {"/healthz", "/readyz", "/metrics", "/openapi.json", "/admin/log-level",
-                    "/products", "/products/{id}", "/inventory/{product_id}",
-                    "/inventory/{product_id}/restock", "/orders", "/orders/{id}",
-                    "/orders/{id}/events", "/orders/{id}/cancel", "/payments", "/payments/{id}",
-                    "/payments/{id}/refund", "/shipments", "/shipments/{id}",
-                    "/shipments/{id}/advance", "/tracking/{tracking_number}", "/notifications"})
+  for (auto path : {"/healthz",
+                    "/readyz",
+                    "/metrics",
+                    "/openapi.json",
+                    "/admin/log-level",
+                    "/products",
+                    "/products/{id}",
+                    "/inventory/{product_id}",
+                    "/inventory/{product_id}/restock",
+                    "/orders",
+                    "/orders/{id}",
+                    "/orders/{id}/events",
+                    "/orders/{id}/cancel",
+                    "/payments",
+                    "/payments/{id}",
+                    "/payments/{id}/refund",
+                    "/shipments",
+                    "/shipments/{id}",
+                    "/shipments/{id}/advance",
+                    "/tracking/{tracking_number}",
+                    "/notifications"})
     CHECK(doc["paths"].contains(path));
 }
 

@@ -274,3 +274,27 @@ TEST_CASE("orders that drain a product raise one low-stock alert", "[e2e][invent
   CHECK(alerts["items"][0]["order_id"].is_null());
   CHECK(alerts["items"][0]["status"] == "QUEUED");
 }
+
+TEST_CASE("a charge that never answers in time cancels the order with TIMEOUT and keeps no money",
+          "[e2e][orders][timeout]") {
+  // The gateway takes 1.5 s; a step may take 200 ms, three times: the order gives up first.
+  agora_node node{{"--payment-latency-ms=1500", "--order-step-timeout-ms=200"}};
+  auto before = stock(node, 19);
+  auto r = node.send("POST", "/orders", order_body(19, 1), false, {"Prefer: wait=15"});
+  REQUIRE(r.status == 201);
+  auto o = json_of(r);
+  CHECK(o["status"] == "CANCELLED");
+  CHECK(o["reason"] == "TIMEOUT");
+  auto id = o["id"].get<std::string>();
+  // Whichever lands first, the late charge or the void, no money is kept and the stock returns.
+  REQUIRE(wait_until(
+    [&] {
+      return sql_value(node.db, "SELECT settled FROM orders WHERE id = '" + id + "'") == "t";
+    },
+    20s));
+  CHECK(sql_value(node.db, "SELECT status = 'VOIDED' OR (status = 'REFUNDED' AND refunded_cents = "
+                           "amount_cents) FROM payments WHERE order_id = '"
+                             + id + "'")
+        == "t");
+  CHECK(stock(node, 19) == before);
+}
