@@ -22,7 +22,12 @@ using domain::stock_level;
 struct hold {
   std::string status; // HELD, COMMITTED, RELEASED
   std::vector<line_item> items;
+  std::chrono::steady_clock::time_point finished{}; ///< when it stopped being HELD
 };
+
+/// Finished holds stay in memory this long, so late or repeated commands for their order are
+/// still answered the same way; then only the database remembers them.
+constexpr std::chrono::minutes hold_memory{60};
 
 struct shard_state {
   static inline const char* name = "inventory";
@@ -46,7 +51,7 @@ struct shard_state {
       alerts[snap.levels[i].product_id] = i < snap.alert_counts.size() ? snap.alert_counts[i] : 0;
     }
     for (auto& h : snap.holds)
-      holds[h.order_id] = {h.status, h.items};
+      holds[h.order_id] = {h.status, h.items, std::chrono::steady_clock::now()};
   }
 
   /// Re-arms or fires the low-stock alert of each touched product; records both in `change`.
@@ -69,7 +74,8 @@ struct shard_state {
   }
 };
 
-using self_ptr = inventory_actor::stateful_pointer<shard_state>;
+using shard_impl = inventory_actor::extend<caf::reacts_to<tick_atom>>;
+using self_ptr = shard_impl::stateful_pointer<shard_state>;
 
 /// Writes `change` through the store, then answers `value`. A failed write leaves memory ahead of
 /// the database, so the shard reloads itself from the store.
@@ -141,7 +147,7 @@ caf::result<bool> finish(self_ptr self, const std::string& order_id, change_kind
   if (known == st.holds.end()) {
     if (kind == change_kind::commit)
       return true; // nothing held here
-    st.holds[order_id] = {"RELEASED", {}};
+    st.holds[order_id] = {"RELEASED", {}, std::chrono::steady_clock::now()};
     change.tombstone = true; // a reserve arriving later is refused
     return persist(self, std::move(change), true);
   }
@@ -156,6 +162,7 @@ caf::result<bool> finish(self_ptr self, const std::string& order_id, change_kind
     touched.push_back(item.product_id);
   }
   known->second.status = kind == change_kind::commit ? "COMMITTED" : "RELEASED";
+  known->second.finished = std::chrono::steady_clock::now();
   st.settle_alerts(change, touched);
   return persist(self, std::move(change), true);
 }
@@ -190,15 +197,16 @@ caf::result<stock_level> change_levels(self_ptr self, int64_t product_id, change
   return persist(self, std::move(change), i->second);
 }
 
-inventory_actor::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snapshot snapshot,
-                                           inventory_store_actor store, inventory_options options,
-                                           actor_registry* registry) {
+shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snapshot snapshot,
+                                      inventory_store_actor store, inventory_options options,
+                                      actor_registry* registry) {
   auto& st = self->state;
   st.shard = shard;
   st.options = std::move(options);
   st.store = std::move(store);
   st.load(snapshot);
   registry->add({self->id(), "inventory", std::to_string(shard), "", {}, {}});
+  self->delayed_send(self, std::chrono::minutes{1}, tick_atom_v);
   self->attach_functor([registry, id = self->id()] {
     registry->remove(id);
   });
@@ -233,6 +241,15 @@ inventory_actor::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_
     [=](set_atom, int64_t product_id, const level_change& set) {
       return change_levels(self, product_id, change_kind::set_levels, 0, set);
     },
+    [=](tick_atom) {
+      // Memory stays bounded by live holds: finished ones are forgotten after hold_memory.
+      auto horizon = std::chrono::steady_clock::now() - hold_memory;
+      auto& holds = self->state.holds;
+      for (auto i = holds.begin(); i != holds.end();)
+        i = i->second.status != "HELD" && i->second.finished < horizon ? holds.erase(i)
+                                                                       : std::next(i);
+      self->delayed_send(self, std::chrono::minutes{1}, tick_atom_v);
+    },
     [=](adopt_atom, const domain::product& p, const stock_level& level) {
       self->state.products[p.id] = p;
       self->state.levels.emplace(p.id, level); // the stock row is already written
@@ -246,8 +263,8 @@ inventory_actor::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_
 inventory_actor spawn_inventory_shard(caf::actor_system& sys, uint32_t shard,
                                       shard_snapshot snapshot, inventory_store_actor store,
                                       inventory_options options, actor_registry& registry) {
-  return sys.spawn(shard_actor, shard, std::move(snapshot), std::move(store), std::move(options),
-                   &registry);
+  return caf::actor_cast<inventory_actor>(sys.spawn(
+    shard_actor, shard, std::move(snapshot), std::move(store), std::move(options), &registry));
 }
 
 } // namespace agora::actors

@@ -27,6 +27,21 @@ void bridge(caf::actor_system& sys, Body body) {
   });
 }
 
+/// Inside a bridge: one request whose reply goes to `on_reply(reply)` and whose error answers
+/// `ex` through the problem mapping.
+template <class Reply, class Handle, class OnReply, class... Ts>
+void then_ask(caf::event_based_actor* self, const exchange_ptr& ex, const Handle& target,
+              std::chrono::milliseconds timeout, OnReply on_reply, Ts... msg) {
+  self->request(target, timeout, msg...)
+    .then(
+      [=](Reply& reply) mutable {
+        on_reply(reply);
+      },
+      [=](caf::error& err) {
+        respond_error(ex, self->system(), err);
+      });
+}
+
 /// One request: `Reply` is the single type the target answers with (CAF needs a non-generic
 /// handler); `on_reply(ex, reply)` answers the exchange.
 template <class Reply, class Handle, class OnReply, class... Ts>

@@ -32,14 +32,12 @@ void get_product(const services& s, const exchange_ptr& ex) {
   if (!id)
     return;
   bridge(*s.sys, [=](caf::event_based_actor* self) {
-    self->request(s.catalog, s.ask_timeout, get_atom_v, *id)
-      .then(
-        [=](const product& p) {
-          answer_product(self, s, ex, 200, p);
-        },
-        [=](caf::error& err) {
-          respond_error(ex, self->system(), err);
-        });
+    then_ask<product>(
+      self, ex, s.catalog, s.ask_timeout,
+      [=](const product& p) {
+        answer_product(self, s, ex, 200, p);
+      },
+      get_atom_v, *id);
   });
 }
 
@@ -135,14 +133,12 @@ void replace_product(const services& s, const exchange_ptr& ex) {
   if (!req)
     return;
   bridge(*s.sys, [=](caf::event_based_actor* self) {
-    self->request(s.catalog, s.ask_timeout, replace_atom_v, *id, *req)
-      .then(
-        [=](const product& p) {
-          answer_product(self, s, ex, 200, p);
-        },
-        [=](caf::error& err) {
-          respond_error(ex, self->system(), err);
-        });
+    then_ask<product>(
+      self, ex, s.catalog, s.ask_timeout,
+      [=](const product& p) {
+        answer_product(self, s, ex, 200, p);
+      },
+      replace_atom_v, *id, *req);
   });
 }
 

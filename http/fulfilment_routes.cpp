@@ -47,6 +47,25 @@ std::optional<list_filter> page_filter(const exchange_ptr& ex) {
   return f;
 }
 
+/// Runs `act(self, shown)` in a bridge; `shown()` then answers with the resource `id` as the
+/// readers see it (the change committed).
+template <class Atom, class Act>
+void act_then_show(const services& s, const exchange_ptr& ex, Atom atom, const std::string& id,
+                   Act act) {
+  list_filter f;
+  f.id = id;
+  bridge(*s.sys, [=](caf::event_based_actor* self) {
+    act(self, [=] {
+      then_ask<std::string>(
+        self, ex, s.reads, s.ask_timeout,
+        [=](std::string& text) {
+          respond_json_text(ex, 200, std::move(text));
+        },
+        atom, f);
+    });
+  });
+}
+
 void get_payment(const services& s, const exchange_ptr& ex) {
   if (auto id = path_id(ex, "pay")) {
     list_filter f;
@@ -77,24 +96,13 @@ void refund_payment(const services& s, const exchange_ptr& ex) {
   // A retried request with the same Idempotency-Key refunds once.
   auto key = std::string{ex->header("Idempotency-Key").value_or("")};
   key = key.empty() ? "admin:" + random_hex(16) : "admin:" + key;
-  list_filter f;
-  f.id = *id;
-  bridge(*s.sys, [=](caf::event_based_actor* self) {
-    self->request(s.payments, s.ask_timeout, refund_atom_v, *id, cents, key)
-      .then(
-        [=](payment&) {
-          self->request(s.reads, s.ask_timeout, payments_atom_v, f)
-            .then(
-              [=](std::string& text) {
-                respond_json_text(ex, 200, std::move(text));
-              },
-              [=](caf::error& err) {
-                respond_error(ex, self->system(), err);
-              });
-        },
-        [=](caf::error& err) {
-          respond_error(ex, self->system(), err);
-        });
+  act_then_show(s, ex, payments_atom_v, *id, [=](caf::event_based_actor* self, auto shown) {
+    then_ask<payment>(
+      self, ex, s.payments, s.ask_timeout,
+      [=](payment&) {
+        shown();
+      },
+      refund_atom_v, *id, cents, key);
   });
 }
 
@@ -123,24 +131,13 @@ void advance_shipment(const services& s, const exchange_ptr& ex) {
   auto id = path_id(ex, "shp");
   if (!id)
     return;
-  list_filter f;
-  f.id = *id;
-  bridge(*s.sys, [=](caf::event_based_actor* self) {
-    self->request(s.shipping, s.ask_timeout, advance_atom_v, *id)
-      .then(
-        [=](shipment&) {
-          self->request(s.reads, s.ask_timeout, shipments_atom_v, f)
-            .then(
-              [=](std::string& text) {
-                respond_json_text(ex, 200, std::move(text));
-              },
-              [=](caf::error& err) {
-                respond_error(ex, self->system(), err);
-              });
-        },
-        [=](caf::error& err) {
-          respond_error(ex, self->system(), err);
-        });
+  act_then_show(s, ex, shipments_atom_v, *id, [=](caf::event_based_actor* self, auto shown) {
+    then_ask<shipment>(
+      self, ex, s.shipping, s.ask_timeout,
+      [=](shipment&) {
+        shown();
+      },
+      advance_atom_v, *id);
   });
 }
 
