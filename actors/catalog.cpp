@@ -93,6 +93,14 @@ catalog_actor::behavior_type catalog(self_ptr self, std::vector<product> product
     registry->remove(id);
   });
   return {
+    [=](show_atom, int64_t id) -> caf::result<product_stock> {
+      auto i = self->state.products.find(id);
+      if (i == self->state.products.end())
+        return caf::make_error(errc::not_found, std::string{"no such product"});
+      auto& shards = self->state.shards;
+      return self->delegate(shards[inventory_shard_of(id, static_cast<uint32_t>(shards.size()))],
+                            show_atom_v, i->second);
+    },
     [=](get_atom, int64_t id) -> caf::result<product> {
       auto i = self->state.products.find(id);
       if (i == self->state.products.end())

@@ -48,13 +48,13 @@ for script in healthz product orders; do
   wrk -t1 -c"$connections" -d"${seconds}s" -s "bench/$script.lua" "$base$path" 2>"$work/$script.err" \
     | grep '^{' >>"$results"
 done
-accepted=$(psql_ "SELECT count(*) FROM orders" | tail -1)
 started=$(date +%s.%N)
 until [ "$(psql_ "SELECT count(*) FROM orders WHERE NOT settled" | tail -1)" = 0 ]; do
   [ "$(echo "$(date +%s.%N) - $started > 120" | bc)" = 1 ] && die "sagas did not finish within 120 s"
   sleep 0.5
 done
 drain=$(echo "$(date +%s.%N) - $started" | bc)
+accepted=$(psql_ "SELECT count(*) FROM orders" | tail -1)
 delivered=$(psql_ "SELECT count(*) FROM orders WHERE status = 'DELIVERED'" | tail -1)
 
 /usr/bin/env python3 - "$results" "$accepted" "$delivered" "$drain" <<'PY'

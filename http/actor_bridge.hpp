@@ -4,10 +4,14 @@
 #include "http/problem.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/event_based_actor.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <utility>
+#include <vector>
 
 // The bridge from a RESTinio handler to actors: a short-lived event-based actor sends requests
 // with a timeout and answers the exchange from the replies (or the error, through the one problem
@@ -19,12 +23,29 @@ inline void respond_error(const exchange_ptr& ex, caf::actor_system& sys, const 
   ex->respond_problem(from_error(err, sys.render(err)));
 }
 
-/// Runs `body(self)` in a fresh event-based actor; `body` issues requests and answers `ex`.
+/// Work for a bridge actor: issue requests, answer an exchange from the replies.
+struct bridge_job {
+  std::function<void(caf::event_based_actor*)> run;
+};
+
+/// A few long-lived event-based actors that run bridge jobs, round robin: a message per request
+/// instead of an actor spawned per request.
+class bridge_pool {
+ public:
+  bridge_pool(caf::actor_system& sys, size_t size);
+  ~bridge_pool();
+
+  void run(bridge_job job);
+
+ private:
+  std::vector<caf::actor> actors_;
+  std::atomic<size_t> next_{0};
+};
+
+/// Runs `body(self)` in one of the pool's actors; `body` issues requests and answers `ex`.
 template <class Body>
-void bridge(caf::actor_system& sys, Body body) {
-  sys.spawn([body](caf::event_based_actor* self) {
-    body(self);
-  });
+void bridge(bridge_pool& pool, Body body) {
+  pool.run(bridge_job{std::move(body)});
 }
 
 /// Inside a bridge: one request whose reply goes to `on_reply(reply)` and whose error answers
@@ -45,9 +66,9 @@ void then_ask(caf::event_based_actor* self, const exchange_ptr& ex, const Handle
 /// One request: `Reply` is the single type the target answers with (CAF needs a non-generic
 /// handler); `on_reply(ex, reply)` answers the exchange.
 template <class Reply, class Handle, class OnReply, class... Ts>
-void ask(caf::actor_system& sys, const exchange_ptr& ex, const Handle& target,
+void ask(bridge_pool& pool, const exchange_ptr& ex, const Handle& target,
          std::chrono::milliseconds timeout, OnReply on_reply, Ts... msg) {
-  bridge(sys, [=](caf::event_based_actor* self) {
+  bridge(pool, [=](caf::event_based_actor* self) {
     self->request(target, timeout, msg...)
       .then(
         [=](Reply& reply) {
@@ -64,3 +85,5 @@ void ask(caf::actor_system& sys, const exchange_ptr& ex, const Handle& target,
 }
 
 } // namespace agora::http
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(agora::http::bridge_job)

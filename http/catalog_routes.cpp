@@ -28,17 +28,13 @@ void answer_product(caf::event_based_actor* self, const services& s, const excha
 }
 
 void get_product(const services& s, const exchange_ptr& ex) {
-  auto id = id_param(ex, "id");
-  if (!id)
-    return;
-  bridge(*s.sys, [=](caf::event_based_actor* self) {
-    then_ask<product>(
-      self, ex, s.catalog, s.ask_timeout,
-      [=](const product& p) {
-        answer_product(self, s, ex, 200, p);
+  if (auto id = id_param(ex, "id"))
+    ask<product_stock>(
+      *s.bridges, ex, s.catalog, s.ask_timeout,
+      [](const exchange_ptr& ex, const product_stock& ps) {
+        respond_json(ex, 200, product_json(ps.product, ps.level.available()));
       },
-      get_atom_v, *id);
-  });
+      show_atom_v, *id);
 }
 
 /// The page's availability comes from each shard involved, asked in parallel.
@@ -47,7 +43,7 @@ void list_products(const services& s, const exchange_ptr& ex) {
   if (!page)
     return;
   product_query q{ex->query("q").value_or(""), page->limit, page->offset};
-  bridge(*s.sys, [=](caf::event_based_actor* self) {
+  bridge(*s.bridges, [=](caf::event_based_actor* self) {
     self->request(s.catalog, s.ask_timeout, list_atom_v, q)
       .then(
         [=](const product_page& found) {
@@ -112,7 +108,7 @@ void create_product(const services& s, const exchange_ptr& ex) {
   auto req = product_body(ex, true);
   if (!req)
     return;
-  bridge(*s.sys, [=](caf::event_based_actor* self) {
+  bridge(*s.bridges, [=](caf::event_based_actor* self) {
     self->request(s.catalog, s.ask_timeout, create_atom_v, *req)
       .then(
         [=](const product& p) {
@@ -132,7 +128,7 @@ void replace_product(const services& s, const exchange_ptr& ex) {
   auto req = product_body(ex, false);
   if (!req)
     return;
-  bridge(*s.sys, [=](caf::event_based_actor* self) {
+  bridge(*s.bridges, [=](caf::event_based_actor* self) {
     then_ask<product>(
       self, ex, s.catalog, s.ask_timeout,
       [=](const product& p) {
@@ -148,7 +144,8 @@ void answer_levels(const exchange_ptr& ex, const stock_level& l) {
 
 void get_inventory(const services& s, const exchange_ptr& ex) {
   if (auto id = id_param(ex, "product_id"))
-    ask<stock_level>(*s.sys, ex, s.shard_for(*id), s.ask_timeout, answer_levels, get_atom_v, *id);
+    ask<stock_level>(*s.bridges, ex, s.shard_for(*id), s.ask_timeout, answer_levels, get_atom_v,
+                     *id);
 }
 
 void restock(const services& s, const exchange_ptr& ex) {
@@ -162,8 +159,8 @@ void restock(const services& s, const exchange_ptr& ex) {
   auto quantity = field_reader{*body, errors}.integer("quantity", true, 0, 1, 1000000);
   if (!errors.empty())
     return ex->respond_problem(invalid(std::move(errors)));
-  ask<stock_level>(*s.sys, ex, s.shard_for(*id), s.ask_timeout, answer_levels, restock_atom_v, *id,
-                   static_cast<int32_t>(quantity));
+  ask<stock_level>(*s.bridges, ex, s.shard_for(*id), s.ask_timeout, answer_levels, restock_atom_v,
+                   *id, static_cast<int32_t>(quantity));
 }
 
 void set_levels(const services& s, const exchange_ptr& ex) {
@@ -184,7 +181,7 @@ void set_levels(const services& s, const exchange_ptr& ex) {
     errors.push_back({"on_hand", "send on_hand, low_stock_threshold or both"});
   if (!errors.empty())
     return ex->respond_problem(invalid(std::move(errors)));
-  ask<stock_level>(*s.sys, ex, s.shard_for(*id), s.ask_timeout, answer_levels, set_atom_v, *id,
+  ask<stock_level>(*s.bridges, ex, s.shard_for(*id), s.ask_timeout, answer_levels, set_atom_v, *id,
                    change);
 }
 

@@ -28,7 +28,7 @@ std::optional<std::string> path_id(const exchange_ptr& ex, std::string_view pref
 template <class Atom>
 void read_json(const services& s, const exchange_ptr& ex, Atom atom, const list_filter& f) {
   ask<std::string>(
-    *s.sys, ex, s.reads, s.ask_timeout,
+    *s.bridges, ex, s.reads, s.ask_timeout,
     [](const exchange_ptr& ex, std::string& text) {
       respond_json_text(ex, 200, std::move(text));
     },
@@ -54,7 +54,7 @@ void act_then_show(const services& s, const exchange_ptr& ex, Atom atom, const s
                    Act act) {
   list_filter f;
   f.id = id;
-  bridge(*s.sys, [=](caf::event_based_actor* self) {
+  bridge(*s.bridges, [=](caf::event_based_actor* self) {
     act(self, [=] {
       then_ask<std::string>(
         self, ex, s.reads, s.ask_timeout,

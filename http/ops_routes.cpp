@@ -18,7 +18,7 @@ using protocol::readiness;
 
 void readyz(const services& s, const exchange_ptr& ex) {
   ask<readiness>(
-    *s.sys, ex, s.health, s.ask_timeout,
+    *s.bridges, ex, s.health, s.ask_timeout,
     [](const exchange_ptr& ex, const readiness& r) {
       if (r.database && r.cluster) {
         respond_json(ex, 200,

@@ -189,7 +189,7 @@ void create_order_route(const services& s, const exchange_ptr& ex) {
   std::vector<int64_t> ids;
   for (auto& item : plan.request.items)
     ids.push_back(item.product_id);
-  bridge(*s.sys, [=](caf::event_based_actor* self) {
+  bridge(*s.bridges, [=](caf::event_based_actor* self) {
     auto priced = [=] {
       self->request(s.catalog, s.ask_timeout, get_atom_v, ids)
         .then(
@@ -231,13 +231,13 @@ void answer_order(const exchange_ptr& ex, const order_view& v) {
 
 void get_order(const services& s, const exchange_ptr& ex) {
   if (auto id = order_id(ex))
-    ask<order_view>(*s.sys, ex, s.reads, s.ask_timeout, answer_order, get_atom_v, *id);
+    ask<order_view>(*s.bridges, ex, s.reads, s.ask_timeout, answer_order, get_atom_v, *id);
 }
 
 void order_events(const services& s, const exchange_ptr& ex) {
   if (auto id = order_id(ex))
     ask<std::string>(
-      *s.sys, ex, s.reads, s.ask_timeout,
+      *s.bridges, ex, s.reads, s.ask_timeout,
       [](const exchange_ptr& ex, std::string& text) {
         respond_json_text(ex, 200, std::move(text));
       },
@@ -246,8 +246,8 @@ void order_events(const services& s, const exchange_ptr& ex) {
 
 void cancel_order(const services& s, const exchange_ptr& ex) {
   if (auto id = order_id(ex))
-    ask<order_view>(*s.sys, ex, s.orders, s.ask_timeout + seconds{30}, answer_order, cancel_atom_v,
-                    *id);
+    ask<order_view>(*s.bridges, ex, s.orders, s.ask_timeout + seconds{30}, answer_order,
+                    cancel_atom_v, *id);
 }
 
 void list_orders(const services& s, const exchange_ptr& ex) {
@@ -263,7 +263,7 @@ void list_orders(const services& s, const exchange_ptr& ex) {
     return ex->respond_problem(invalid({{"status", "must be an order status such as PAID"}}));
   auto p = *page;
   ask<order_page>(
-    *s.sys, ex, s.reads, s.ask_timeout,
+    *s.bridges, ex, s.reads, s.ask_timeout,
     [p](const exchange_ptr& ex, order_page& found) {
       auto items = json::array();
       for (auto& v : found.items)

@@ -7,8 +7,10 @@
 #include "actors/protocol/payment.hpp"
 #include "actors/protocol/reads.hpp"
 #include "actors/protocol/shipping.hpp"
+#include "http/actor_bridge.hpp"
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,7 @@ namespace agora::http {
 /// The actors and facilities the routes talk to; filled in by runtime/ when it assembles a node.
 struct services {
   caf::actor_system* sys = nullptr;
+  std::shared_ptr<bridge_pool> bridges; ///< where request handlers talk to actors from
   metrics::hub* metrics = nullptr;
   protocol::health_actor health;
   protocol::catalog_actor catalog;

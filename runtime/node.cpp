@@ -142,6 +142,7 @@ struct node_parts {
     probe = persistence::spawn_probe_store(*sys, pool, me, registry);
     keep(probe);
     services.sys = sys.get();
+    services.bridges = std::make_shared<http::bridge_pool>(*sys, 4);
     services.metrics = &metrics;
     services.health = actors::spawn_health(*sys, probe, c.health, registry);
     services.reads = persistence::spawn_read_store(*sys, pool, 2 * c.store_workers, registry);

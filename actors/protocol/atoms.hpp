@@ -44,6 +44,7 @@ AGORA_ATOM(shipments_atom, "shipments");
 AGORA_ATOM(notices_atom, "notices");
 AGORA_ATOM(step_atom, "step");
 AGORA_ATOM(lookup_atom, "lookup");
+AGORA_ATOM(show_atom, "show");
 
 #undef AGORA_ATOM
 

@@ -3,6 +3,7 @@
 #include "actors/protocol/atoms.hpp"
 #include "actors/protocol/domain_types.hpp"
 #include "actors/protocol/errors.hpp"
+#include "actors/protocol/inventory.hpp"
 
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
@@ -46,8 +47,10 @@ namespace agora::protocol {
 
 /// The catalog actor. `get` of one id fails with errc::not_found; `get` of many answers the
 /// products found (the caller compares). `create` fails with errc::conflict on a duplicate sku,
-/// `replace` with errc::not_found; both answer the product as stored.
+/// `replace` with errc::not_found; both answer the product as stored. `show` answers a product
+/// with its stock: the catalog hands the request to the product's shard, which answers directly.
 using catalog_actor = caf::typed_actor<
+  caf::replies_to<show_atom, int64_t>::with<product_stock>,
   caf::replies_to<get_atom, int64_t>::with<domain::product>,
   caf::replies_to<get_atom, std::vector<int64_t>>::with<std::vector<domain::product>>,
   caf::replies_to<list_atom, product_query>::with<product_page>,

@@ -63,6 +63,17 @@ typename Inspector::result_type inspect(Inspector& f, shard_snapshot& x) {
   return f(caf::meta::type_name("shard_snapshot"), x.products, x.levels, x.holds, x.alert_counts);
 }
 
+/// A product with its current stock, as the door shows it.
+struct product_stock {
+  domain::product product;
+  domain::stock_level level;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, product_stock& x) {
+  return f(caf::meta::type_name("product_stock"), x.product, x.level);
+}
+
 /// A committed change of one shard, for its store to write. Reserve, release and commit move the
 /// order's hold (the database refuses a second hold for the same order and shard); the stock
 /// deltas follow from the hold's reservations, so a change can never apply twice.
@@ -127,6 +138,7 @@ using inventory_actor = caf::typed_actor<
   caf::replies_to<commit_atom, std::string>::with<bool>,
   caf::replies_to<get_atom, int64_t>::with<domain::stock_level>,
   caf::replies_to<get_atom, std::vector<int64_t>>::with<std::vector<domain::stock_level>>,
+  caf::replies_to<show_atom, domain::product>::with<product_stock>,
   caf::replies_to<restock_atom, int64_t, int32_t>::with<domain::stock_level>,
   caf::replies_to<set_atom, int64_t, level_change>::with<domain::stock_level>,
   caf::replies_to<adopt_atom, domain::product, domain::stock_level>::with<bool>>;
