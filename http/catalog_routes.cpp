@@ -148,22 +148,10 @@ void get_inventory(const services& s, const exchange_ptr& ex) {
                      *id);
 }
 
-void restock(const services& s, const exchange_ptr& ex) {
-  auto id = id_param(ex, "product_id");
-  if (!id)
-    return;
-  auto body = parse_object(ex);
-  if (!body)
-    return;
-  std::vector<field_error> errors;
-  auto quantity = field_reader{*body, errors}.integer("quantity", true, 0, 1, 1000000);
-  if (!errors.empty())
-    return ex->respond_problem(invalid(std::move(errors)));
-  ask<stock_level>(*s.bridges, ex, s.shard_for(*id), s.ask_timeout, answer_levels, restock_atom_v,
-                   *id, static_cast<int32_t>(quantity));
-}
-
-void set_levels(const services& s, const exchange_ptr& ex) {
+/// An admin change of a product's stock: `read` maps the body onto the message's value,
+/// recording field errors; the product's shard answers the new levels.
+template <class Atom, class Read>
+void change_stock(const services& s, const exchange_ptr& ex, Atom atom, Read read) {
   auto id = id_param(ex, "product_id");
   if (!id)
     return;
@@ -172,17 +160,30 @@ void set_levels(const services& s, const exchange_ptr& ex) {
     return;
   std::vector<field_error> errors;
   field_reader r{*body, errors};
-  level_change change;
-  if (auto v = r.optional_integer("on_hand", 0, 1000000))
-    change.on_hand = static_cast<int32_t>(*v);
-  if (auto v = r.optional_integer("low_stock_threshold", 0, 1000000))
-    change.low_stock_threshold = static_cast<int32_t>(*v);
-  if (errors.empty() && !change.on_hand && !change.low_stock_threshold)
-    errors.push_back({"on_hand", "send on_hand, low_stock_threshold or both"});
+  auto value = read(r, errors);
   if (!errors.empty())
     return ex->respond_problem(invalid(std::move(errors)));
-  ask<stock_level>(*s.bridges, ex, s.shard_for(*id), s.ask_timeout, answer_levels, set_atom_v, *id,
-                   change);
+  ask<stock_level>(*s.bridges, ex, s.shard_for(*id), s.ask_timeout, answer_levels, atom, *id,
+                   value);
+}
+
+void restock(const services& s, const exchange_ptr& ex) {
+  change_stock(s, ex, restock_atom_v, [](field_reader& r, std::vector<field_error>&) {
+    return static_cast<int32_t>(r.integer("quantity", true, 0, 1, 1000000));
+  });
+}
+
+void set_levels(const services& s, const exchange_ptr& ex) {
+  change_stock(s, ex, set_atom_v, [](field_reader& r, std::vector<field_error>& errors) {
+    level_change change;
+    if (auto v = r.optional_integer("on_hand", 0, 1000000))
+      change.on_hand = static_cast<int32_t>(*v);
+    if (auto v = r.optional_integer("low_stock_threshold", 0, 1000000))
+      change.low_stock_threshold = static_cast<int32_t>(*v);
+    if (errors.empty() && !change.on_hand && !change.low_stock_threshold)
+      errors.push_back({"on_hand", "send on_hand, low_stock_threshold or both"});
+    return change;
+  });
 }
 
 } // namespace

@@ -66,12 +66,18 @@ void act_then_show(const services& s, const exchange_ptr& ex, Atom atom, const s
   });
 }
 
-void get_payment(const services& s, const exchange_ptr& ex) {
-  if (auto id = path_id(ex, "pay")) {
+/// One document by its path id of kind `prefix`.
+template <class Atom>
+void read_one(const services& s, const exchange_ptr& ex, std::string_view prefix, Atom atom) {
+  if (auto id = path_id(ex, prefix)) {
     list_filter f;
     f.id = *id;
-    read_json(s, ex, payments_atom_v, f);
+    read_json(s, ex, atom, f);
   }
+}
+
+void get_payment(const services& s, const exchange_ptr& ex) {
+  read_one(s, ex, "pay", payments_atom_v);
 }
 
 void list_payments(const services& s, const exchange_ptr& ex) {
@@ -107,11 +113,7 @@ void refund_payment(const services& s, const exchange_ptr& ex) {
 }
 
 void get_shipment(const services& s, const exchange_ptr& ex) {
-  if (auto id = path_id(ex, "shp")) {
-    list_filter f;
-    f.id = *id;
-    read_json(s, ex, shipments_atom_v, f);
-  }
+  read_one(s, ex, "shp", shipments_atom_v);
 }
 
 void list_shipments(const services& s, const exchange_ptr& ex) {
