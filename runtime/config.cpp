@@ -52,7 +52,7 @@ const std::vector<option_spec>& option_specs() {
      "deadline of one saga step attempt; after 3 failed attempts the order compensates"},
     {"order-idle-seconds", "orders.idle_seconds", "60",
      "an order actor idle this long passivates (its journal re-activates it)"},
-    {"scheduler-threads", "scheduler.threads", "0", "actor scheduler threads (0: CAF's default)"},
+    {"scheduler-threads", "scheduler.threads", "0", "actor scheduler threads (0: one per core)"},
     {"log-level", "log.level", "info", "debug, info, warn or error"},
   };
   return specs;

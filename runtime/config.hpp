@@ -38,7 +38,7 @@ struct node_config {
 
   std::string node_id;
   std::vector<std::string> roles;
-  size_t scheduler_threads = 0; ///< 0: CAF's default
+  size_t scheduler_threads = 0; ///< 0: one per core
   log::level log_level = log::level::info;
   http::server_options http;
   persistence::database_options database;
