@@ -46,8 +46,12 @@ start() {
   fi
   local extra="" tries=0 port
   [ "$mode" = --test ] && extra="-c fsync=off -c full_page_writes=off"
+  # Keep the port of the last run when it is free, so URLs handed out before stay valid.
+  local previous=""
+  [ -z "$mode" ] && [ -f "$home/port" ] && previous=$(cat "$home/port")
   while :; do
-    port=${AGORA_PG_PORT:-$(( 20000 + RANDOM % 20000 ))}
+    port=${AGORA_PG_PORT:-${previous:-$(( 20000 + RANDOM % 20000 ))}}
+    previous=""
     tries=$((tries + 1))
     if port_free "$port" && as_pg "$PG_BIN/pg_ctl" -D "$home/data" -l "$home/log" -w -t 60 \
         -o "-p $port -k $home -c listen_addresses=127.0.0.1 -c max_connections=300 $extra" \
