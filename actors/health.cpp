@@ -47,10 +47,7 @@ health_impl::behavior_type health(health_impl::stateful_pointer<health_state> se
                                   probe_store_actor store, health_options options,
                                   actor_registry* registry) {
   self->state.current.detail = "database not probed yet";
-  registry->add({self->id(), "health", "", "", {}, {}});
-  self->attach_functor([registry, id = self->id()] {
-    registry->remove(id);
-  });
+  track(self, *registry, "health");
   self->send(self, tick_atom_v);
   return {
     [=](ready_atom) -> readiness {

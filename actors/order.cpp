@@ -463,15 +463,13 @@ order_impl::behavior_type order(self_ptr self, std::string id,
   for (auto& e : journal)
     domain::apply(st.s, e);
   AGORA_CHECK(journal.empty() || st.s.order.id == id); // the journal is this order's
-  st.peers.registry->add({self->id(), "order", id, "", {}, {}});
+  track(self, *st.peers.registry, "order", id);
   // The state is gone when attached functors run: they keep their own view of the status.
   st.live_status = std::make_shared<std::string>(
     st.s.exists ? std::string{domain::to_string(st.s.status)} : std::string{});
   if (st.s.exists)
     st.peers.metrics->live({}, *st.live_status);
-  self->attach_functor([registry = st.peers.registry, metrics = st.peers.metrics,
-                        status = st.live_status, id = self->id()] {
-    registry->remove(id);
+  self->attach_functor([metrics = st.peers.metrics, status = st.live_status] {
     if (!status->empty())
       metrics->live(*status, {});
   });

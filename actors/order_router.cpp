@@ -112,10 +112,7 @@ order_router_actor::behavior_type router(self_ptr self, read_store_actor reads, 
   st.reads = std::move(reads);
   st.peers = std::move(peers);
   st.options = options;
-  st.peers.registry->add({self->id(), "order.router", "", "", {}, {}});
-  self->attach_functor([registry = st.peers.registry, id = self->id()] {
-    registry->remove(id);
-  });
+  track(self, *st.peers.registry, "order.router");
   self->set_down_handler([=](caf::down_msg& dm) {
     auto i = self->state.ids.find(dm.source);
     if (i == self->state.ids.end())

@@ -49,10 +49,7 @@ payment decide(const charge_request& req) {
 payment_impl::behavior_type payments(payment_impl::stateful_pointer<payment_state> self,
                                      payment_store_actor store, payment_options options,
                                      actor_registry* registry) {
-  registry->add({self->id(), "payment", "", "", {}, {}});
-  self->attach_functor([registry, id = self->id()] {
-    registry->remove(id);
-  });
+  track(self, *registry, "payment");
   return {
     [=](charge_atom, const charge_request& req) -> caf::result<payment> {
       if (options.latency.count() == 0)

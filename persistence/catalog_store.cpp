@@ -26,10 +26,7 @@ product to_product(const pqxx::row& row) {
 
 catalog_store_actor::behavior_type store(catalog_store_actor::pointer self, connection_pool* pool,
                                          actor_registry* registry) {
-  registry->add({self->id(), "store.catalog", "", "", {}, {}});
-  self->attach_functor([registry, id = self->id()] {
-    registry->remove(id);
-  });
+  track(self, *registry, "store.catalog");
   return {
     [=](load_atom) {
       return transact<std::vector<product>>(*pool, [](pqxx::work& tx) {

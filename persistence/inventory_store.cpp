@@ -154,10 +154,7 @@ shard_snapshot load(connection_pool& pool, uint32_t shard, uint32_t shards) {
 
 store_impl::behavior_type store(store_impl::stateful_pointer<store_state> self,
                                 connection_pool* pool, writer* w, actor_registry* registry) {
-  registry->add({self->id(), "store.inventory", "", "", {}, {}});
-  self->attach_functor([registry, id = self->id()] {
-    registry->remove(id);
-  });
+  track(self, *registry, "store.inventory");
   return {
     [=](load_atom, uint32_t shard, uint32_t shards) -> caf::result<shard_snapshot> {
       try {

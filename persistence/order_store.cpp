@@ -25,10 +25,7 @@ struct store_state {
 
 store_impl::behavior_type store(store_impl::stateful_pointer<store_state> self, writer* w,
                                 actor_registry* registry) {
-  registry->add({self->id(), "store.orders", "", "", {}, {}});
-  self->attach_functor([registry, id = self->id()] {
-    registry->remove(id);
-  });
+  track(self, *registry, "store.orders");
   return {
     [=](append_atom, const journal_append& batch) -> caf::result<bool> {
       try {

@@ -54,10 +54,7 @@ caf::result<payment> refund(pqxx::work& tx, const std::string& id, int64_t cents
 
 payment_store_actor::behavior_type worker(payment_store_actor::pointer self, connection_pool* pool,
                                           actor_registry* registry) {
-  registry->add({self->id(), "store.payments", "", "", {}, {}});
-  self->attach_functor([registry, id = self->id()] {
-    registry->remove(id);
-  });
+  track(self, *registry, "store.payments");
   return {
     [=](charge_atom, const payment& p) {
       return transact<payment>(*pool, [&](pqxx::work& tx) {

@@ -93,10 +93,7 @@ std::vector<shipment> step(pqxx::work& tx, int64_t older_ms) {
 
 shipping_store_actor::behavior_type worker(shipping_store_actor::pointer self,
                                            connection_pool* pool, actor_registry* registry) {
-  registry->add({self->id(), "store.shipping", "", "", {}, {}});
-  self->attach_functor([registry, id = self->id()] {
-    registry->remove(id);
-  });
+  track(self, *registry, "store.shipping");
   return {
     [=](create_atom, const shipment& s) {
       return transact<shipment>(*pool, [&](pqxx::work& tx) {

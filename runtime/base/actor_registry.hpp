@@ -64,4 +64,13 @@ class actor_registry {
   std::unordered_map<std::string, prometheus::Gauge*> gauges_;
 };
 
+/// Records `self` (any CAF actor) as a live actor of `type` until it terminates.
+template <class Self>
+void track(Self* self, actor_registry& registry, std::string type, std::string key = {}) {
+  registry.add({self->id(), std::move(type), std::move(key), "", {}, {}});
+  self->attach_functor([&registry, id = self->id()] {
+    registry.remove(id);
+  });
+}
+
 } // namespace agora
