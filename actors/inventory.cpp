@@ -63,8 +63,8 @@ struct shard_state {
       if (domain::low_stock_alert_due(level)) {
         level.low_alert_armed = false;
         auto n = ++alerts[id];
-        change.alerts.push_back(
-          domain::low_stock_notification(products[id], level, options.ops_email, n));
+        change.alerts.push_back(domain::low_stock_notification(
+          products[id], level, options.ops_email, n, options.public_url));
         log::info("inventory.low_stock").kv("product_id", id).kv("available", level.available());
         change.flags.push_back({id, level.low_alert_armed, n});
       } else if (level.low_alert_armed != was_armed) {

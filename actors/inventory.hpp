@@ -18,6 +18,7 @@ namespace agora::actors {
 struct inventory_options {
   uint32_t shards = 8;
   std::string ops_email = "ops@localhost"; ///< recipient of LOW_INVENTORY_ALERT
+  std::string public_url;                  ///< links in mails start with it
   std::chrono::milliseconds store_timeout{10000};
 };
 

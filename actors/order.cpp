@@ -102,7 +102,7 @@ void persist(self_ptr self, std::vector<domain::order_event> events, std::string
   auto after = st.s;
   for (auto& e : events) {
     domain::apply(after, e);
-    if (auto n = domain::notification_for(after, e))
+    if (auto n = domain::notification_for(after, e, st.options.public_url))
       batch.notifications.push_back(std::move(*n));
   }
   batch.projection = view_of(after, st.shipment_status);

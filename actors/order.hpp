@@ -26,6 +26,7 @@ struct order_options {
   int step_retries = 3;                         ///< attempts before a forward step gives up
   std::chrono::milliseconds idle{60000};        ///< an idle order passivates after this
   std::chrono::milliseconds store_timeout{30000};
+  std::string public_url; ///< links in mails start with it
 };
 
 /// Who an order talks to.

@@ -5,6 +5,7 @@
 #include "actors/protocol/domain_types.hpp"
 #include "actors/protocol/health.hpp"
 #include "actors/protocol/inventory.hpp"
+#include "actors/protocol/mail.hpp"
 #include "actors/protocol/order.hpp"
 #include "actors/protocol/payment.hpp"
 #include "actors/protocol/reads.hpp"
@@ -26,6 +27,7 @@ void configure_actor_system(caf::actor_system_config& cfg, size_t scheduler_thre
   cfg.add_message_types<caf::id_block::agora_payment>();
   cfg.add_message_types<caf::id_block::agora_shipping>();
   cfg.add_message_types<caf::id_block::agora_reads>();
+  cfg.add_message_types<caf::id_block::agora_mail>();
   cfg.load<caf::io::middleman>();
   // Notice a silent peer (a partition, not just a closed socket) within seconds.
   cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds{1}});

@@ -1,5 +1,6 @@
 #include "runtime/config.hpp"
 
+#include "actors/domain/email.hpp"
 #include "actors/domain/validation.hpp"
 #include "http/request_context.hpp"
 
@@ -45,6 +46,27 @@ const std::vector<option_spec>& option_specs() {
     {"inventory-shards", "inventory.shards", "8",
      "inventory shards (product id modulo shards); every node must use the same number"},
     {"ops-email", "ops.email", "ops@localhost", "recipient of LOW_INVENTORY_ALERT mails"},
+    {"public-url", "public.url", "",
+     "base of the links in mails, e.g. https://shop.example [http://<http-address>:<http-port>]"},
+    {"smtp-url", "smtp.url", "",
+     "SMTP server for notification mail: smtp://host:port (STARTTLS when offered) or "
+     "smtps://host:port (TLS); empty: mail stays QUEUED in the outbox"},
+    {"smtp-user", "smtp.user", "", "SMTP AUTH user (empty: no AUTH)"},
+    {"smtp-password", "smtp.password", "", "SMTP AUTH password; never logged", true},
+    {"smtp-from", "smtp.from", "agora <no-reply@agora.localhost>", "sender of every mail"},
+    {"smtp-tls", "smtp.tls", "auto",
+     "auto (smtps: TLS; smtp: STARTTLS when offered), required (STARTTLS or no delivery), none"},
+    {"smtp-ca-file", "smtp.ca_file", "",
+     "PEM certificates to trust for the SMTP server (e.g. a self-signed one)"},
+    {"smtp-connect-timeout-ms", "smtp.connect_timeout_ms", "10000", "SMTP connect deadline"},
+    {"smtp-timeout-ms", "smtp.timeout_ms", "30000", "deadline of one whole SMTP exchange"},
+    {"smtp-concurrency", "smtp.concurrency", "4", "mails in flight at once on this node"},
+    {"smtp-max-attempts", "smtp.max_attempts", "8",
+     "attempts per mail before it is FAILED (an unreachable server does not use them up)"},
+    {"smtp-retry-base-ms", "smtp.retry_base_ms", "2000",
+     "first retry delay; doubles per attempt, with jitter"},
+    {"smtp-retry-max-ms", "smtp.retry_max_ms", "600000", "longest retry delay"},
+    {"mail-poll-ms", "mail.poll_ms", "500", "how often an idle notification node looks for mail"},
     {"shipping-step-seconds", "shipping.step_seconds", "30",
      "the simulated carrier moves each shipment one step on after this long (0: manual only)"},
     {"payment-latency-ms", "payment.latency_ms", "0", "simulated card gateway round trip"},
@@ -171,6 +193,65 @@ bool number(const std::string& text, T min, T max, T& out) {
   return ec == std::errc{} && end == text.data() + text.size() && out >= min && out <= max;
 }
 
+bool build_mail(const std::map<std::string, std::string>& v, node_config& c, std::string& error) {
+  auto bad = [&](const char* flag, const std::string& why) {
+    error = "--" + std::string{flag} + ": " + why;
+    return false;
+  };
+  unsigned long long n = 0;
+  c.public_url = v.at("public.url");
+  if (!c.public_url.empty() && c.public_url.rfind("http://", 0) != 0
+      && c.public_url.rfind("https://", 0) != 0)
+    return bad("public-url", "must start with http:// or https://");
+  auto& s = c.smtp;
+  s.url = v.at("smtp.url");
+  if (!s.url.empty() && s.url.rfind("smtp://", 0) != 0 && s.url.rfind("smtps://", 0) != 0)
+    return bad("smtp-url", "must start with smtp:// or smtps://");
+  s.user = v.at("smtp.user");
+  s.password = v.at("smtp.password");
+  s.from = v.at("smtp.from");
+  if (!domain::valid_email(domain::address_of(s.from)))
+    return bad("smtp-from", "must be an address or Name <address>");
+  auto tls = v.at("smtp.tls");
+  if (tls == "auto")
+    s.tls = mail::tls_mode::automatic;
+  else if (tls == "required")
+    s.tls = mail::tls_mode::required;
+  else if (tls == "none")
+    s.tls = mail::tls_mode::none;
+  else
+    return bad("smtp-tls", "must be auto, required or none");
+  s.ca_file = v.at("smtp.ca_file");
+  if (!s.ca_file.empty() && ::access(s.ca_file.c_str(), R_OK) != 0)
+    return bad("smtp-ca-file", "cannot read " + s.ca_file);
+  if (!number(v.at("smtp.connect_timeout_ms"), 100ULL, 600000ULL, n))
+    return bad("smtp-connect-timeout-ms", "must be 100..600000");
+  s.connect_timeout = std::chrono::milliseconds{n};
+  if (!number(v.at("smtp.timeout_ms"), 100ULL, 600000ULL, n))
+    return bad("smtp-timeout-ms", "must be 100..600000");
+  s.timeout = std::chrono::milliseconds{n};
+  if (!number(v.at("smtp.concurrency"), 1ULL, 64ULL, n))
+    return bad("smtp-concurrency", "must be 1..64");
+  c.smtp_concurrency = n;
+  auto& d = c.notifications;
+  if (!number(v.at("smtp.max_attempts"), 1ULL, 100ULL, n))
+    return bad("smtp-max-attempts", "must be 1..100");
+  d.retry.max_attempts = static_cast<int>(n);
+  if (!number(v.at("smtp.retry_base_ms"), 10ULL, 3600000ULL, n))
+    return bad("smtp-retry-base-ms", "must be 10..3600000");
+  d.retry.base = std::chrono::milliseconds{n};
+  if (!number(v.at("smtp.retry_max_ms"), 10ULL, 86400000ULL, n)
+      || std::chrono::milliseconds{n} < d.retry.base)
+    return bad("smtp-retry-max-ms", "must be 10..86400000 and at least --smtp-retry-base-ms");
+  d.retry.max = std::chrono::milliseconds{n};
+  if (!number(v.at("mail.poll_ms"), 10ULL, 60000ULL, n))
+    return bad("mail-poll-ms", "must be 10..60000");
+  d.poll = std::chrono::milliseconds{n};
+  // A claim outlives the longest exchange, so a row is never sent twice by two live claimers.
+  d.lease = 2 * (s.connect_timeout + s.timeout) + std::chrono::seconds{10};
+  return true;
+}
+
 /// Turns the merged text values into typed options; false with `error` on the first bad one.
 bool build(const std::map<std::string, std::string>& v, node_config& c, std::string& error) {
   auto bad = [&](const char* flag, const std::string& why) {
@@ -262,6 +343,8 @@ bool build(const std::map<std::string, std::string>& v, node_config& c, std::str
                  std::string{"the "} + role + " role needs the inventory role on the same node");
   if (c.has_role("orders") != c.has_role("frontdoor"))
     return bad("roles", "the orders and frontdoor roles go together");
+  if (!build_mail(v, c, error))
+    return false;
   c.node_id = v.at("node.id"); // empty: default_node_id() once the port is known
   if (c.node_id.size() > 128)
     return bad("node-id", "must be at most 128 characters");

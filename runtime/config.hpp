@@ -7,7 +7,9 @@
 #include "actors/payment.hpp"
 #include "actors/shipping.hpp"
 #include "cluster/directory.hpp"
+#include "actors/notification.hpp"
 #include "http/server.hpp"
+#include "mail/smtp.hpp"
 #include "persistence/database.hpp"
 #include "runtime/base/log.hpp"
 
@@ -49,6 +51,10 @@ struct node_config {
   actors::payment_options payment;
   actors::shipping_options shipping;
   cluster::transport_options cluster;
+  std::string public_url; ///< empty: http://<http address>:<port>, once the port is known
+  mail::smtp_options smtp;
+  size_t smtp_concurrency = 4;
+  actors::notification_options notifications;
   size_t store_workers = 2; ///< detached workers per blocking store (readers get twice as many)
   std::string config_file;  ///< the file read, if any
 };

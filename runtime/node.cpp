@@ -3,6 +3,7 @@
 #include "actors/catalog.hpp"
 #include "actors/health.hpp"
 #include "actors/inventory.hpp"
+#include "actors/notification.hpp"
 #include "actors/order_metrics.hpp"
 #include "actors/order_router.hpp"
 #include "actors/payment.hpp"
@@ -17,6 +18,7 @@
 #include "persistence/inventory_store.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/order_store.hpp"
+#include "persistence/outbox_store.hpp"
 #include "persistence/payment_store.hpp"
 #include "persistence/probe_store.hpp"
 #include "persistence/read_store.hpp"
@@ -30,6 +32,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "mail/smtp.hpp"
 #include <arpa/inet.h>
 #include <csignal>
 #include <cstdio>
@@ -125,6 +128,7 @@ struct node_parts {
   std::unique_ptr<actors::order_metrics> order_metrics;
   protocol::order_store_actor order_store;
   protocol::directory_actor directory;
+  protocol::notification_actor notification;
   std::unique_ptr<http::server> door;
 
   explicit node_parts(const node_config& config)
@@ -159,6 +163,8 @@ struct node_parts {
         c.shipping, registry);
     if (c.has_role("orders"))
       spawn_orders();
+    if (c.has_role("notification"))
+      spawn_mail();
     connect();
   }
 
@@ -177,6 +183,25 @@ struct node_parts {
     log::info("node.loaded").kv("products", products.size()).kv("shards", c.inventory.shards);
     services.catalog = actors::spawn_catalog(*sys, std::move(products), catalog_store,
                                              services.shards, c.catalog, registry);
+  }
+
+  /// The outbox dispatcher and its SMTP workers; without an SMTP URL mail waits in the outbox.
+  void spawn_mail() {
+    if (c.smtp.url.empty()) {
+      log::warn("mail.disabled").kv("reason", "no --smtp-url; notifications stay QUEUED");
+      return;
+    }
+    mail::init_transport();
+    std::vector<protocol::mailer_actor> mailers;
+    for (size_t i = 0; i < c.smtp_concurrency; ++i)
+      mailers.push_back(keep(mail::spawn_mailer(*sys, c.smtp, registry)));
+    auto store = keep(persistence::spawn_outbox_store(*sys, pool, 1, registry));
+    notification = keep(actors::spawn_notification(*sys, store, std::move(mailers), c.notifications,
+                                                   metrics.registry(), registry));
+    log::info("mail.enabled")
+      .kv("smtp", redact_url(c.smtp.url))
+      .kv("concurrency", c.smtp_concurrency)
+      .kv("max_attempts", c.notifications.retry.max_attempts);
   }
 
   /// The order store; the router follows in connect(), once payments and shipping are found.
@@ -303,6 +328,7 @@ struct node_parts {
     probe = nullptr;
     order_store = nullptr;
     directory = nullptr;
+    notification = nullptr;
     stores.clear();
     sys.reset(); // waits for every actor to finish
     writer.stop();
@@ -320,6 +346,12 @@ int run_node(const node_config& config) {
     return fail("no free port to serve HTTP on " + c.http.address);
   if (c.node_id.empty())
     c.node_id = default_node_id(c.http.port);
+  if (c.public_url.empty())
+    c.public_url = "http://"
+                   + (c.http.address == "0.0.0.0" ? std::string{"localhost"} : c.http.address) + ":"
+                   + std::to_string(c.http.port);
+  c.orders.public_url = c.public_url;
+  c.inventory.public_url = c.public_url;
   log::set_level(c.log_level);
   log::set_node(c.node_id);
   log::info("node.starting")

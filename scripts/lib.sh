@@ -11,7 +11,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # Packages needed to build, run and test agora on Debian 12.
 AGORA_PACKAGES="cmake g++ make pkg-config ccache git curl jq procps
   libcaf-dev librestinio-dev libasio-dev libfmt-dev libhttp-parser-dev libpqxx-dev
-  prometheus-cpp-dev nlohmann-json3-dev catch2 libcurl4-openssl-dev postgresql wrk bc python3"
+  prometheus-cpp-dev nlohmann-json3-dev catch2 libcurl4-openssl-dev postgresql wrk bc python3
+  python3-aiosmtpd openssl"
 
 # Installs whichever of AGORA_PACKAGES are missing (apt-get update only when something is).
 install_missing_packages() {

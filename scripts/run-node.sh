@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds agora and runs one node with every role. Without
 # AGORA_DATABASE_URL it creates and starts a private PostgreSQL under var/pg (kept between runs;
-# scripts/pg.sh stop var/pg stops it). Extra arguments go to agora (see agora --help).
+# scripts/pg.sh stop var/pg stops it); without AGORA_SMTP_URL a local SMTP sink under var/smtp
+# that keeps every mail in var/smtp/mail (scripts/smtp-sink.sh stop var/smtp stops it). Extra
+# arguments go to agora (see agora --help).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$AGORA_ROOT"
@@ -11,6 +13,11 @@ build_agora "$AGORA_ROOT/build" RelWithDebInfo
 
 if [ -z "${AGORA_DATABASE_URL:-}" ]; then
   export AGORA_DATABASE_URL=$(bash scripts/pg.sh start "$AGORA_ROOT/var/pg")
+fi
+if [ -z "${AGORA_SMTP_URL:-}" ]; then
+  export AGORA_SMTP_URL=$(bash scripts/smtp-sink.sh start "$AGORA_ROOT/var/smtp")
+  export AGORA_SMTP_TLS=${AGORA_SMTP_TLS:-none}
+  mail_note="(local sink; mail lands in var/smtp/mail/*.eml)"
 fi
 if [ -z "${AGORA_AUTH_TOKENS:-}" ]; then
   token_file="$AGORA_ROOT/var/admin-token"
@@ -25,6 +32,7 @@ cat >&2 <<MSG
 agora: starting a node with every role
   front door   http://127.0.0.1:$port/   (readiness /readyz, metrics /metrics, API /openapi.json)
   database     ${AGORA_DATABASE_URL}
+  mail         ${AGORA_SMTP_URL} ${mail_note:-}
   admin token  ${AGORA_AUTH_TOKENS%%:*}   (Authorization: Bearer <token>; kept in var/admin-token)
   logs         one JSON line per event on stderr; stop with Ctrl-C
 MSG

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything and runs the whole test suite with ctest. The tests
-# start (and stop) their own PostgreSQL under build/test-pg; nothing else needs to be running.
+# start (and stop) their own PostgreSQL under build/test-pg and their own SMTP servers (Debian's
+# python3-aiosmtpd); nothing else needs to be running.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$AGORA_ROOT"
@@ -10,7 +11,8 @@ started=$(date +%s)
 build_agora "$AGORA_ROOT/build" RelWithDebInfo
 say "build took $(( $(date +%s) - started )) s"
 
-# Whatever happens to ctest, leave no test database running.
-trap 'bash scripts/pg.sh stop "$AGORA_ROOT/build/test-pg" >/dev/null 2>&1 || true' EXIT
+# Whatever happens to ctest, leave no test database or SMTP sink running.
+trap 'bash scripts/pg.sh stop "$AGORA_ROOT/build/test-pg" >/dev/null 2>&1 || true
+      bash scripts/smtp-sink.sh stop "$AGORA_ROOT/build/test-tmp/smtp-fixture" >/dev/null 2>&1 || true' EXIT
 cd build
 ctest --output-on-failure -j"$(nproc)" --timeout 300 "$@"

@@ -3,12 +3,14 @@
 #   actors/protocol → actors/domain, CAF
 #   actors          → actors/protocol, actors/domain, runtime/base
 #   persistence     → actors/protocol, actors/domain, runtime/base
+#   mail            → actors/protocol, actors/domain, runtime/base (the SMTP transport)
 #   cluster         → actors/protocol, runtime/base
 #   http            → actors/protocol, actors/domain, runtime/base
 #   runtime/base    → actors/domain
 #   runtime         → everything
 # Third-party headers are held to the same spirit: no RESTinio outside http/, no libpqxx outside
-# persistence/, no JSON in actors, nothing but the standard library in the domain.
+# persistence/, no libcurl outside mail/, no JSON in actors, nothing but the standard library in
+# the domain.
 if(NOT ROOT)
   message(FATAL_ERROR "usage: cmake -DROOT=<repo> -P check_includes.cmake")
 endif()
@@ -17,25 +19,27 @@ set(own_allowed_actors/domain "actors/domain/")
 set(own_allowed_actors/protocol "actors/protocol/;actors/domain/")
 set(own_allowed_actors "actors/;runtime/base/")
 set(own_allowed_persistence "persistence/;actors/protocol/;actors/domain/;runtime/base/")
+set(own_allowed_mail "mail/;actors/protocol/;actors/domain/;runtime/base/")
 set(own_allowed_cluster "cluster/;actors/protocol/;runtime/base/")
 set(own_allowed_http "http/;actors/protocol/;actors/domain/;runtime/base/")
 set(own_allowed_runtime/base "runtime/base/;actors/domain/")
-set(own_allowed_runtime "actors/;persistence/;cluster/;http/;runtime/")
+set(own_allowed_runtime "actors/;persistence/;mail/;cluster/;http/;runtime/")
 
 set(third_forbidden_actors/protocol "restinio/;pqxx/;nlohmann/;prometheus/;asio;curl/;fmt/")
 set(third_forbidden_actors "restinio/;pqxx/;nlohmann/;asio;curl/")
 set(third_forbidden_persistence "restinio/;asio;curl/")
+set(third_forbidden_mail "restinio/;pqxx/;nlohmann/;asio")
 set(third_forbidden_cluster "restinio/;pqxx/;nlohmann/;curl/")
 set(third_forbidden_http "pqxx/;curl/")
 set(third_forbidden_runtime/base "restinio/;pqxx/;nlohmann/;caf/;asio;curl/")
 
 set(violations 0)
-foreach(module actors/domain actors/protocol actors persistence cluster http runtime/base runtime)
+foreach(module actors/domain actors/protocol actors persistence mail cluster http runtime/base runtime)
   file(GLOB_RECURSE files RELATIVE ${ROOT} ${ROOT}/${module}/*.hpp ${ROOT}/${module}/*.cpp)
   foreach(file IN LISTS files)
     # A file belongs to the most specific module whose folder holds it.
     set(owner "")
-    foreach(candidate actors/domain actors/protocol actors persistence cluster http runtime/base runtime)
+    foreach(candidate actors/domain actors/protocol actors persistence mail cluster http runtime/base runtime)
       string(LENGTH "${candidate}/" len)
       string(SUBSTRING "${file}" 0 ${len} head)
       if(head STREQUAL "${candidate}/" AND owner STREQUAL "")

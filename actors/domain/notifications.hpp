@@ -24,17 +24,21 @@ struct notification {
   std::string recipient;
   std::string subject;
   std::string body_text;
+  std::string body_html;  ///< the same template rendered as HTML
   std::string order_id;   ///< empty for stock alerts
   int64_t product_id = 0; ///< stock alerts only
 };
 
-/// The mail an order event causes, if any; `after` is the state with the event applied.
-std::optional<notification> notification_for(const order_state& after, const order_event& event);
+/// The mail an order event causes, if any; `after` is the state with the event applied. Links in
+/// the mail start with `public_url` (e.g. "https://shop.example"; empty: no links).
+std::optional<notification> notification_for(const order_state& after, const order_event& event,
+                                             std::string_view public_url = {});
 
 /// The LOW_INVENTORY_ALERT for `level` of `p`, to the operations address. `alert_no` counts the
 /// product's alerts, so each fall below the threshold mails once.
 notification low_stock_notification(const product& p, const stock_level& level,
-                                    const std::string& ops_email, int64_t alert_no);
+                                    const std::string& ops_email, int64_t alert_no,
+                                    std::string_view public_url = {});
 
 std::string_view to_string(notification_type t);
 

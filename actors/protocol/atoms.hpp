@@ -45,6 +45,12 @@ AGORA_ATOM(notices_atom, "notices");
 AGORA_ATOM(step_atom, "step");
 AGORA_ATOM(lookup_atom, "lookup");
 AGORA_ATOM(show_atom, "show");
+AGORA_ATOM(claim_atom, "claim");
+AGORA_ATOM(sent_atom, "sent");
+AGORA_ATOM(retry_atom, "retry");
+AGORA_ATOM(failed_atom, "failed");
+AGORA_ATOM(stats_atom, "stats");
+AGORA_ATOM(send_atom, "send");
 
 #undef AGORA_ATOM
 

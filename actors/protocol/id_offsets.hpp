@@ -14,5 +14,6 @@ constexpr caf::type_id_t order_first_type_id = caf::first_custom_type_id + 128;
 constexpr caf::type_id_t payment_first_type_id = caf::first_custom_type_id + 160;
 constexpr caf::type_id_t shipping_first_type_id = caf::first_custom_type_id + 192;
 constexpr caf::type_id_t reads_first_type_id = caf::first_custom_type_id + 224;
+constexpr caf::type_id_t mail_first_type_id = caf::first_custom_type_id + 256;
 
 } // namespace agora::protocol

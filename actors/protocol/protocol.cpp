@@ -7,6 +7,7 @@
 #include "actors/protocol/health.hpp"
 #include "actors/protocol/id_offsets.hpp"
 #include "actors/protocol/inventory.hpp"
+#include "actors/protocol/mail.hpp"
 #include "actors/protocol/order.hpp"
 #include "actors/protocol/payment.hpp"
 #include "actors/protocol/reads.hpp"

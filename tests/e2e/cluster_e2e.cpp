@@ -1,4 +1,5 @@
 #include "tests/support/agora_node.hpp"
+#include "tests/support/orders.hpp"
 #include "tests/support/pg.hpp"
 #include "tests/support/wait.hpp"
 
@@ -7,22 +8,6 @@
 using namespace agora::test;
 using namespace std::chrono_literals;
 using nlohmann::json;
-
-namespace {
-
-json order_body(const std::string& card) {
-  return {{"customer_email", "two@example.com"},
-          {"items", {{{"product_id", 20}, {"quantity", 1}}}},
-          {"payment", {{"card_number", card}}},
-          {"shipping_address",
-           {{"name", "Two"},
-            {"line1", "1 Main St"},
-            {"city", "Springfield"},
-            {"postal_code", "12345"},
-            {"country", "US"}}}};
-}
-
-} // namespace
 
 TEST_CASE("payment and shipping on a second node: the lifecycle runs across CAF's middleman",
           "[e2e][cluster]") {
@@ -47,7 +32,7 @@ TEST_CASE("payment and shipping on a second node: the lifecycle runs across CAF'
     return b.get("/readyz").status == 200;
   }));
 
-  auto created = a.send("POST", "/orders", order_body("4242424242424242"));
+  auto created = a.send("POST", "/orders", order_body(20, 1));
   REQUIRE(created.status == 202);
   auto id = json_of(created)["id"].get<std::string>();
   json o;
@@ -67,7 +52,7 @@ TEST_CASE("payment and shipping on a second node: the lifecycle runs across CAF'
   CHECK(b.get("/payments/" + o["payment"]["id"].get<std::string>()).status == 200);
   // A decline crosses the nodes too, and compensates.
   auto declined =
-    a.send("POST", "/orders", order_body("4000000000000002"), false, {"Prefer: wait=10"});
+    a.send("POST", "/orders", order_body(20, 1, "4000000000000002"), false, {"Prefer: wait=10"});
   REQUIRE(declined.status == 201);
   CHECK(json_of(declined)["status"] == "CANCELLED");
   CHECK(json_of(declined)["reason"] == "PAYMENT_DECLINED");

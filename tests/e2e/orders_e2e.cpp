@@ -1,4 +1,5 @@
 #include "tests/support/agora_node.hpp"
+#include "tests/support/orders.hpp"
 #include "tests/support/pg.hpp"
 #include "tests/support/wait.hpp"
 
@@ -11,37 +12,6 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 
 namespace {
-
-json order_body(int64_t product, int quantity, const std::string& card = "4242424242424242",
-                const std::string& email = "ann@example.com") {
-  return {{"customer_email", email},
-          {"items", {{{"product_id", product}, {"quantity", quantity}}}},
-          {"payment", {{"card_number", card}}},
-          {"shipping_address",
-           {{"name", "Ann"},
-            {"line1", "1 Main St"},
-            {"city", "Springfield"},
-            {"postal_code", "12345"},
-            {"country", "US"}}}};
-}
-
-json order(const agora_node& node, const std::string& id) {
-  return json_of(node.get("/orders/" + id));
-}
-
-/// Waits until the order reaches `status`; returns the order as last seen.
-json await_status(const agora_node& node, const std::string& id, const std::string& status) {
-  json last;
-  wait_until(
-    [&] {
-      last = order(node, id);
-      return last["status"] == status;
-    },
-    20s);
-  INFO(last.dump());
-  CHECK(last["status"] == status);
-  return last;
-}
 
 std::vector<std::string> event_types(const agora_node& node, const std::string& id) {
   std::vector<std::string> out;

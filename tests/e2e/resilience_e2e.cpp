@@ -1,4 +1,5 @@
 #include "tests/support/agora_node.hpp"
+#include "tests/support/orders.hpp"
 #include "tests/support/pg.hpp"
 #include "tests/support/wait.hpp"
 
@@ -14,18 +15,6 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 
 namespace {
-
-json order_body(int64_t product, int quantity) {
-  return {{"customer_email", "load@example.com"},
-          {"items", {{{"product_id", product}, {"quantity", quantity}}}},
-          {"payment", {{"card_number", "4242424242424242"}}},
-          {"shipping_address",
-           {{"name", "Load"},
-            {"line1", "1 Main St"},
-            {"city", "Springfield"},
-            {"postal_code", "12345"},
-            {"country", "US"}}}};
-}
 
 /// Runs `per_thread` calls of `fn(thread, i)` on each of `threads` threads and joins them.
 template <class Fn>

@@ -1,10 +1,6 @@
-#include "persistence/database.hpp"
-#include "persistence/migrations.hpp"
 #include "persistence/probe_store.hpp"
-#include "runtime/actor_system.hpp"
-#include "runtime/base/actor_registry.hpp"
-#include "runtime/base/metrics.hpp"
 #include "tests/support/pg.hpp"
+#include "tests/support/store_fixture.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
@@ -16,24 +12,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct fixture {
-  std::string url = test::fresh_database();
-  metrics::hub hub{"t", "n"};
-  actor_registry registry{"n", hub.registry()};
-  std::unique_ptr<persistence::connection_pool> pool;
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
+struct fixture : test::store_fixture {
   probe_store_actor store;
 
   fixture() {
-    pqxx::connection conn{url};
-    persistence::apply_migrations(conn, persistence::builtin_migrations());
-    persistence::database_options o;
-    o.url = url;
-    o.pool_size = 1;
-    pool = std::make_unique<persistence::connection_pool>(o, hub.registry());
-    runtime::configure_actor_system(cfg, 2);
-    sys = std::make_unique<caf::actor_system>(cfg);
     store = spawn();
   }
 

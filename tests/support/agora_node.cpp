@@ -7,14 +7,15 @@
 
 namespace agora::test {
 
-agora_node::agora_node(std::vector<std::string> extra, std::string database, bool wait_ready)
+agora_node::agora_node(std::vector<std::string> extra, std::string database, bool wait_ready,
+                       std::vector<std::string> env)
   : db(database.empty() ? fresh_database() : std::move(database)) {
   std::vector<std::string> args{"--http-port=0", "--ops-email=ops@example.com"};
   args.insert(args.end(), extra.begin(), extra.end());
-  process = std::make_unique<node_process>(
-    args, std::vector<std::string>{"AGORA_DATABASE_URL=" + db, std::string{"AGORA_AUTH_TOKENS="}
-                                                                 + admin_token + ":admin,"
-                                                                 + operator_token + ":operator"});
+  env.push_back("AGORA_DATABASE_URL=" + db);
+  env.push_back(std::string{"AGORA_AUTH_TOKENS="} + admin_token + ":admin," + operator_token
+                + ":operator");
+  process = std::make_unique<node_process>(args, env);
   if (!wait_ready)
     return;
   REQUIRE(process->wait_started() != 0);

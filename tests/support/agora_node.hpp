@@ -20,8 +20,9 @@ struct agora_node {
   std::unique_ptr<node_process> process;
 
   /// `wait_ready`: also wait for /readyz (a node may start before the peers it needs).
+  /// `env`: more environment entries ("AGORA_SMTP_PASSWORD=...").
   explicit agora_node(std::vector<std::string> extra = {}, std::string database = {},
-                      bool wait_ready = true);
+                      bool wait_ready = true, std::vector<std::string> env = {});
 
   std::string url(const std::string& path) const;
 

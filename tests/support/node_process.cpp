@@ -37,10 +37,13 @@ uint16_t free_port() {
   return port;
 }
 
-node_process::node_process(std::vector<std::string> args, std::vector<std::string> env) {
+node_process::node_process(std::vector<std::string> args, std::vector<std::string> env,
+                           std::string program) {
   const char* binary = std::getenv("AGORA_BINARY");
   if (!binary)
     binary = AGORA_BINARY;
+  if (!program.empty())
+    binary = program.c_str();
   const char* tmp = std::getenv("AGORA_TEST_TMP");
   log_path_ = std::string{tmp ? tmp : AGORA_TEST_TMP} + "/node-" + random_hex(6) + ".log";
   std::vector<std::string> all_env;

@@ -10,12 +10,13 @@ namespace agora::test {
 /// A loopback TCP port that was free a moment ago (bind to port 0, read it, close).
 uint16_t free_port();
 
-/// A real `agora` process (the binary named by $AGORA_BINARY), its stderr captured in a file.
-/// The destructor kills it if it still runs.
+/// A real `agora` process (the binary named by $AGORA_BINARY), or another `program`, its stderr
+/// captured in a file. The destructor kills it if it still runs.
 class node_process {
  public:
   /// Starts the node with `args`; `env` entries ("NAME=value") are added to the environment.
-  explicit node_process(std::vector<std::string> args, std::vector<std::string> env = {});
+  explicit node_process(std::vector<std::string> args, std::vector<std::string> env = {},
+                        std::string program = {});
   ~node_process();
 
   node_process(const node_process&) = delete;

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <unistd.h>
@@ -115,4 +116,44 @@ TEST_CASE("passwords never reach the logs", "[config]") {
         == "postgresql://agora:***@db:5432/agora");
   CHECK(redact_url("postgresql://agora@db/agora") == "postgresql://agora@db/agora");
   CHECK(redact_url("host=db") == "host=db");
+}
+
+TEST_CASE("mail options are parsed and checked", "[config][mail]") {
+  auto env = db_env;
+  env["AGORA_SMTP_PASSWORD"] = "from-the-environment";
+  auto r = parse_config({"--smtp-url=smtps://mail.example:465", "--smtp-user=shop",
+                         "--smtp-from=Shop <shop@example.com>", "--smtp-tls=required",
+                         "--smtp-max-attempts=3", "--smtp-retry-base-ms=100",
+                         "--smtp-retry-max-ms=800", "--smtp-timeout-ms=2000",
+                         "--smtp-connect-timeout-ms=500", "--public-url=https://shop.example"},
+                        env);
+  REQUIRE(r.outcome == parse_outcome::run);
+  auto& c = r.config;
+  CHECK(c.smtp.url == "smtps://mail.example:465");
+  CHECK(c.smtp.password == "from-the-environment");
+  CHECK(c.smtp.tls == agora::mail::tls_mode::required);
+  CHECK(c.notifications.retry.max_attempts == 3);
+  CHECK(c.notifications.retry.base == std::chrono::milliseconds{100});
+  CHECK(c.notifications.retry.max == std::chrono::milliseconds{800});
+  CHECK(c.notifications.lease == std::chrono::milliseconds{2 * 2500 + 10000}); // > an exchange
+  CHECK(c.public_url == "https://shop.example");
+
+  auto refused = [&](std::string flag, std::string option) {
+    auto bad = parse_config({flag}, db_env);
+    INFO(flag << " -> " << bad.error);
+    CHECK(bad.outcome == parse_outcome::error);
+    CHECK(bad.error.rfind("--" + option + ":", 0) == 0);
+  };
+  refused("--smtp-url=http://mail.example", "smtp-url");
+  refused("--smtp-tls=sometimes", "smtp-tls");
+  refused("--smtp-from=not an address", "smtp-from");
+  refused("--smtp-ca-file=/nonexistent/ca.pem", "smtp-ca-file");
+  refused("--smtp-concurrency=0", "smtp-concurrency");
+  refused("--smtp-retry-max-ms=10", "smtp-retry-max-ms"); // below the 2000 ms base
+  refused("--public-url=shop.example", "public-url");
+  auto secret = std::find_if(option_specs().begin(), option_specs().end(), [](auto& s) {
+    return std::string{s.flag} == "smtp-password";
+  });
+  REQUIRE(secret != option_specs().end());
+  CHECK(secret->secret);
 }
