@@ -88,7 +88,7 @@ catalog_actor::behavior_type catalog(self_ptr self, std::vector<product> product
   self->state.store = std::move(store);
   self->state.shards = std::move(shards);
   self->state.options = options;
-  track(self, *registry, "catalog");
+  track_sampled(self, *registry, "catalog");
   return {
     [=](show_atom, int64_t id) -> caf::result<product_stock> {
       auto i = self->state.products.find(id);

@@ -47,7 +47,7 @@ health_impl::behavior_type health(health_impl::stateful_pointer<health_state> se
                                   probe_store_actor store, health_options options,
                                   actor_registry* registry) {
   self->state.current.detail = "database not probed yet";
-  track(self, *registry, "health");
+  track_sampled(self, *registry, "health");
   self->send(self, tick_atom_v);
   return {
     [=](ready_atom) -> readiness {

@@ -205,7 +205,7 @@ shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snaps
   st.options = std::move(options);
   st.store = std::move(store);
   st.load(snapshot);
-  track(self, *registry, "inventory", std::to_string(shard));
+  track_sampled(self, *registry, "inventory", std::to_string(shard));
   self->delayed_send(self, std::chrono::minutes{1}, tick_atom_v);
   return {
     [=](reserve_atom, const std::string& order_id, const std::vector<line_item>& items) {

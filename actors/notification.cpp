@@ -75,6 +75,9 @@ struct mail_metrics {
                      .Register(r)
                      .Add({}, metrics::latency_buckets())) {
     server_up.Set(1);
+    for (auto o : {delivery_outcome::transient, delivery_outcome::rejected,
+                   delivery_outcome::unavailable}) // known series exist from the start
+      retries.Add({{"reason", std::string{domain::to_string(o)}}});
   }
 };
 
@@ -236,7 +239,7 @@ dispatcher_impl::behavior_type dispatcher(self_ptr self, outbox_store_actor stor
                                           notification_options options,
                                           std::shared_ptr<mail_metrics> metrics,
                                           actor_registry* registry) {
-  track(self, *registry, "notification");
+  track_sampled(self, *registry, "notification");
   auto& st = self->state;
   st.store = std::move(store);
   st.idle = std::move(mailers);

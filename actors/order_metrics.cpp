@@ -1,5 +1,6 @@
 #include "actors/order_metrics.hpp"
 
+#include "actors/domain/order.hpp"
 #include "runtime/base/metrics.hpp"
 
 #include <prometheus/counter.h>
@@ -48,7 +49,18 @@ order_metrics::order_metrics(prometheus::Registry& r)
                    prometheus::BuildCounter()
                      .Name("agora_order_reservations_total")
                      .Help("Stock reservations answered to orders (held, refused)")
-                     .Register(r)}) {}
+                     .Register(r)}) {
+  // Every known series exists from the start, so rate() and the dashboard see zeros, not gaps.
+  for (auto e = 0; e <= static_cast<int>(domain::effect::cancel_shipment); ++e)
+    impl_->step_failures.Add(
+      {{"step", std::string{domain::to_string(static_cast<domain::effect>(e))}}});
+  for (auto* effect : {"release_stock", "void_payment", "refund_payment", "cancel_shipment"})
+    impl_->compensations.Add({{"effect", effect}});
+  for (auto* result : {"captured", "declined", "voided"})
+    impl_->payments.Add({{"result", result}});
+  for (auto* result : {"held", "refused"})
+    impl_->reservations.Add({{"result", result}});
+}
 
 order_metrics::~order_metrics() {
   delete impl_;

@@ -112,7 +112,7 @@ order_router_actor::behavior_type router(self_ptr self, read_store_actor reads, 
   st.reads = std::move(reads);
   st.peers = std::move(peers);
   st.options = options;
-  track(self, *st.peers.registry, "order.router");
+  track_sampled(self, *st.peers.registry, "order.router");
   self->set_down_handler([=](caf::down_msg& dm) {
     auto i = self->state.ids.find(dm.source);
     if (i == self->state.ids.end())

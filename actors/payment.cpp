@@ -49,7 +49,7 @@ payment decide(const charge_request& req) {
 payment_impl::behavior_type payments(payment_impl::stateful_pointer<payment_state> self,
                                      payment_store_actor store, payment_options options,
                                      actor_registry* registry) {
-  track(self, *registry, "payment");
+  track_sampled(self, *registry, "payment");
   return {
     [=](charge_atom, const charge_request& req) -> caf::result<payment> {
       if (options.latency.count() == 0)

@@ -76,7 +76,7 @@ caf::result<shipment> changed(self_ptr self, caf::typed_response_promise<shipmen
 
 shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
                                       shipping_options options, actor_registry* registry) {
-  track(self, *registry, "shipping");
+  track_sampled(self, *registry, "shipping");
   if (options.step.count() > 0)
     self->send(self, tick_atom_v);
   auto timeout = options.store_timeout;

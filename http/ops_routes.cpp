@@ -51,11 +51,33 @@ void put_log_level(const exchange_ptr& ex) {
 
 } // namespace
 
-std::string_view openapi_document() {
+namespace {
+
+std::string_view asset(std::string_view name) {
   for (auto& f : http_assets())
-    if (f.name == "openapi.json")
+    if (f.name == name)
       return f.content;
-  return "{}";
+  return {};
+}
+
+/// The documentation page with the OpenAPI document inlined, so it renders offline in one request.
+const std::string& docs_page() {
+  static const std::string page = [] {
+    std::string html{asset("docs.html")};
+    std::string doc{openapi_document()};
+    for (size_t at = 0; (at = doc.find("</", at)) != std::string::npos; at += 3)
+      doc.replace(at, 2, "<\\/"); // a JSON escape that cannot close the script element
+    auto slot = html.find("/*OPENAPI*/");
+    return slot == std::string::npos ? html : html.replace(slot, 11, doc);
+  }();
+  return page;
+}
+
+} // namespace
+
+std::string_view openapi_document() {
+  auto doc = asset("openapi.json");
+  return doc.empty() ? std::string_view{"{}"} : doc;
 }
 
 std::vector<route> ops_routes(const services& s) {
@@ -79,6 +101,14 @@ std::vector<route> ops_routes(const services& s) {
   out.push_back({"GET", "/openapi.json",
                  [](const exchange_ptr& ex) {
                    ex->respond(200, std::string{openapi_document()});
+                 },
+                 access::everyone, false});
+  out.push_back({"GET", "/docs",
+                 [](const exchange_ptr& ex) {
+                   ex->respond(200, docs_page(), "text/html; charset=utf-8",
+                               {{"Content-Security-Policy",
+                                 "default-src 'none'; script-src 'unsafe-inline'; style-src "
+                                 "'unsafe-inline'; connect-src 'self'; base-uri 'none'"}});
                  },
                  access::everyone, false});
   out.push_back(

@@ -226,6 +226,8 @@ server::server(server_options options, std::vector<route> routes, metrics::hub& 
                       .Help("Admitted requests not yet answered")
                       .Register(reg)
                       .Add({});
+  for (auto* reason : {"draining", "overloaded"}) // every known series exists from the start
+    rejected.Add({{"reason", reason}});
   impl_->door.reset(new door_state{std::move(options), requests, latency, rejected, in_flight});
   impl_->routes = std::move(routes);
 }

@@ -20,7 +20,7 @@ struct mailer_state {
 
 mailer_actor::behavior_type mailer(mailer_actor::stateful_pointer<mailer_state> self,
                                    smtp_options options, actor_registry* registry) {
-  track(self, *registry, "mailer");
+  track_sampled(self, *registry, "mailer");
   auto from = options;
   self->state.client = std::make_unique<smtp_client>(std::move(options));
   return {

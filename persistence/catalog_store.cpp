@@ -26,7 +26,7 @@ product to_product(const pqxx::row& row) {
 
 catalog_store_actor::behavior_type store(catalog_store_actor::pointer self, connection_pool* pool,
                                          actor_registry* registry) {
-  track(self, *registry, "store.catalog");
+  track_sampled(self, *registry, "store.catalog");
   return {
     [=](load_atom) {
       return transact<std::vector<product>>(*pool, [](pqxx::work& tx) {

@@ -2,10 +2,13 @@
 
 #include "persistence/errors.hpp"
 #include "runtime/base/log.hpp"
+#include "runtime/base/metrics.hpp"
 
 #include <pqxx/nontransaction>
+#include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
 #include <thread>
@@ -46,6 +49,8 @@ struct connection_pool::gauges {
   prometheus::Gauge& in_use;
   prometheus::Gauge& idle;
   prometheus::Gauge& size;
+  prometheus::Histogram& transactions;
+  prometheus::Counter& errors;
 };
 
 connection_pool::connection_pool(database_options options, prometheus::Registry& metrics)
@@ -54,9 +59,26 @@ connection_pool::connection_pool(database_options options, prometheus::Registry&
                    .Name("agora_db_pool_connections")
                    .Help("Database pool connections by state (in_use, idle, max)")
                    .Register(metrics);
-  gauges_.reset(new gauges{family.Add({{"state", "in_use"}}), family.Add({{"state", "idle"}}),
-                           family.Add({{"state", "max"}})});
+  gauges_.reset(new gauges{
+    family.Add({{"state", "in_use"}}), family.Add({{"state", "idle"}}),
+    family.Add({{"state", "max"}}),
+    prometheus::BuildHistogram()
+      .Name("agora_db_transaction_duration_seconds")
+      .Help("Store transactions (queries and their commit) on the pool, acquire to commit")
+      .Register(metrics)
+      .Add({}, metrics::latency_buckets()),
+    prometheus::BuildCounter()
+      .Name("agora_db_errors_total")
+      .Help("Store transactions that failed (database errors, unavailable database)")
+      .Register(metrics)
+      .Add({})});
   gauges_->size.Set(static_cast<double>(options_.pool_size));
+}
+
+void connection_pool::observe(double seconds, bool failed) {
+  gauges_->transactions.Observe(seconds);
+  if (failed)
+    gauges_->errors.Increment();
 }
 
 connection_pool::~connection_pool() {

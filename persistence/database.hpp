@@ -77,6 +77,9 @@ class connection_pool {
     return options_.pool_size;
   }
 
+  /// Records one store transaction: its duration, and whether it failed.
+  void observe(double seconds, bool failed);
+
  private:
   void give_back(std::unique_ptr<pqxx::connection> conn);
   void update_gauges();

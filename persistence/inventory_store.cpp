@@ -154,7 +154,7 @@ shard_snapshot load(connection_pool& pool, uint32_t shard, uint32_t shards) {
 
 store_impl::behavior_type store(store_impl::stateful_pointer<store_state> self,
                                 connection_pool* pool, writer* w, actor_registry* registry) {
-  track(self, *registry, "store.inventory");
+  track_sampled(self, *registry, "store.inventory");
   return {
     [=](load_atom, uint32_t shard, uint32_t shards) -> caf::result<shard_snapshot> {
       try {

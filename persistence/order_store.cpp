@@ -25,7 +25,7 @@ struct store_state {
 
 store_impl::behavior_type store(store_impl::stateful_pointer<store_state> self, writer* w,
                                 actor_registry* registry) {
-  track(self, *registry, "store.orders");
+  track_sampled(self, *registry, "store.orders");
   return {
     [=](append_atom, const journal_append& batch) -> caf::result<bool> {
       try {

@@ -43,7 +43,7 @@ outbox_mail to_mail(const pqxx::row& r) {
 
 outbox_store_actor::behavior_type worker(outbox_store_actor::pointer self, connection_pool* pool,
                                          actor_registry* registry) {
-  track(self, *registry, "store.outbox");
+  track_sampled(self, *registry, "store.outbox");
   return {
     [=](claim_atom, int32_t n, int64_t lease_ms) {
       return transact<std::vector<outbox_mail>>(*pool, [&](pqxx::work& tx) {

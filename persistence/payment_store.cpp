@@ -54,7 +54,7 @@ caf::result<payment> refund(pqxx::work& tx, const std::string& id, int64_t cents
 
 payment_store_actor::behavior_type worker(payment_store_actor::pointer self, connection_pool* pool,
                                           actor_registry* registry) {
-  track(self, *registry, "store.payments");
+  track_sampled(self, *registry, "store.payments");
   return {
     [=](charge_atom, const payment& p) {
       return transact<payment>(*pool, [&](pqxx::work& tx) {

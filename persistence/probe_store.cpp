@@ -70,7 +70,7 @@ void leave(connection_pool& pool, const member_info& me) {
 probe_store_actor::behavior_type probe_store(probe_store_actor::stateful_pointer<probe_state> self,
                                              connection_pool* pool, member_info me,
                                              actor_registry* registry) {
-  track(self, *registry, "store.probe", me.id);
+  track_sampled(self, *registry, "store.probe", me.id);
   return {
     [=](probe_atom) -> caf::result<bool> {
       try {

@@ -158,7 +158,7 @@ order_page orders(pqxx::work& tx, const list_filter& f) {
 
 read_store_actor::behavior_type reader(read_store_actor::pointer self, connection_pool* pool,
                                        actor_registry* registry) {
-  track(self, *registry, "store.reads");
+  track_sampled(self, *registry, "store.reads");
   return {
     [=](get_atom, const std::string& id) {
       return transact<order_view>(*pool, [&](pqxx::work& tx) -> caf::result<order_view> {

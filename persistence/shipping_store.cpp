@@ -93,7 +93,7 @@ std::vector<shipment> step(pqxx::work& tx, int64_t older_ms) {
 
 shipping_store_actor::behavior_type worker(shipping_store_actor::pointer self,
                                            connection_pool* pool, actor_registry* registry) {
-  track(self, *registry, "store.shipping");
+  track_sampled(self, *registry, "store.shipping");
   return {
     [=](create_atom, const shipment& s) {
       return transact<shipment>(*pool, [&](pqxx::work& tx) {

@@ -9,6 +9,8 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 
+#include <chrono>
+
 // Helpers for the blocking stores (detached actors).
 namespace agora::persistence {
 
@@ -17,18 +19,24 @@ namespace agora::persistence {
 /// dropped.
 template <class T, class Body>
 caf::result<T> transact(connection_pool& pool, Body body) {
+  auto start = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
   try {
     auto conn = pool.acquire();
     try {
       pqxx::work tx{*conn};
       caf::result<T> out = body(tx);
       tx.commit();
+      pool.observe(seconds(), false);
       return out;
     } catch (...) {
       conn.discard();
       throw;
     }
   } catch (...) {
+    pool.observe(seconds(), true);
     return translate_current_exception();
   }
 }

@@ -45,6 +45,8 @@ writer::writer(std::string url, prometheus::Registry& reg, writer_options option
                    .Help("Jobs waiting for the group-commit writer")
                    .Register(reg)
                    .Add({});
+  for (auto* kind : {"in_doubt", "unavailable", "statement"}) // known series exist from the start
+    errors.Add({{"kind", kind}});
   metrics_.reset(new metrics_set{batch, commit, errors, queued});
   thread_ = std::thread{[this] {
     run();

@@ -12,7 +12,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 AGORA_PACKAGES="cmake g++ make pkg-config ccache git curl jq procps
   libcaf-dev librestinio-dev libasio-dev libfmt-dev libhttp-parser-dev libpqxx-dev
   prometheus-cpp-dev nlohmann-json3-dev catch2 libcurl4-openssl-dev postgresql wrk bc python3
-  python3-aiosmtpd openssl"
+  python3-aiosmtpd python3-yaml openssl prometheus chromium"
 
 # Installs whichever of AGORA_PACKAGES are missing (apt-get update only when something is).
 install_missing_packages() {
@@ -20,6 +20,8 @@ install_missing_packages() {
   for p in $AGORA_PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  # The OpenAPI lint runs on Node.js from the machine (20.19+); Debian's nodejs only when none.
+  command -v npm >/dev/null || missing+=(nodejs npm)
   [ ${#missing[@]} -eq 0 ] && return 0
   say "installing ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null \

@@ -1,5 +1,6 @@
 #include "runtime/base/actor_registry.hpp"
 
+#include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
@@ -10,13 +11,29 @@ actor_registry::actor_registry(std::string node, prometheus::Registry& metrics)
   : node_(std::move(node)), alive_(prometheus::BuildGauge()
                                      .Name("agora_actors_alive")
                                      .Help("Live actors on this node by type")
-                                     .Register(metrics)) {}
+                                     .Register(metrics)),
+    mailbox_(prometheus::BuildGauge()
+               .Name("agora_actor_mailbox_depth")
+               .Help("Messages waiting in the mailboxes of the long-lived actors of a type, as "
+                     "they last sampled them (every second)")
+               .Register(metrics)),
+    starts_(prometheus::BuildCounter()
+              .Name("agora_actor_starts_total")
+              .Help("Actors started by type (orders count each activation from the journal)")
+              .Register(metrics)),
+    stops_(prometheus::BuildCounter()
+             .Name("agora_actor_stops_total")
+             .Help("Actors stopped by type and reason (normal, shutdown, failure)")
+             .Register(metrics)) {}
 
-prometheus::Gauge& actor_registry::gauge_for(const std::string& type) {
-  auto i = gauges_.find(type);
-  if (i == gauges_.end())
-    i = gauges_.emplace(type, &alive_.Add({{"type", type}})).first;
-  return *i->second;
+actor_registry::per_type& actor_registry::metrics_for(const std::string& type) {
+  auto i = types_.find(type);
+  if (i == types_.end())
+    i = types_
+          .emplace(type, per_type{&alive_.Add({{"type", type}}), &mailbox_.Add({{"type", type}}),
+                                  &starts_.Add({{"type", type}})})
+          .first;
+  return i->second;
 }
 
 void actor_registry::add(actor_entry entry) {
@@ -26,19 +43,39 @@ void actor_registry::add(actor_entry entry) {
     entry.since = std::chrono::system_clock::now();
   std::lock_guard<std::mutex> guard{mutex_};
   auto old = entries_.find(entry.id);
-  if (old != entries_.end()) // a re-registration replaces the old entry, counted once
-    gauge_for(old->second.type).Decrement();
-  gauge_for(entry.type).Increment();
+  if (old != entries_.end()) { // a re-registration replaces the old entry, counted once
+    auto& m = metrics_for(old->second.type);
+    m.alive->Decrement();
+    m.mailbox->Decrement(static_cast<double>(old->second.mailbox));
+  } else {
+    metrics_for(entry.type).starts->Increment();
+  }
+  metrics_for(entry.type).alive->Increment();
+  entry.mailbox = 0;
   entries_.insert_or_assign(entry.id, std::move(entry));
 }
 
-void actor_registry::remove(uint64_t id) {
+void actor_registry::remove(uint64_t id, stop_kind how) {
+  static constexpr const char* reasons[] = {"normal", "shutdown", "failure"};
   std::lock_guard<std::mutex> guard{mutex_};
   auto i = entries_.find(id);
   if (i == entries_.end())
     return;
-  gauge_for(i->second.type).Decrement();
+  auto& m = metrics_for(i->second.type);
+  m.alive->Decrement();
+  m.mailbox->Decrement(static_cast<double>(i->second.mailbox));
+  stops_.Add({{"type", i->second.type}, {"reason", reasons[static_cast<int>(how)]}}).Increment();
   entries_.erase(i);
+}
+
+void actor_registry::sample(uint64_t id, size_t depth) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  auto i = entries_.find(id);
+  if (i == entries_.end())
+    return;
+  auto& m = metrics_for(i->second.type);
+  m.mailbox->Increment(static_cast<double>(depth) - static_cast<double>(i->second.mailbox));
+  i->second.mailbox = depth;
 }
 
 std::optional<actor_entry> actor_registry::find(uint64_t id) const {

@@ -1,5 +1,12 @@
 #pragma once
 
+#include <caf/actor_cast.hpp>
+#include <caf/atom.hpp>
+#include <caf/error.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/scheduled_actor.hpp>
+#include <caf/send.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -11,6 +18,7 @@
 #include <vector>
 
 namespace prometheus {
+class Counter;
 class Gauge;
 template <typename T>
 class Family;
@@ -29,7 +37,11 @@ struct actor_entry {
   std::chrono::system_clock::time_point since;
   /// Reads the actor's current mailbox depth; may be empty.
   std::function<size_t()> mailbox_depth;
+  size_t mailbox = 0; ///< the last sampled mailbox depth (long-lived actors sample theirs)
 };
+
+/// How an actor ended, for `agora_actor_stops_total{reason}`.
+enum class stop_kind : uint8_t { normal, shutdown, failure };
 
 /// Thread-safe table of the node's live actors. Actors add themselves when they start and remove
 /// themselves when they stop; the critical sections are a map insert or erase, never I/O.
@@ -42,7 +54,10 @@ class actor_registry {
 
   /// Records a live actor; `entry.node` and `entry.since` are filled in when empty.
   void add(actor_entry entry);
-  void remove(uint64_t id);
+  void remove(uint64_t id, stop_kind how = stop_kind::normal);
+
+  /// Records the mailbox depth `depth` that actor `id` just read of itself.
+  void sample(uint64_t id, size_t depth);
 
   std::optional<actor_entry> find(uint64_t id) const;
 
@@ -55,22 +70,59 @@ class actor_registry {
   }
 
  private:
-  prometheus::Gauge& gauge_for(const std::string& type);
+  struct per_type {
+    prometheus::Gauge* alive;
+    prometheus::Gauge* mailbox;
+    prometheus::Counter* starts;
+  };
+  per_type& metrics_for(const std::string& type);
 
   std::string node_;
   prometheus::Family<prometheus::Gauge>& alive_;
+  prometheus::Family<prometheus::Gauge>& mailbox_;
+  prometheus::Family<prometheus::Counter>& starts_;
+  prometheus::Family<prometheus::Counter>& stops_;
   mutable std::mutex mutex_;
   std::map<uint64_t, actor_entry> entries_;
-  std::unordered_map<std::string, prometheus::Gauge*> gauges_;
+  std::unordered_map<std::string, per_type> types_;
 };
+
+/// Why an actor stopped, as the registry counts it.
+inline stop_kind stop_kind_of(const caf::error& reason) {
+  if (!reason || reason == caf::exit_reason::normal)
+    return stop_kind::normal;
+  if (reason == caf::exit_reason::user_shutdown)
+    return stop_kind::shutdown;
+  return stop_kind::failure;
+}
 
 /// Records `self` (any CAF actor) as a live actor of `type` until it terminates.
 template <class Self>
 void track(Self* self, actor_registry& registry, std::string type, std::string key = {}) {
-  registry.add({self->id(), std::move(type), std::move(key), "", {}, {}});
-  self->attach_functor([&registry, id = self->id()] {
-    registry.remove(id);
+  registry.add({self->id(), std::move(type), std::move(key), "", {}, {}, 0});
+  self->attach_functor([&registry, id = self->id()](const caf::error& reason) {
+    registry.remove(id, stop_kind_of(reason));
   });
+}
+
+using sample_atom = caf::atom_constant<caf::atom("sample")>;
+
+/// track(), and `self` samples its own mailbox depth every `period` (for long-lived actors:
+/// shards, stores, routers). The sample message is outside every typed interface, so the
+/// actor's default handler takes it; any other unexpected message is dropped as before.
+template <class Self>
+void track_sampled(Self* self, actor_registry& registry, std::string type, std::string key = {},
+                   std::chrono::milliseconds period = std::chrono::seconds{1}) {
+  track(self, registry, std::move(type), std::move(key));
+  self->set_default_handler([&registry, period](caf::scheduled_actor* s,
+                                                caf::message_view& x) -> caf::result<caf::message> {
+    if (!x.content().template match_elements<sample_atom>())
+      return caf::print_and_drop(s, x);
+    registry.sample(s->id(), s->mailbox().size());
+    caf::delayed_anon_send(caf::actor_cast<caf::actor>(s), period, sample_atom::value);
+    return caf::message{};
+  });
+  caf::anon_send(caf::actor_cast<caf::actor>(self), sample_atom::value);
 }
 
 } // namespace agora

@@ -7,8 +7,10 @@
 
 #include <arpa/inet.h>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <netinet/in.h>
 #include <regex>
@@ -35,6 +37,32 @@ uint16_t free_port() {
   ::close(fd);
   REQUIRE(port != 0);
   return port;
+}
+
+std::string scratch_dir(const std::string& what) {
+  const char* tmp = std::getenv("AGORA_TEST_TMP");
+  auto dir = std::string{tmp ? tmp : AGORA_TEST_TMP} + "/" + what + "-" + random_hex(6);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in{path};
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+command_result run_command(const std::string& shell_command) {
+  command_result r;
+  FILE* pipe = ::popen((shell_command + " 2>&1").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof(buf), pipe)) > 0;)
+    r.output.append(buf, n);
+  int status = ::pclose(pipe);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
 }
 
 node_process::node_process(std::vector<std::string> args, std::vector<std::string> env,

@@ -10,6 +10,20 @@ namespace agora::test {
 /// A loopback TCP port that was free a moment ago (bind to port 0, read it, close).
 uint16_t free_port();
 
+struct command_result {
+  int status = -1;    ///< exit status
+  std::string output; ///< stdout and stderr
+};
+
+/// Runs `shell_command` with /bin/sh and waits for it.
+command_result run_command(const std::string& shell_command);
+
+/// A new empty folder "<what>-<random>" under the tests' scratch folder ($AGORA_TEST_TMP).
+std::string scratch_dir(const std::string& what);
+
+/// The whole content of a file ("" when it cannot be read).
+std::string read_text(const std::string& path);
+
 /// A real `agora` process (the binary named by $AGORA_BINARY), or another `program`, its stderr
 /// captured in a file. The destructor kills it if it still runs.
 class node_process {

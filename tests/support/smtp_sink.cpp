@@ -23,18 +23,10 @@ std::string tmp_root() {
   return tmp ? tmp : AGORA_TEST_TMP;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in{p};
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 } // namespace
 
 smtp_sink::smtp_sink(smtp_sink_options options)
-  : options_(std::move(options)), port_(free_port()), dir_(tmp_root() + "/smtp-" + random_hex(6)) {
-  fs::create_directories(dir_);
+  : options_(std::move(options)), port_(free_port()), dir_(scratch_dir("smtp")) {
   start();
 }
 
@@ -90,7 +82,7 @@ std::vector<nlohmann::json> read_sink_folder(const std::string& dir) {
   std::sort(files.begin(), files.end());
   std::vector<nlohmann::json> out;
   for (auto& f : files)
-    out.push_back(nlohmann::json::parse(slurp(f)));
+    out.push_back(nlohmann::json::parse(read_text(f)));
   return out;
 }
 
@@ -99,7 +91,7 @@ std::string shared_smtp_folder() {
 }
 
 std::string shared_smtp_url() {
-  auto port = slurp(tmp_root() + "/smtp-fixture/port");
+  auto port = read_text(tmp_root() + "/smtp-fixture/port");
   REQUIRE(!port.empty());
   while (!port.empty() && (port.back() == '\n' || port.back() == ' '))
     port.pop_back();
@@ -107,8 +99,7 @@ std::string shared_smtp_url() {
 }
 
 std::pair<std::string, std::string> self_signed_certificate() {
-  auto dir = tmp_root() + "/tls-" + random_hex(6);
-  fs::create_directories(dir);
+  auto dir = scratch_dir("tls");
   auto cert = dir + "/cert.pem", key = dir + "/key.pem";
   auto cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout " + key
              + " -out " + cert + " -addext subjectAltName=IP:127.0.0.1,DNS:localhost >" + dir

@@ -48,3 +48,28 @@ TEST_CASE("the metrics hub renders process metrics and build info", "[metrics]")
   CHECK(text.find("process_cpu_seconds_total ") != std::string::npos);
   CHECK(text.find("process_open_fds ") != std::string::npos);
 }
+
+TEST_CASE("starts, stops by reason and sampled mailboxes are counted by type", "[registry]") {
+  metrics::hub hub{"test", "n1"};
+  actor_registry reg{"n1", hub.registry()};
+  reg.add({1, "inventory", "0", "", {}, {}});
+  reg.add({2, "inventory", "1", "", {}, {}});
+  reg.sample(1, 5);
+  reg.sample(2, 3);
+  reg.sample(2, 1); // a new sample replaces the actor's last one
+  auto text = hub.render();
+  CHECK(text.find("agora_actor_starts_total{type=\"inventory\"} 2") != std::string::npos);
+  CHECK(text.find("agora_actor_mailbox_depth{type=\"inventory\"} 6") != std::string::npos);
+  reg.remove(1, stop_kind::failure);
+  reg.remove(2, stop_kind::shutdown);
+  text = hub.render();
+  CHECK(text.find("agora_actor_mailbox_depth{type=\"inventory\"} 0") != std::string::npos);
+  CHECK(text.find("agora_actor_stops_total{reason=\"failure\",type=\"inventory\"} 1")
+        != std::string::npos);
+  CHECK(text.find("agora_actor_stops_total{reason=\"shutdown\",type=\"inventory\"} 1")
+        != std::string::npos);
+  CHECK(stop_kind_of(caf::error{}) == stop_kind::normal);
+  CHECK(stop_kind_of(caf::make_error(caf::exit_reason::user_shutdown)) == stop_kind::shutdown);
+  CHECK(stop_kind_of(caf::make_error(caf::exit_reason::unhandled_exception))
+        == stop_kind::failure);
+}

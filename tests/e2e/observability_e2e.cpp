@@ -1,0 +1,158 @@
+// Observability and API docs, proved with the real tools: promtool, a Prometheus server, the
+// Grafana dashboard's own queries, and headless Chromium on /docs.
+#include "runtime/base/random.hpp"
+#include "tests/support/agora_node.hpp"
+#include "tests/support/orders.hpp"
+#include "tests/support/smtp_sink.hpp"
+#include "tests/support/wait.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+using namespace agora::test;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+/// A node that has done real work: orders to delivery and declined, mail to the shared sink,
+/// client errors; so that the labelled series exist.
+std::unique_ptr<agora_node> busy_node() {
+  auto node = std::make_unique<agora_node>(std::vector<std::string>{
+    "--smtp-url=" + shared_smtp_url(), "--mail-poll-ms=50", "--shipping-step-seconds=1"});
+  auto placed = node->send("POST", "/orders", order_body(3, 1));
+  REQUIRE(placed.status == 202);
+  node->send("POST", "/orders", order_body(3, 1, "4000000000000002"), false, {"Prefer: wait=10"});
+  CHECK(node->get("/orders/ord_nonexistent").status == 404);
+  CHECK(node->send("POST", "/orders", json::object()).status == 400);
+  await_status(*node, json_of(placed)["id"], "DELIVERED");
+  REQUIRE(wait_until([&] {
+    return node->get("/metrics").body.find("\nagora_mail_sent_total ") != std::string::npos;
+  }));
+  return node;
+}
+
+} // namespace
+
+TEST_CASE("/metrics passes promtool check metrics after real traffic", "[e2e][metrics]") {
+  auto node = busy_node();
+  auto text = node->get("/metrics").body;
+  auto file = scratch_dir("metrics") + "/metrics.txt";
+  std::ofstream{file} << text;
+  auto checked = run_command("promtool check metrics < " + file);
+  INFO(checked.output);
+  CHECK(checked.status == 0);
+  // Conventions promtool does not check: our prefix, and route templates rather than raw paths.
+  std::istringstream lines{text};
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#')
+      continue;
+    INFO(line);
+    CHECK((line.rfind("agora_", 0) == 0 || line.rfind("process_", 0) == 0));
+    CHECK(line.find("ord_") == std::string::npos);
+  }
+  for (auto* family : {"agora_actor_mailbox_depth", "agora_actor_starts_total",
+                       "agora_db_transaction_duration_seconds", "agora_order_step_duration_seconds",
+                       "agora_mail_queue_depth", "agora_http_request_duration_seconds"})
+    CHECK(text.find(std::string{"# TYPE "} + family + " ") != std::string::npos);
+}
+
+TEST_CASE("the Grafana dashboard queries only series a node really exports", "[e2e][metrics]") {
+  auto node = busy_node();
+  auto text = node->get("/metrics").body;
+  auto dashboard = json::parse(read_text(AGORA_SOURCE_DIR "/docker/grafana/dashboards/agora.json"));
+  std::regex name{R"(\b((agora|process)_[a-z0-9_]+)\b)"};
+  std::set<std::string> names;
+  size_t panels = 0;
+  for (auto& panel : dashboard["panels"]) {
+    if (!panel.contains("targets"))
+      continue;
+    ++panels;
+    for (auto& target : panel["targets"]) {
+      auto expr = target["expr"].get<std::string>();
+      for (std::sregex_iterator i{expr.begin(), expr.end(), name}, end; i != end; ++i)
+        names.insert((*i)[1]);
+    }
+  }
+  CHECK(panels >= 20);
+  CHECK(names.size() >= 25);
+  for (auto& n : names) {
+    INFO(n << " is queried by the dashboard but not exported");
+    CHECK((text.find("\n" + n + "{") != std::string::npos
+           || text.find("\n" + n + " ") != std::string::npos));
+  }
+}
+
+TEST_CASE("a real Prometheus server scrapes a node and answers a query for its series",
+          "[e2e][metrics][prometheus]") {
+  agora_node node;
+  auto dir = scratch_dir("prometheus");
+  auto target = node.process->base_url().substr(7); // 127.0.0.1:<port>
+  std::ofstream{dir + "/prometheus.yml"}
+    << "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: agora\n"
+       "    static_configs:\n      - targets: ['"
+    << target << "']\n";
+  auto port = free_port();
+  node_process prometheus{
+    {"--config.file=" + dir + "/prometheus.yml", "--storage.tsdb.path=" + dir + "/data",
+     "--web.listen-address=127.0.0.1:" + std::to_string(port), "--log.level=warn"},
+    {},
+    "/usr/bin/prometheus"};
+  auto api = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/query?query=";
+  json answer;
+  bool found = wait_until(
+    [&] {
+      answer = json_of(http("GET", api + "agora_build_info"));
+      return answer.is_object() && answer.value("status", "") == "success"
+             && !answer["data"]["result"].empty();
+    },
+    60s);
+  INFO(answer.dump() << "\nprometheus log:\n" << prometheus.log());
+  REQUIRE(found);
+  auto& series = answer["data"]["result"][0];
+  CHECK(series["metric"]["job"] == "agora");
+  CHECK(series["metric"]["instance"] == target);
+  CHECK(series["metric"]["version"] == "0.1.0");
+  CHECK(series["value"][1] == "1");
+  auto up = json_of(http("GET", api + "up"));
+  CHECK(up["data"]["result"][0]["value"][1] == "1");
+}
+
+TEST_CASE("/docs renders every endpoint of /openapi.json in headless Chromium", "[e2e][docs]") {
+  agora_node node;
+  auto page = node.get("/docs");
+  REQUIRE(page.status == 200);
+  CHECK(page.header("content-type") == "text/html; charset=utf-8");
+  CHECK(page.header("content-security-policy").find("default-src 'none'") != std::string::npos);
+  std::set<std::string> documented;
+  auto spec = json_of(node.get("/openapi.json"));
+  for (auto& [path, ops] : spec["paths"].items())
+    for (auto& [method, op] : ops.items())
+      if (method != "parameters") {
+        std::string m = method;
+        for (auto& c : m)
+          c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        documented.insert(m + " " + path);
+      }
+  REQUIRE(documented.size() >= 25);
+  auto profile = scratch_dir("chromium");
+  auto dom = run_command("chromium --headless --no-sandbox --disable-gpu --disable-quic "
+                         "--no-first-run --disable-background-networking "
+                         "--disable-component-update --disable-sync --user-data-dir="
+                         + profile + " --dump-dom " + node.url("/docs") + " 2>/dev/null");
+  REQUIRE(dom.status == 0);
+  std::set<std::string> rendered;
+  std::regex op{R"re(data-operation="([A-Z]+ [^"]+)")re"};
+  for (std::sregex_iterator i{dom.output.begin(), dom.output.end(), op}, end; i != end; ++i)
+    rendered.insert((*i)[1]);
+  CHECK(rendered == documented);
+  CHECK(dom.output.find("data-rendered=\"" + std::to_string(documented.size()) + "\"")
+        != std::string::npos);
+  CHECK(dom.output.find("Places an order") != std::string::npos); // summaries are shown
+}
