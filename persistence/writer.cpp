@@ -136,7 +136,10 @@ void writer::process(std::deque<write_job>& batch) {
     try {
       pqxx::work tx{conn()};
       tx.exec(text);
-      tx.commit();
+      if (options_.commit)
+        options_.commit(tx);
+      else
+        tx.commit();
       metrics_->commit_seconds.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       for (auto& job : batch)

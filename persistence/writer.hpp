@@ -18,6 +18,10 @@ namespace prometheus {
 class Registry;
 }
 
+namespace pqxx {
+class transaction_base;
+}
+
 namespace agora::persistence {
 
 /// A statement that many jobs' rows share: the writer sends `head`, every row of the batch joined
@@ -49,6 +53,9 @@ struct writer_options {
   size_t max_batch = 1000;
   int attempts = 3; ///< tries for a batch while the database is away
   std::chrono::milliseconds retry_pause{200};
+  /// Commits a batch's transaction; empty: tx.commit(). A seam for tests that lose a COMMIT's
+  /// acknowledgement on purpose (commit, then throw pqxx::in_doubt_error).
+  std::function<void(pqxx::transaction_base&)> commit;
 };
 
 /// The group-commit writer: a dedicated thread with its own connection that takes every queued job

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 #include <pqxx/connection>
+#include <pqxx/except>
+#include <pqxx/transaction_base>
 
 #include <atomic>
 #include <mutex>
@@ -151,4 +153,43 @@ TEST_CASE("rows of many jobs merge into one statement; a bad row fails only its 
   CHECK(out.failures() == 0);
   CHECK(bad_outcome == protocol::errc::conflict);
   CHECK(test::sql_value(url, "SELECT count(*) FROM t") == "40");
+}
+
+TEST_CASE("a lost COMMIT acknowledgement is resolved by reading back, never by retrying",
+          "[writer]") {
+  auto url = test::fresh_database();
+  test::sql_value(url, "CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL DEFAULT 0)");
+  metrics::hub hub{"t", "n"};
+  std::atomic<int> commits{0};
+  writer_options options;
+  options.commit = [&](pqxx::transaction_base& tx) {
+    switch (++commits) {
+      case 1: // the server committed, the acknowledgement never arrived
+        tx.commit();
+        throw pqxx::in_doubt_error{"simulated: connection lost after COMMIT was sent"};
+      case 2: // the connection died before the server committed
+        tx.abort();
+        throw pqxx::in_doubt_error{"simulated: connection lost before COMMIT arrived"};
+      default: tx.commit();
+    }
+  };
+  writer w{url, hub.registry(), options};
+  auto run = [&](int id) {
+    outcomes out;
+    w.submit({{},
+              "INSERT INTO t (id) VALUES (" + std::to_string(id) + "); UPDATE t SET n = n + 1",
+              "SELECT 1 FROM t WHERE id = " + std::to_string(id),
+              out.record()});
+    REQUIRE(test::wait_until([&] {
+      return out.count == 1;
+    }));
+    return out.errors.at(0);
+  };
+  CHECK_FALSE(run(1)); // committed: read back, reported done
+  auto lost = run(2);  // not committed: reported unknown, not retried
+  CHECK(lost == protocol::errc::storage_unavailable);
+  CHECK_FALSE(run(3));
+  CHECK(test::sql_value(url, "SELECT string_agg(id || ':' || n, ',' ORDER BY id) FROM t")
+        == "1:2,3:1"); // job 1 committed once, job 2 never
+  CHECK(hub.render().find("agora_db_write_errors_total{kind=\"in_doubt\"} 2") != std::string::npos);
 }
