@@ -130,8 +130,17 @@ const merge_spec projection_upsert{
   "EXCLUDED.version, settled = EXCLUDED.settled, updated_at = EXCLUDED.updated_at WHERE "
   "orders.version < EXCLUDED.version"};
 
+// Later appends change only the moving parts: a narrow row instead of the whole order again.
+const merge_spec projection_update{
+  82,
+  "UPDATE orders AS o SET status = v.status, reason = v.reason, payment_id = v.payment_id, "
+  "shipment_id = v.shipment_id, version = v.version, settled = v.settled, updated_at = "
+  "v.updated_at FROM (VALUES ",
+  ") AS v (id, status, reason, payment_id, shipment_id, version, settled, updated_at) WHERE "
+  "o.id = v.id AND o.version < v.version"};
+
 const merge_spec idempotency_insert{
-  82, "INSERT INTO idempotency_keys (key, request_hash, order_id) VALUES ", ""};
+  83, "INSERT INTO idempotency_keys (key, request_hash, order_id) VALUES ", ""};
 
 } // namespace
 
@@ -149,7 +158,15 @@ write_job journal_job(const protocol::journal_append& b) {
          + ")"});
   }
   auto version = lit(int64_t{b.first_seq} + static_cast<int64_t>(b.events.size()) - 1);
-  job.rows.push_back(
+  if (b.first_seq > 1)
+    job.rows.push_back({&projection_update,
+                        "("
+                          + list({lit(b.order_id), lit(v.status), lit_or_null(v.reason),
+                                  lit_or_null(v.payment_id), lit_or_null(v.shipment_id), version,
+                                  b.settled ? "true" : "false", ts(v.updated_at_ms)})
+                          + ")"});
+  else
+    job.rows.push_back(
     {&projection_upsert,
      "("
        + list({lit(b.order_id), lit(v.status), lit_or_null(v.reason), lit(v.customer_email),

@@ -30,12 +30,13 @@ writer::writer(std::string url, prometheus::Registry& reg, writer_options option
       .Name("agora_db_write_batch_size")
       .Help("Jobs per group commit (journal events, stock changes)")
       .Register(reg)
-      .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000});
+      .Add({{"writer", options_.name}},
+           prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000});
   auto& commit = prometheus::BuildHistogram()
                    .Name("agora_db_commit_duration_seconds")
                    .Help("Time to execute and commit one group commit")
                    .Register(reg)
-                   .Add({}, metrics::latency_buckets());
+                   .Add({{"writer", options_.name}}, metrics::latency_buckets());
   auto& errors = prometheus::BuildCounter()
                    .Name("agora_db_write_errors_total")
                    .Help("Failed group commits by kind (unavailable, in_doubt, statement)")
@@ -44,9 +45,9 @@ writer::writer(std::string url, prometheus::Registry& reg, writer_options option
                    .Name("agora_db_write_queue_jobs")
                    .Help("Jobs waiting for the group-commit writer")
                    .Register(reg)
-                   .Add({});
+                   .Add({{"writer", options_.name}});
   for (auto* kind : {"in_doubt", "unavailable", "statement"}) // known series exist from the start
-    errors.Add({{"kind", kind}});
+    errors.Add({{"writer", options_.name}, {"kind", kind}});
   metrics_.reset(new metrics_set{batch, commit, errors, queued});
   thread_ = std::thread{[this] {
     run();
@@ -146,12 +147,12 @@ void writer::process(std::deque<write_job>& batch) {
         job.done({});
       return;
     } catch (const pqxx::in_doubt_error&) {
-      metrics_->errors.Add({{"kind", "in_doubt"}}).Increment();
+      metrics_->errors.Add({{"writer", options_.name}, {"kind", "in_doubt"}}).Increment();
       conn_.reset();
       resolve_in_doubt(batch);
       return;
     } catch (const pqxx::broken_connection& e) {
-      metrics_->errors.Add({{"kind", "unavailable"}}).Increment();
+      metrics_->errors.Add({{"writer", options_.name}, {"kind", "unavailable"}}).Increment();
       conn_.reset();
       if (attempt >= options_.attempts) {
         log::warn("db.write_failed").kv("jobs", batch.size()).kv("error", e.what());
@@ -162,7 +163,7 @@ void writer::process(std::deque<write_job>& batch) {
       }
       std::this_thread::sleep_for(options_.retry_pause * attempt);
     } catch (...) {
-      metrics_->errors.Add({{"kind", "statement"}}).Increment();
+      metrics_->errors.Add({{"writer", options_.name}, {"kind", "statement"}}).Increment();
       if (conn_ && !conn_->is_open())
         conn_.reset();
       if (batch.size() == 1) {

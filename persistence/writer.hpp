@@ -50,6 +50,7 @@ struct write_job {
 };
 
 struct writer_options {
+  std::string name = "journal"; ///< the `writer` label of its metrics
   size_t max_batch = 1000;
   int attempts = 3; ///< tries for a batch while the database is away
   std::chrono::milliseconds retry_pause{200};

@@ -38,6 +38,11 @@ void configure_actor_system(caf::actor_system_config& cfg, size_t scheduler_thre
   if (scheduler_threads == 0)
     scheduler_threads = std::max(1u, std::thread::hardware_concurrency());
   cfg.set("scheduler.max-threads", scheduler_threads);
+  // Idle workers park on their condition variable soon instead of polling with 50 us sleeps
+  // for 25 ms: on a busy 2-core machine every such wake-up is a context switch taken from
+  // PostgreSQL and the I/O threads.
+  cfg.set("work-stealing.aggressive-poll-attempts", size_t{10});
+  cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
   // CAF's own console logger stays quiet; agora logs through runtime/base/log.hpp.
   cfg.set("logger.console-verbosity", caf::atom("quiet"));
 }

@@ -113,13 +113,23 @@ uint16_t resolve_port(const std::string& address, uint16_t port) {
   return found;
 }
 
+/// Inventory changes commit on a second writer (its own connection and thread): the two group
+/// commits overlap instead of queueing behind each other. Jobs of one order never race: an order
+/// waits for each write before its next, and stock rows change only through the shards' writer.
+persistence::writer_options stock_writer_options() {
+  persistence::writer_options o;
+  o.name = "stock";
+  return o;
+}
+
 /// Everything a running node owns, torn down in reverse order of construction.
 struct node_parts {
   const node_config& c;
   metrics::hub metrics;
   actor_registry registry;
   persistence::connection_pool pool;
-  persistence::writer writer;
+  persistence::writer writer;       ///< group commits of order journals
+  persistence::writer stock_writer; ///< group commits of inventory changes, alongside
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   http::services services;
@@ -133,7 +143,8 @@ struct node_parts {
 
   explicit node_parts(const node_config& config)
     : c(config), metrics(version, c.node_id), registry(c.node_id, metrics.registry()),
-      pool(c.database, metrics.registry()), writer(c.database.url, metrics.registry()) {
+      pool(c.database, metrics.registry()), writer(c.database.url, metrics.registry()),
+      stock_writer(c.database.url, metrics.registry(), stock_writer_options()) {
     configure_actor_system(cfg, c.scheduler_threads);
     sys = std::make_unique<caf::actor_system>(cfg);
   }
@@ -170,7 +181,8 @@ struct node_parts {
 
   /// Inventory shards (loaded from their store) and the catalog over them.
   void spawn_inventory() {
-    auto inventory_store = keep(persistence::spawn_inventory_store(*sys, pool, writer, registry));
+    auto inventory_store =
+      keep(persistence::spawn_inventory_store(*sys, pool, stock_writer, registry));
     auto catalog_store = keep(persistence::spawn_catalog_store(*sys, pool, registry));
     caf::scoped_actor self{*sys};
     for (uint32_t shard = 0; shard < c.inventory.shards; ++shard) {
@@ -332,6 +344,7 @@ struct node_parts {
     stores.clear();
     sys.reset(); // waits for every actor to finish
     writer.stop();
+    stock_writer.stop();
     pool.close();
   }
 };

@@ -58,7 +58,7 @@ TEST_CASE("the writer commits many jobs in few transactions", "[writer]") {
   CHECK(out.failures() == 0);
   CHECK(test::sql_value(url, "SELECT count(*) FROM t") == "2000");
   auto text = hub.render();
-  std::string name = "agora_db_write_batch_size_count ";
+  std::string name = "agora_db_write_batch_size_count{writer=\"journal\"} ";
   auto at = text.find(name);
   REQUIRE(at != std::string::npos);
   auto batches = std::stod(text.substr(at + name.size()));
@@ -93,7 +93,10 @@ TEST_CASE("one bad job in a batch fails alone; the others commit", "[writer]") {
 
 TEST_CASE("jobs fail with storage_unavailable when the database is unreachable", "[writer]") {
   metrics::hub hub{"t", "n"};
-  writer w{"postgresql://postgres@127.0.0.1:1/none", hub.registry(), {1000, 2, 10ms}};
+  writer_options options;
+  options.attempts = 2;
+  options.retry_pause = 10ms;
+  writer w{"postgresql://postgres@127.0.0.1:1/none", hub.registry(), options};
   caf::error outcome;
   std::atomic<bool> done{false};
   w.submit({{}, "SELECT 1", "", [&](const caf::error& e) {
@@ -191,5 +194,6 @@ TEST_CASE("a lost COMMIT acknowledgement is resolved by reading back, never by r
   CHECK_FALSE(run(3));
   CHECK(test::sql_value(url, "SELECT string_agg(id || ':' || n, ',' ORDER BY id) FROM t")
         == "1:2,3:1"); // job 1 committed once, job 2 never
-  CHECK(hub.render().find("agora_db_write_errors_total{kind=\"in_doubt\"} 2") != std::string::npos);
+  CHECK(hub.render().find("agora_db_write_errors_total{kind=\"in_doubt\",writer=\"journal\"} 2")
+        != std::string::npos);
 }
