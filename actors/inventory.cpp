@@ -238,6 +238,13 @@ shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snaps
     [=](set_atom, int64_t product_id, const level_change& set) {
       return change_levels(self, product_id, change_kind::set_levels, 0, set);
     },
+    [=](show_atom, int64_t id) -> caf::result<product_stock> {
+      auto p = self->state.products.find(id);
+      auto i = self->state.levels.find(id);
+      if (p == self->state.products.end() || i == self->state.levels.end())
+        return caf::make_error(errc::not_found, std::string{"no such product"});
+      return product_stock{p->second, i->second};
+    },
     [=](show_atom, const domain::product& p) -> caf::result<product_stock> {
       auto i = self->state.levels.find(p.id);
       if (i == self->state.levels.end())

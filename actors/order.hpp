@@ -27,6 +27,9 @@ struct order_options {
   std::chrono::milliseconds idle{60000};        ///< an idle order passivates after this
   std::chrono::milliseconds store_timeout{30000};
   std::string public_url; ///< links in mails start with it
+  /// New orders are refused (errc::overloaded, a 503 at the door) while this many orders on the
+  /// node are still PENDING or RESERVED: a saga backlog beyond it would only time out. 0: no limit.
+  int64_t max_in_progress = 1000;
 };
 
 /// Who an order talks to.

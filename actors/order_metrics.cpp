@@ -78,6 +78,13 @@ void order_metrics::step(std::string_view step, double seconds, bool ok) {
 }
 
 void order_metrics::live(std::string_view from, std::string_view to) {
+  auto forward = [](std::string_view s) {
+    return s == "PENDING" || s == "RESERVED";
+  };
+  if (forward(from))
+    in_progress_.fetch_sub(1, std::memory_order_relaxed);
+  if (forward(to))
+    in_progress_.fetch_add(1, std::memory_order_relaxed);
   if (!from.empty())
     impl_->live.Add({{"status", std::string{from}}}).Decrement();
   if (!to.empty())

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 
 namespace prometheus {
@@ -22,9 +24,16 @@ class order_metrics {
   void payment(std::string_view result);
   void reservation(bool held);
 
+  /// Live orders still in their forward path (PENDING, RESERVED): the saga's backlog, which
+  /// admission control bounds.
+  int64_t in_progress() const {
+    return in_progress_.load(std::memory_order_relaxed);
+  }
+
  private:
   struct impl;
   impl* impl_;
+  std::atomic<int64_t> in_progress_{0};
 };
 
 } // namespace agora::actors

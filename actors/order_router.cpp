@@ -1,5 +1,7 @@
 #include "actors/order_router.hpp"
 
+#include "actors/order_metrics.hpp"
+
 #include "runtime/base/actor_registry.hpp"
 #include "runtime/base/log.hpp"
 
@@ -133,8 +135,14 @@ order_router_actor::behavior_type router(self_ptr self, read_store_actor reads, 
   return {
     [=](create_atom, const create_order& req) -> caf::result<order_view> {
       auto& id = req.draft.id;
-      if (self->state.live.count(id) == 0)
+      auto& st = self->state;
+      if (st.live.count(id) == 0) {
+        if (st.options.max_in_progress > 0
+            && st.peers.metrics->in_progress() >= st.options.max_in_progress)
+          return caf::make_error(errc::overloaded,
+                                 std::string{"too many orders in progress on this node"});
         activate(self, id, {}); // new ids are fresh: nothing to replay
+      }
       return forward<order_view>(self, id, slow, create_atom_v, req);
     },
     [=](get_atom, const std::string& id) {

@@ -27,10 +27,12 @@ void answer_product(caf::event_based_actor* self, const services& s, const excha
       });
 }
 
+/// One hop: the product's shard has the product (the catalog shares every change with it before
+/// answering the change) and its stock.
 void get_product(const services& s, const exchange_ptr& ex) {
   if (auto id = id_param(ex, "id"))
     ask<product_stock>(
-      *s.bridges, ex, s.catalog, s.ask_timeout,
+      *s.bridges, ex, s.shard_for(*id), s.ask_timeout,
       [](const exchange_ptr& ex, const product_stock& ps) {
         respond_json(ex, 200, product_json(ps.product, ps.level.available()));
       },

@@ -159,22 +159,22 @@ write_job journal_job(const protocol::journal_append& b) {
   }
   auto version = lit(int64_t{b.first_seq} + static_cast<int64_t>(b.events.size()) - 1);
   if (b.first_seq > 1)
-    job.rows.push_back({&projection_update,
-                        "("
-                          + list({lit(b.order_id), lit(v.status), lit_or_null(v.reason),
-                                  lit_or_null(v.payment_id), lit_or_null(v.shipment_id), version,
-                                  b.settled ? "true" : "false", ts(v.updated_at_ms)})
-                          + ")"});
+    job.rows.push_back(
+      {&projection_update, "("
+                             + list({lit(b.order_id), lit(v.status), lit_or_null(v.reason),
+                                     lit_or_null(v.payment_id), lit_or_null(v.shipment_id), version,
+                                     b.settled ? "true" : "false", ts(v.updated_at_ms)})
+                             + ")"});
   else
     job.rows.push_back(
-    {&projection_upsert,
-     "("
-       + list({lit(b.order_id), lit(v.status), lit_or_null(v.reason), lit(v.customer_email),
-               jsonb(items_json(v.items).dump()), lit(v.total_cents), lit(v.currency),
-               jsonb(address_json(v.ship_to).dump()), lit_or_null(v.payment_id),
-               lit_or_null(v.shipment_id), version, b.settled ? "true" : "false",
-               ts(v.created_at_ms), ts(v.updated_at_ms)})
-       + ")"});
+      {&projection_upsert,
+       "("
+         + list({lit(b.order_id), lit(v.status), lit_or_null(v.reason), lit(v.customer_email),
+                 jsonb(items_json(v.items).dump()), lit(v.total_cents), lit(v.currency),
+                 jsonb(address_json(v.ship_to).dump()), lit_or_null(v.payment_id),
+                 lit_or_null(v.shipment_id), version, b.settled ? "true" : "false",
+                 ts(v.created_at_ms), ts(v.updated_at_ms)})
+         + ")"});
   if (!b.idempotency_key.empty())
     job.rows.push_back(
       {&idempotency_insert,

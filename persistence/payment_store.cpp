@@ -1,8 +1,13 @@
 #include "persistence/payment_store.hpp"
 
+#include "persistence/sql.hpp"
 #include "persistence/transact.hpp"
+#include "persistence/write_back.hpp"
+#include "persistence/writer.hpp"
 #include "runtime/base/actor_registry.hpp"
 
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 namespace agora::persistence {
@@ -83,13 +88,73 @@ payment_store_actor::behavior_type worker(payment_store_actor::pointer self, con
   };
 }
 
+const merge_spec payment_insert{
+  70,
+  "INSERT INTO payments (id, order_id, status, amount_cents, currency, card_last4, "
+  "decline_reason) VALUES ",
+  ""};
+
+using front_impl = payment_store_actor::extend<caf::reacts_to<written_atom, uint64_t, caf::error>>;
+
+struct front_state {
+  static inline const char* name = "store.payments";
+  write_back_value<payment> pending;
+};
+
+/// Charges take the group commit; everything else, and every charge that cannot be answered from
+/// its own insert, goes to the detached workers.
+front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
+                                payment_store_actor slow, writer* w, actor_registry* registry) {
+  track_sampled(self, *registry, "store.payments.front");
+  // The workers stop with the front (the node stops only the front).
+  self->attach_functor([slow] {
+    caf::anon_send_exit(slow, caf::exit_reason::user_shutdown);
+  });
+  return {
+    [=](charge_atom, const payment& p) {
+      using namespace sql;
+      write_job job;
+      job.rows.push_back(
+        {&payment_insert,
+         "("
+           + list({lit(p.id), lit(p.order_id), lit(p.status), lit(p.amount_cents), lit(p.currency),
+                   lit(p.card_last4), lit_or_null(p.decline_reason)})
+           + ")"});
+      job.verify = "SELECT 1 FROM payments WHERE id = " + lit(p.id);
+      return self->state.pending.submit(self, *w, std::move(job), p);
+    },
+    [=](written_atom, uint64_t token, const caf::error& err) {
+      // The order has a payment or a void already, or the commit is in doubt: the stored row
+      // answers (the workers' insert does nothing when one exists).
+      self->state.pending.done(token, err, [=](const payment& p, auto rp) {
+        self->request(slow, std::chrono::seconds{30}, charge_atom_v, p)
+          .then(
+            [rp](payment& stored) mutable {
+              rp.deliver(stored);
+            },
+            [rp](caf::error& e) mutable {
+              rp.deliver(e);
+            });
+      });
+    },
+    [=](void_atom, const std::string& order_id, const std::string& id) {
+      return self->delegate(slow, void_atom_v, order_id, id);
+    },
+    [=](refund_atom, const std::string& id, int64_t cents, const std::string& key,
+        const std::string& refund_id) {
+      return self->delegate(slow, refund_atom_v, id, cents, key, refund_id);
+    },
+  };
+}
+
 } // namespace
 
-payment_store_actor spawn_payment_store(caf::actor_system& sys, connection_pool& pool,
+payment_store_actor spawn_payment_store(caf::actor_system& sys, connection_pool& pool, writer& w,
                                         size_t workers, actor_registry& registry) {
-  return spawn_pooled<payment_store_actor>(sys, workers, [&] {
+  auto slow = spawn_pooled<payment_store_actor>(sys, workers, [&] {
     return sys.spawn<caf::detached>(worker, &pool, &registry);
   });
+  return caf::actor_cast<payment_store_actor>(sys.spawn(front, slow, &w, &registry));
 }
 
 } // namespace agora::persistence

@@ -1,8 +1,12 @@
 #include "persistence/shipping_store.hpp"
 
+#include "persistence/sql.hpp"
 #include "persistence/transact.hpp"
+#include "persistence/write_back.hpp"
 #include "runtime/base/actor_registry.hpp"
 
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 namespace agora::persistence {
@@ -129,13 +133,74 @@ shipping_store_actor::behavior_type worker(shipping_store_actor::pointer self,
   };
 }
 
+const merge_spec shipment_insert{
+  71, "INSERT INTO shipments (id, order_id, status, tracking_number, carrier) VALUES ", ""};
+const merge_spec shipment_event_insert{
+  72, "INSERT INTO shipment_events (shipment_id, status) VALUES ", " ON CONFLICT DO NOTHING"};
+
+using front_impl = shipping_store_actor::extend<caf::reacts_to<written_atom, uint64_t, caf::error>>;
+
+struct front_state {
+  static inline const char* name = "store.shipping";
+  write_back_value<shipment> pending;
+};
+
+/// New shipments take the group commit (a plain insert: a second shipment of an order fails the
+/// job); the rest, and a create that cannot be answered from its own insert, go to the workers.
+front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
+                                shipping_store_actor slow, writer* w, actor_registry* registry) {
+  track_sampled(self, *registry, "store.shipping.front");
+  // The workers stop with the front (the node stops only the front).
+  self->attach_functor([slow] {
+    caf::anon_send_exit(slow, caf::exit_reason::user_shutdown);
+  });
+  return {
+    [=](create_atom, const shipment& s) {
+      using namespace sql;
+      write_job job;
+      job.rows.push_back({&shipment_insert, "("
+                                              + list({lit(s.id), lit(s.order_id), lit(s.status),
+                                                      lit(s.tracking_number), lit(s.carrier)})
+                                              + ")"});
+      job.rows.push_back({&shipment_event_insert, "(" + list({lit(s.id), lit(s.status)}) + ")"});
+      job.verify = "SELECT 1 FROM shipments WHERE id = " + lit(s.id);
+      return self->state.pending.submit(self, *w, std::move(job), s);
+    },
+    [=](written_atom, uint64_t token, const caf::error& err) {
+      self->state.pending.done(token, err, [=](const shipment& s, auto rp) {
+        self->request(slow, std::chrono::seconds{30}, create_atom_v, s)
+          .then(
+            [rp](shipment& stored) mutable {
+              rp.deliver(stored);
+            },
+            [rp](caf::error& e) mutable {
+              rp.deliver(e);
+            });
+      });
+    },
+    [=](cancel_atom, const std::string& order_id) {
+      return self->delegate(slow, cancel_atom_v, order_id);
+    },
+    [=](get_atom, const std::string& order_id) {
+      return self->delegate(slow, get_atom_v, order_id);
+    },
+    [=](advance_atom, const std::string& id) {
+      return self->delegate(slow, advance_atom_v, id);
+    },
+    [=](step_atom, int64_t older_ms) {
+      return self->delegate(slow, step_atom_v, older_ms);
+    },
+  };
+}
+
 } // namespace
 
-shipping_store_actor spawn_shipping_store(caf::actor_system& sys, connection_pool& pool,
+shipping_store_actor spawn_shipping_store(caf::actor_system& sys, connection_pool& pool, writer& w,
                                           size_t workers, actor_registry& registry) {
-  return spawn_pooled<shipping_store_actor>(sys, workers, [&] {
+  auto slow = spawn_pooled<shipping_store_actor>(sys, workers, [&] {
     return sys.spawn<caf::detached>(worker, &pool, &registry);
   });
+  return caf::actor_cast<shipping_store_actor>(sys.spawn(front, slow, &w, &registry));
 }
 
 } // namespace agora::persistence

@@ -13,9 +13,13 @@ class actor_registry;
 namespace agora::persistence {
 
 class connection_pool;
+class writer;
 
-/// Spawns `workers` detached shipping store workers behind one handle.
+/// Spawns the shipping store: a new shipment is group-committed on `w` (a plain insert, so a
+/// second shipment of an order fails the job instead of being written); such a create, one whose
+/// commit is in doubt, and everything else run on `workers` detached workers.
 protocol::shipping_store_actor spawn_shipping_store(caf::actor_system& sys, connection_pool& pool,
-                                                    size_t workers, actor_registry& registry);
+                                                    writer& w, size_t workers,
+                                                    actor_registry& registry);
 
 } // namespace agora::persistence

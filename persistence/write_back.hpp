@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <unordered_map>
+#include <utility>
 
 // How a store actor answers after a group commit: the writer thread never touches an actor; it
 // sends (written, token, error) to the store, which then delivers the waiting promise in its own
@@ -49,6 +50,43 @@ class write_back {
  private:
   uint64_t next_ = 0;
   std::unordered_map<uint64_t, caf::typed_response_promise<bool>> waiting_;
+};
+
+/// The same for a store that answers a value: `value` once its job committed, or, when the job
+/// failed (a row of the same key exists, or the commit is in doubt), whatever `fallback` (a
+/// request to the store's detached workers, which answer the stored row) delivers.
+template <class T>
+class write_back_value {
+ public:
+  template <class Self>
+  caf::typed_response_promise<T> submit(Self* self, writer& w, write_job job, T value) {
+    auto rp = self->template make_response_promise<T>();
+    auto token = ++next_;
+    waiting_.emplace(token, std::make_pair(rp, std::move(value)));
+    job.done = [me = caf::actor_cast<caf::actor>(self), token](const caf::error& err) {
+      caf::anon_send(me, protocol::written_atom_v, token, err);
+    };
+    w.submit(std::move(job));
+    return rp;
+  }
+
+  /// The handler for (written_atom, token, error); `fallback(value, promise)` on failure.
+  template <class Fallback>
+  void done(uint64_t token, const caf::error& err, Fallback fallback) {
+    auto i = waiting_.find(token);
+    if (i == waiting_.end())
+      return;
+    auto [rp, value] = std::move(i->second);
+    waiting_.erase(i);
+    if (err)
+      fallback(value, rp);
+    else
+      rp.deliver(value);
+  }
+
+ private:
+  uint64_t next_ = 0;
+  std::unordered_map<uint64_t, std::pair<caf::typed_response_promise<T>, T>> waiting_;
 };
 
 } // namespace agora::persistence

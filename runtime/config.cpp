@@ -72,6 +72,9 @@ const std::vector<option_spec>& option_specs() {
     {"payment-latency-ms", "payment.latency_ms", "0", "simulated card gateway round trip"},
     {"order-step-timeout-ms", "orders.step_timeout_ms", "5000",
      "deadline of one saga step attempt; after 3 failed attempts the order compensates"},
+    {"orders-max-in-progress", "orders.max_in_progress", "1000",
+     "new orders get 503 + Retry-After while this many orders on the node are PENDING or "
+     "RESERVED (0: no limit)"},
     {"order-idle-seconds", "orders.idle_seconds", "60",
      "an order actor idle this long passivates (its journal re-activates it)"},
     {"scheduler-threads", "scheduler.threads", "0", "actor scheduler threads (0: one per core)"},
@@ -304,6 +307,9 @@ bool build(const std::map<std::string, std::string>& v, node_config& c, std::str
   if (!number(v.at("orders.step_timeout_ms"), 10ULL, 600000ULL, n))
     return bad("order-step-timeout-ms", "must be 10..600000");
   c.orders.step_timeout = std::chrono::milliseconds{n};
+  if (!number(v.at("orders.max_in_progress"), 0ULL, 10000000ULL, n))
+    return bad("orders-max-in-progress", "must be 0..10000000");
+  c.orders.max_in_progress = static_cast<int64_t>(n);
   if (!number(v.at("orders.idle_seconds"), 1ULL, 86400ULL, n))
     return bad("order-idle-seconds", "must be 1..86400");
   c.orders.idle = std::chrono::seconds{n};

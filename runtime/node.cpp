@@ -114,12 +114,12 @@ uint16_t resolve_port(const std::string& address, uint16_t port) {
   return found;
 }
 
-/// Inventory changes commit on a second writer (its own connection and thread): the two group
-/// commits overlap instead of queueing behind each other. Jobs of one order never race: an order
-/// waits for each write before its next, and stock rows change only through the shards' writer.
-persistence::writer_options stock_writer_options() {
+/// Inventory changes and charges commit on a second writer (its own connection and thread): the
+/// two group commits overlap instead of queueing behind each other. Jobs of one order never race:
+/// an order waits for each write before its next, and stock rows change only through this writer.
+persistence::writer_options effects_writer_options() {
   persistence::writer_options o;
-  o.name = "stock";
+  o.name = "effects";
   return o;
 }
 
@@ -129,8 +129,8 @@ struct node_parts {
   metrics::hub metrics;
   actor_registry registry;
   persistence::connection_pool pool;
-  persistence::writer writer;       ///< group commits of order journals
-  persistence::writer stock_writer; ///< group commits of inventory changes, alongside
+  persistence::writer writer;         ///< group commits of order journals
+  persistence::writer effects_writer; ///< group commits of stock changes and charges, alongside
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   http::services services;
@@ -145,7 +145,7 @@ struct node_parts {
   explicit node_parts(const node_config& config)
     : c(config), metrics(version, c.node_id), registry(c.node_id, metrics.registry()),
       pool(c.database, metrics.registry()), writer(c.database.url, metrics.registry()),
-      stock_writer(c.database.url, metrics.registry(), stock_writer_options()) {
+      effects_writer(c.database.url, metrics.registry(), effects_writer_options()) {
     configure_actor_system(cfg, c.scheduler_threads);
     sys = std::make_unique<caf::actor_system>(cfg);
   }
@@ -166,13 +166,17 @@ struct node_parts {
     if (c.has_role("inventory"))
       spawn_inventory();
     if (c.has_role("payment"))
-      services.payments = actors::spawn_payments(
-        *sys, keep(persistence::spawn_payment_store(*sys, pool, c.store_workers, registry)),
-        c.payment, registry);
+      services.payments =
+        actors::spawn_payments(*sys,
+                               keep(persistence::spawn_payment_store(*sys, pool, effects_writer,
+                                                                     c.store_workers, registry)),
+                               c.payment, registry);
     if (c.has_role("shipping"))
-      services.shipping = actors::spawn_shipping(
-        *sys, keep(persistence::spawn_shipping_store(*sys, pool, c.store_workers, registry)),
-        c.shipping, registry);
+      services.shipping =
+        actors::spawn_shipping(*sys,
+                               keep(persistence::spawn_shipping_store(*sys, pool, effects_writer,
+                                                                      c.store_workers, registry)),
+                               c.shipping, registry);
     if (c.has_role("orders"))
       spawn_orders();
     if (c.has_role("notification"))
@@ -183,7 +187,7 @@ struct node_parts {
   /// Inventory shards (loaded from their store) and the catalog over them.
   void spawn_inventory() {
     auto inventory_store =
-      keep(persistence::spawn_inventory_store(*sys, pool, stock_writer, registry));
+      keep(persistence::spawn_inventory_store(*sys, pool, effects_writer, registry));
     auto catalog_store = keep(persistence::spawn_catalog_store(*sys, pool, registry));
     caf::scoped_actor self{*sys};
     for (uint32_t shard = 0; shard < c.inventory.shards; ++shard) {
@@ -345,7 +349,7 @@ struct node_parts {
     stores.clear();
     sys.reset(); // waits for every actor to finish
     writer.stop();
-    stock_writer.stop();
+    effects_writer.stop();
     pool.close();
   }
 };

@@ -131,7 +131,8 @@ namespace agora::protocol {
 /// released already); `release` and `commit` answer true whatever was held. `get` of one product,
 /// `restock` and `set` answer its levels (`get` of many: those found), or errc::not_found; `set`
 /// fails with errc::conflict when on_hand would fall below reserved. `adopt` adds a product created
-/// by the catalog.
+/// (or changed) by the catalog before the catalog answers, so `show` of a product id answers the
+/// current product with its stock straight from its shard.
 using inventory_actor = caf::typed_actor<
   caf::replies_to<reserve_atom, std::string, std::vector<domain::line_item>>::with<reserve_reply>,
   caf::replies_to<release_atom, std::string>::with<bool>,
@@ -139,6 +140,7 @@ using inventory_actor = caf::typed_actor<
   caf::replies_to<get_atom, int64_t>::with<domain::stock_level>,
   caf::replies_to<get_atom, std::vector<int64_t>>::with<std::vector<domain::stock_level>>,
   caf::replies_to<show_atom, domain::product>::with<product_stock>,
+  caf::replies_to<show_atom, int64_t>::with<product_stock>,
   caf::replies_to<restock_atom, int64_t, int32_t>::with<domain::stock_level>,
   caf::replies_to<set_atom, int64_t, level_change>::with<domain::stock_level>,
   caf::replies_to<adopt_atom, domain::product, domain::stock_level>::with<bool>>;
