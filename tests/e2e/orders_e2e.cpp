@@ -268,3 +268,17 @@ TEST_CASE("a charge that never answers in time cancels the order with TIMEOUT an
         == "t");
   CHECK(stock(node, 19) == before);
 }
+
+TEST_CASE("new orders get 503 with Retry-After while the saga backlog is full", "[e2e][orders]") {
+  // One order may be in progress; the gateway takes 3 s, so the first stays RESERVED a while.
+  agora_node node{{"--orders-max-in-progress=1", "--payment-latency-ms=3000"}};
+  auto first = node.send("POST", "/orders", order_body(3, 1));
+  REQUIRE(first.status == 202);
+  auto refused = node.send("POST", "/orders", order_body(3, 1));
+  CHECK(refused.status == 503);
+  CHECK(refused.header("retry-after") == "1");
+  CHECK(json_of(refused)["detail"] == "too many orders in progress on this node");
+  CHECK(sql_value(node.db, "SELECT count(*) FROM orders") == "1"); // nothing of it was kept
+  await_status(node, json_of(first)["id"], "PAID");
+  CHECK(node.send("POST", "/orders", order_body(3, 1)).status == 202); // room again
+}
