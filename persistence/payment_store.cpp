@@ -126,16 +126,7 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
     [=](written_atom, uint64_t token, const caf::error& err) {
       // The order has a payment or a void already, or the commit is in doubt: the stored row
       // answers (the workers' insert does nothing when one exists).
-      self->state.pending.done(token, err, [=](const payment& p, auto rp) {
-        self->request(slow, std::chrono::seconds{30}, charge_atom_v, p)
-          .then(
-            [rp](payment& stored) mutable {
-              rp.deliver(stored);
-            },
-            [rp](caf::error& e) mutable {
-              rp.deliver(e);
-            });
-      });
+      self->state.pending.done(self, token, err, slow, charge_atom_v);
     },
     [=](void_atom, const std::string& order_id, const std::string& id) {
       return self->delegate(slow, void_atom_v, order_id, id);

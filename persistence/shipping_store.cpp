@@ -167,16 +167,7 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
       return self->state.pending.submit(self, *w, std::move(job), s);
     },
     [=](written_atom, uint64_t token, const caf::error& err) {
-      self->state.pending.done(token, err, [=](const shipment& s, auto rp) {
-        self->request(slow, std::chrono::seconds{30}, create_atom_v, s)
-          .then(
-            [rp](shipment& stored) mutable {
-              rp.deliver(stored);
-            },
-            [rp](caf::error& e) mutable {
-              rp.deliver(e);
-            });
-      });
+      self->state.pending.done(self, token, err, slow, create_atom_v);
     },
     [=](cancel_atom, const std::string& order_id) {
       return self->delegate(slow, cancel_atom_v, order_id);

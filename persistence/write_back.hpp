@@ -8,6 +8,7 @@
 #include <caf/send.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <unordered_map>
 #include <utility>
@@ -70,18 +71,27 @@ class write_back_value {
     return rp;
   }
 
-  /// The handler for (written_atom, token, error); `fallback(value, promise)` on failure.
-  template <class Fallback>
-  void done(uint64_t token, const caf::error& err, Fallback fallback) {
+  /// The handler for (written_atom, token, error): on failure, `self` asks `fallback` with
+  /// (xs..., value) and answers what it answers.
+  template <class Self, class Handle, class... Ts>
+  void done(Self* self, uint64_t token, const caf::error& err, const Handle& fallback, Ts... xs) {
     auto i = waiting_.find(token);
     if (i == waiting_.end())
       return;
     auto [rp, value] = std::move(i->second);
     waiting_.erase(i);
-    if (err)
-      fallback(value, rp);
-    else
+    if (!err) {
       rp.deliver(value);
+      return;
+    }
+    self->request(fallback, std::chrono::seconds{30}, xs..., value)
+      .then(
+        [rp](T& stored) mutable {
+          rp.deliver(stored);
+        },
+        [rp](caf::error& e) mutable {
+          rp.deliver(e);
+        });
   }
 
  private:
