@@ -1,7 +1,6 @@
 #include "actors/order_router.hpp"
 
 #include "actors/order_metrics.hpp"
-
 #include "runtime/base/actor_registry.hpp"
 #include "runtime/base/log.hpp"
 

@@ -3,16 +3,16 @@
 #include "actors/catalog.hpp"
 #include "actors/health.hpp"
 #include "actors/inventory.hpp"
+#include "actors/notification.hpp"
 #include "actors/order.hpp"
 #include "actors/payment.hpp"
 #include "actors/shipping.hpp"
 #include "cluster/directory.hpp"
-#include "actors/notification.hpp"
 #include "http/server.hpp"
-#include "mail/smtp.hpp"
 #include "persistence/database.hpp"
 #include "runtime/base/log.hpp"
 
+#include "mail/smtp.hpp"
 #include <map>
 #include <string>
 #include <vector>

@@ -3,9 +3,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <algorithm>
-
 #include "mail/smtp.hpp"
+#include <algorithm>
 
 using namespace agora;
 using namespace agora::test;
@@ -62,7 +61,7 @@ TEST_CASE("a mail arrives whole: headers, encoded subject, both parts, dot lines
   CHECK(!g["date"].get<std::string>().empty());
   CHECK(g["defects"].empty());
   auto text = g["text"].get<std::string>();
-  text.erase(std::remove(text.begin(), text.end(), '\r'), text.end()); // CRLF on the wire
+  text.erase(std::remove(text.begin(), text.end(), '\r'), text.end());    // CRLF on the wire
   CHECK(text.find("Hello Zoë,\n.\n.hidden line\n") != std::string::npos); // dot-stuffing undone
   CHECK(text.find("= paid") != std::string::npos);
   CHECK(g["html"].get<std::string>().find("<p>Hello Zo&euml;,</p>") != std::string::npos);

@@ -67,8 +67,7 @@ TEST_CASE("every event type round-trips its fields", "[codec]") {
   CHECK_THROWS(persistence::event_from("ord_x", "NO_SUCH_EVENT", nlohmann::json::object(), 0));
 }
 
-TEST_CASE("a later append updates only the moving parts of its own order's projection",
-          "[codec]") {
+TEST_CASE("a later append updates only the moving parts of its own order's projection", "[codec]") {
   protocol::journal_append b;
   b.order_id = "ord_x";
   b.first_seq = 3;

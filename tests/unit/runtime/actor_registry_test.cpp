@@ -70,6 +70,5 @@ TEST_CASE("starts, stops by reason and sampled mailboxes are counted by type", "
         != std::string::npos);
   CHECK(stop_kind_of(caf::error{}) == stop_kind::normal);
   CHECK(stop_kind_of(caf::make_error(caf::exit_reason::user_shutdown)) == stop_kind::shutdown);
-  CHECK(stop_kind_of(caf::make_error(caf::exit_reason::unhandled_exception))
-        == stop_kind::failure);
+  CHECK(stop_kind_of(caf::make_error(caf::exit_reason::unhandled_exception)) == stop_kind::failure);
 }
