@@ -8,20 +8,22 @@ die() { say "$*"; exit 1; }
 # Runs a command as root: directly when we are root, else through sudo.
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Packages needed to build, run and test agora on Debian 12.
+# Packages needed to build and run agora on Debian 12 (with its local database and mail sink)...
 AGORA_PACKAGES="cmake g++ make pkg-config ccache git curl jq procps
   libcaf-dev librestinio-dev libasio-dev libfmt-dev libhttp-parser-dev libpqxx-dev
   prometheus-cpp-dev nlohmann-json3-dev catch2 libcurl4-openssl-dev postgresql wrk bc python3
-  python3-aiosmtpd python3-yaml openssl prometheus chromium"
+  python3-aiosmtpd"
+# ...and the real tools the test suite runs against it.
+AGORA_TEST_PACKAGES="python3-yaml openssl prometheus chromium"
 
-# Installs whichever of AGORA_PACKAGES are missing (apt-get update only when something is).
+# Installs whichever of AGORA_PACKAGES (and of the lists named as arguments, e.g.
+# AGORA_TEST_PACKAGES) are missing; apt-get update only when something is.
 install_missing_packages() {
-  local missing=()
-  for p in $AGORA_PACKAGES; do
+  local missing=() wanted="$AGORA_PACKAGES"
+  for list in "$@"; do wanted="$wanted ${!list}"; done
+  for p in $wanted; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
-  # The OpenAPI lint runs on Node.js from the machine (20.19+); Debian's nodejs only when none.
-  command -v npm >/dev/null || missing+=(nodejs npm)
   [ ${#missing[@]} -eq 0 ] && return 0
   say "installing ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null \

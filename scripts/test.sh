@@ -6,7 +6,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$AGORA_ROOT"
 
-install_missing_packages
+# The OpenAPI lint runs on the machine's Node.js (20.19+); Debian's nodejs only when there is none.
+command -v npm >/dev/null || AGORA_TEST_PACKAGES="$AGORA_TEST_PACKAGES nodejs npm"
+install_missing_packages AGORA_TEST_PACKAGES
 started=$(date +%s)
 build_agora "$AGORA_ROOT/build" RelWithDebInfo
 say "build took $(( $(date +%s) - started )) s"
