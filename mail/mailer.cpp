@@ -21,11 +21,10 @@ struct mailer_state {
 mailer_actor::behavior_type mailer(mailer_actor::stateful_pointer<mailer_state> self,
                                    smtp_options options, actor_registry* registry) {
   track_sampled(self, *registry, "mailer");
-  auto from = options;
-  self->state.client = std::make_unique<smtp_client>(std::move(options));
+  self->state.client = std::make_unique<smtp_client>(options);
   return {
     [=](send_atom, const outbox_mail& m) {
-      return self->state.client->send(m.recipient, render(m, from, std::time(nullptr)));
+      return self->state.client->send(m.recipient, render(m, options, std::time(nullptr)));
     },
   };
 }

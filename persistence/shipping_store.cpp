@@ -150,10 +150,7 @@ struct front_state {
 front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
                                 shipping_store_actor slow, writer* w, actor_registry* registry) {
   track_sampled(self, *registry, "store.shipping.front");
-  // The workers stop with the front (the node stops only the front).
-  self->attach_functor([slow] {
-    caf::anon_send_exit(slow, caf::exit_reason::user_shutdown);
-  });
+  stop_with(self, slow);
   return {
     [=](create_atom, const shipment& s) {
       using namespace sql;

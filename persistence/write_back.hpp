@@ -5,6 +5,7 @@
 
 #include <caf/actor_cast.hpp>
 #include <caf/error.hpp>
+#include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 #include <caf/typed_response_promise.hpp>
 
@@ -18,6 +19,23 @@
 // context.
 namespace agora::persistence {
 
+/// Makes `job` tell `self` (written_atom, token, error) when the writer is done with it.
+template <class Self>
+void notify_when_written(Self* self, write_job& job, uint64_t token) {
+  job.done = [me = caf::actor_cast<caf::actor>(self), token](const caf::error& err) {
+    caf::anon_send(me, protocol::written_atom_v, token, err);
+  };
+}
+
+/// A store front's detached workers stop when the front stops (the node stops only the front;
+/// a link would not reach the workers of a CAF actor pool).
+template <class Self, class Handle>
+void stop_with(Self* self, Handle workers) {
+  self->attach_functor([workers] {
+    caf::anon_send_exit(workers, caf::exit_reason::user_shutdown);
+  });
+}
+
 class write_back {
  public:
   /// Queues `job` on `w`; the promise is delivered when `self` handles the matching written_atom.
@@ -27,11 +45,8 @@ class write_back {
     auto rp = self->template make_response_promise<bool>();
     auto token = ++next_;
     waiting_.emplace(token, rp);
-    auto me = caf::actor_cast<caf::actor>(self);
     job.verify = std::move(verify);
-    job.done = [me, token](const caf::error& err) {
-      caf::anon_send(me, protocol::written_atom_v, token, err);
-    };
+    notify_when_written(self, job, token);
     w.submit(std::move(job));
     return rp;
   }
@@ -64,9 +79,7 @@ class write_back_value {
     auto rp = self->template make_response_promise<T>();
     auto token = ++next_;
     waiting_.emplace(token, std::make_pair(rp, std::move(value)));
-    job.done = [me = caf::actor_cast<caf::actor>(self), token](const caf::error& err) {
-      caf::anon_send(me, protocol::written_atom_v, token, err);
-    };
+    notify_when_written(self, job, token);
     w.submit(std::move(job));
     return rp;
   }
