@@ -132,8 +132,8 @@ catalog_actor::behavior_type catalog(self_ptr self, std::vector<product> product
 catalog_actor spawn_catalog(caf::actor_system& sys, std::vector<product> products,
                             catalog_store_actor store, std::vector<inventory_actor> shards,
                             catalog_options options, actor_registry& registry) {
-  return sys.spawn(catalog, std::move(products), std::move(store), std::move(shards), options,
-                   &registry);
+  return spawn_counted(sys, catalog, std::move(products), std::move(store), std::move(shards),
+                       options, &registry);
 }
 
 } // namespace agora::actors

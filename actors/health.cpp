@@ -76,7 +76,8 @@ health_impl::behavior_type health(health_impl::stateful_pointer<health_state> se
 
 protocol::health_actor spawn_health(caf::actor_system& sys, protocol::probe_store_actor store,
                                     health_options options, actor_registry& registry) {
-  return caf::actor_cast<health_actor>(sys.spawn(health, std::move(store), options, &registry));
+  return caf::actor_cast<health_actor>(
+    spawn_counted(sys, health, std::move(store), options, &registry));
 }
 
 } // namespace agora::actors

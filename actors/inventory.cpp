@@ -273,8 +273,8 @@ shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snaps
 inventory_actor spawn_inventory_shard(caf::actor_system& sys, uint32_t shard,
                                       shard_snapshot snapshot, inventory_store_actor store,
                                       inventory_options options, actor_registry& registry) {
-  return caf::actor_cast<inventory_actor>(sys.spawn(
-    shard_actor, shard, std::move(snapshot), std::move(store), std::move(options), &registry));
+  return caf::actor_cast<inventory_actor>(spawn_counted(
+    sys, shard_actor, shard, std::move(snapshot), std::move(store), std::move(options), &registry));
 }
 
 } // namespace agora::actors

@@ -277,8 +277,8 @@ notification_actor spawn_notification(caf::actor_system& sys, outbox_store_actor
                                       notification_options options, prometheus::Registry& metrics,
                                       actor_registry& registry) {
   auto m = std::make_shared<mail_metrics>(metrics);
-  return sys.spawn(dispatcher, std::move(store), std::move(mailers), options, std::move(m),
-                   &registry);
+  return spawn_counted(sys, dispatcher, std::move(store), std::move(mailers), options, std::move(m),
+                       &registry);
 }
 
 } // namespace agora::actors

@@ -519,7 +519,7 @@ order_actor spawn_order(caf::actor_system& sys, std::string id,
                         std::vector<domain::order_event> journal, order_peers peers,
                         order_options options) {
   return caf::actor_cast<order_actor>(
-    sys.spawn(order, std::move(id), std::move(journal), std::move(peers), options));
+    spawn_counted(sys, order, std::move(id), std::move(journal), std::move(peers), options));
 }
 
 } // namespace agora::actors

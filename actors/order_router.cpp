@@ -178,7 +178,7 @@ order_router_actor::behavior_type router(self_ptr self, read_store_actor reads, 
 
 order_router_actor spawn_order_router(caf::actor_system& sys, read_store_actor reads,
                                       order_peers peers, order_options options) {
-  return sys.spawn(router, std::move(reads), std::move(peers), options);
+  return spawn_counted(sys, router, std::move(reads), std::move(peers), options);
 }
 
 } // namespace agora::actors

@@ -1,6 +1,8 @@
 #include "actors/payment.hpp"
 
 #include "actors/domain/payment_rules.hpp"
+#include "actors/service_metrics.hpp"
+#include "actors/store_call.hpp"
 #include "runtime/base/actor_registry.hpp"
 #include "runtime/base/random.hpp"
 
@@ -21,6 +23,7 @@ using payment_impl = payment_actor::extend<caf::reacts_to<step_atom, uint64_t>>;
 struct pending_charge {
   caf::typed_response_promise<payment> promise;
   charge_request request;
+  std::chrono::steady_clock::time_point since;
 };
 
 struct payment_state {
@@ -28,6 +31,13 @@ struct payment_state {
   uint64_t next = 0;
   std::unordered_map<uint64_t, pending_charge> waiting; ///< charges waiting out the latency
 };
+
+/// Counts an answered operation under its payment's status, or "error".
+auto observer(const std::shared_ptr<service_metrics>& metrics, const char* operation) {
+  return [metrics, operation](const payment* p, double seconds) {
+    metrics->observe(operation, p ? result_label(p->status) : "error", seconds);
+  };
+}
 
 payment decide(const charge_request& req) {
   auto answer = domain::issuer_answer(req.card_token);
@@ -48,16 +58,19 @@ payment decide(const charge_request& req) {
 
 payment_impl::behavior_type payments(payment_impl::stateful_pointer<payment_state> self,
                                      payment_store_actor store, payment_options options,
-                                     actor_registry* registry) {
+                                     actor_registry* registry,
+                                     std::shared_ptr<service_metrics> metrics) {
   track_sampled(self, *registry, "payment");
+  auto timeout = options.store_timeout;
   return {
     [=](charge_atom, const charge_request& req) -> caf::result<payment> {
       if (options.latency.count() == 0)
-        return self->delegate(store, charge_atom_v, decide(req));
+        return answer_from<payment>(self, store, timeout, observer(metrics, "charge"),
+                                    charge_atom_v, decide(req));
       // The gateway's round trip, simulated without holding a thread.
       auto token = ++self->state.next;
       auto rp = self->make_response_promise<payment>();
-      self->state.waiting.emplace(token, pending_charge{rp, req});
+      self->state.waiting.emplace(token, pending_charge{rp, req, std::chrono::steady_clock::now()});
       self->delayed_send(self, options.latency, step_atom_v, token);
       return rp;
     },
@@ -67,20 +80,16 @@ payment_impl::behavior_type payments(payment_impl::stateful_pointer<payment_stat
         return;
       auto pending = std::move(i->second);
       self->state.waiting.erase(i);
-      self->request(store, options.store_timeout, charge_atom_v, decide(pending.request))
-        .then(
-          [=](payment& p) mutable {
-            pending.promise.deliver(std::move(p));
-          },
-          [=](caf::error& err) mutable {
-            pending.promise.deliver(err);
-          });
+      store_call(self, pending.promise, store, timeout, pending.since, observer(metrics, "charge"),
+                 charge_atom_v, decide(pending.request));
     },
     [=](void_atom, const std::string& order_id) {
-      return self->delegate(store, void_atom_v, order_id, new_id("pay"));
+      return answer_from<payment>(self, store, timeout, observer(metrics, "void"), void_atom_v,
+                                  order_id, new_id("pay"));
     },
     [=](refund_atom, const std::string& payment_id, int64_t cents, const std::string& key) {
-      return self->delegate(store, refund_atom_v, payment_id, cents, key, new_id("ref"));
+      return answer_from<payment>(self, store, timeout, observer(metrics, "refund"), refund_atom_v,
+                                  payment_id, cents, key, new_id("ref"));
     },
   };
 }
@@ -88,8 +97,20 @@ payment_impl::behavior_type payments(payment_impl::stateful_pointer<payment_stat
 } // namespace
 
 payment_actor spawn_payments(caf::actor_system& sys, payment_store_actor store,
-                             payment_options options, actor_registry& registry) {
-  return caf::actor_cast<payment_actor>(sys.spawn(payments, std::move(store), options, &registry));
+                             payment_options options, actor_registry& registry,
+                             prometheus::Registry& metrics) {
+  auto counters = std::make_shared<service_metrics>(
+    metrics, "payment",
+    std::initializer_list<std::pair<const char*, const char*>>{{"charge", "captured"},
+                                                               {"charge", "declined"},
+                                                               {"charge", "error"},
+                                                               {"void", "voided"},
+                                                               {"void", "error"},
+                                                               {"refund", "refunded"},
+                                                               {"refund", "partially_refunded"},
+                                                               {"refund", "error"}});
+  return caf::actor_cast<payment_actor>(
+    spawn_counted(sys, payments, std::move(store), options, &registry, std::move(counters)));
 }
 
 } // namespace agora::actors

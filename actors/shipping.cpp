@@ -1,5 +1,7 @@
 #include "actors/shipping.hpp"
 
+#include "actors/service_metrics.hpp"
+#include "actors/store_call.hpp"
 #include "runtime/base/actor_registry.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/random.hpp"
@@ -7,8 +9,12 @@
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/registry.h>
 
 #include <cctype>
+#include <memory>
 
 namespace agora::actors {
 
@@ -19,9 +25,54 @@ using namespace std::chrono;
 
 using shipping_impl = shipping_actor::extend<caf::reacts_to<tick_atom>>;
 
+/// What the shipping service counts: its operations, the statuses shipments move to (by the
+/// carrier, an admin scan or a cancel) and news its orders did not take.
+struct shipping_metrics {
+  service_metrics operations;
+  prometheus::Family<prometheus::Counter>& statuses;
+  prometheus::Counter& undelivered;
+
+  explicit shipping_metrics(prometheus::Registry& r)
+    : operations(r, "shipping",
+                 {{"create", "ok"},
+                  {"create", "error"},
+                  {"cancel", "ok"},
+                  {"cancel", "error"},
+                  {"advance", "ok"},
+                  {"advance", "error"},
+                  {"carrier_step", "ok"},
+                  {"carrier_step", "error"}}),
+      statuses(prometheus::BuildCounter()
+                 .Name("agora_shipment_status_changes_total")
+                 .Help("Shipments moved to a status (carrier steps, admin scans, cancels)")
+                 .Register(r)),
+      undelivered(prometheus::BuildCounter()
+                    .Name("agora_shipping_news_undelivered_total")
+                    .Help("Shipment status news its order could not be told (it asks later)")
+                    .Register(r)
+                    .Add({})) {
+    for (auto* status : {"IN_TRANSIT", "OUT_FOR_DELIVERY", "DELIVERED", "CANCELLED"})
+      statuses.Add({{"status", status}});
+  }
+
+  void moved(const shipment& s) {
+    statuses.Add({{"status", s.status}}).Increment();
+  }
+
+  /// Counts an answered operation as ok or error; a status it produced counts as a move.
+  auto observer(const char* operation, bool moves) {
+    return [this, operation, moves](const shipment* s, double seconds) {
+      operations.observe(operation, s ? "ok" : "error", seconds);
+      if (s && moves)
+        moved(*s);
+    };
+  }
+};
+
 struct shipping_state {
   static inline const char* name = "shipping";
   order_router_actor orders;
+  std::shared_ptr<shipping_metrics> metrics; ///< kept here; handlers use the plain pointer
 };
 
 using self_ptr = shipping_impl::stateful_pointer<shipping_state>;
@@ -44,7 +95,7 @@ shipment propose(const std::string& order_id) {
 }
 
 /// Tells the shipment's order; an order that cannot be told now learns it when it next asks.
-void tell(self_ptr self, const shipment& s) {
+void tell(self_ptr self, shipping_metrics* metrics, const shipment& s) {
   if (!self->state.orders)
     return;
   self
@@ -52,31 +103,19 @@ void tell(self_ptr self, const shipment& s) {
               shipment_news{s.order_id, s.id, s.status, s.tracking_number, s.carrier})
     .then([](bool) {},
           [=](caf::error& err) {
+            metrics->undelivered.Increment();
             log::warn("shipping.news_undelivered")
               .kv("order_id", s.order_id)
               .kv("error", self->system().render(err));
           });
 }
 
-/// Forwards to the store and tells the order when the status changed.
-caf::result<shipment> changed(self_ptr self, caf::typed_response_promise<shipment> rp,
-                              const shipping_store_actor& store, milliseconds timeout, advance_atom,
-                              const std::string& id) {
-  self->request(store, timeout, advance_atom_v, id)
-    .then(
-      [=](shipment& s) mutable {
-        tell(self, s);
-        rp.deliver(s);
-      },
-      [=](caf::error& err) mutable {
-        rp.deliver(err);
-      });
-  return rp;
-}
-
 shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
-                                      shipping_options options, actor_registry* registry) {
+                                      shipping_options options, actor_registry* registry,
+                                      std::shared_ptr<shipping_metrics> counters) {
   track_sampled(self, *registry, "shipping");
+  auto* metrics = counters.get();
+  self->state.metrics = std::move(counters);
   if (options.step.count() > 0)
     self->send(self, tick_atom_v);
   auto timeout = options.store_timeout;
@@ -85,28 +124,46 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
       self->state.orders = std::move(orders);
     },
     [=](create_atom, const std::string& order_id, const domain::address&) {
-      return self->delegate(store, create_atom_v, propose(order_id));
+      return answer_from<shipment>(self, store, timeout, metrics->observer("create", false),
+                                   create_atom_v, propose(order_id));
     },
     [=](cancel_atom, const std::string& order_id) {
-      return self->delegate(store, cancel_atom_v, order_id);
+      return answer_from<shipment>(self, store, timeout, metrics->observer("cancel", true),
+                                   cancel_atom_v, order_id);
     },
     [=](get_atom, const std::string& order_id) {
       return self->delegate(store, get_atom_v, order_id);
     },
     [=](advance_atom, const std::string& id) {
-      return changed(self, self->make_response_promise<shipment>(), store, timeout, advance_atom_v,
-                     id);
+      // An admin scan: counted, and the order hears of the new status.
+      auto observe = metrics->observer("advance", true);
+      return answer_from<shipment>(
+        self, store, timeout,
+        [=](const shipment* s, double seconds) {
+          observe(s, seconds);
+          if (s)
+            tell(self, metrics, *s);
+        },
+        advance_atom_v, id);
     },
     [=](tick_atom) {
       // The carrier: every moving shipment unchanged for a step moves on, and its order hears.
       auto step_ms = duration_cast<milliseconds>(options.step).count();
+      auto start = steady_clock::now();
+      auto elapsed = [start] {
+        return duration<double>(steady_clock::now() - start).count();
+      };
       self->request(store, timeout, step_atom_v, static_cast<int64_t>(step_ms))
         .then(
           [=](std::vector<shipment>& moved) {
-            for (auto& s : moved)
-              tell(self, s);
+            metrics->operations.observe("carrier_step", "ok", elapsed());
+            for (auto& s : moved) {
+              metrics->moved(s);
+              tell(self, metrics, s);
+            }
           },
           [=](caf::error& err) {
+            metrics->operations.observe("carrier_step", "error", elapsed());
             log::warn("shipping.carrier_failed").kv("error", self->system().render(err));
           });
       auto pause =
@@ -119,8 +176,11 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
 } // namespace
 
 shipping_actor spawn_shipping(caf::actor_system& sys, shipping_store_actor store,
-                              shipping_options options, actor_registry& registry) {
-  return caf::actor_cast<shipping_actor>(sys.spawn(shipping, std::move(store), options, &registry));
+                              shipping_options options, actor_registry& registry,
+                              prometheus::Registry& metrics) {
+  return caf::actor_cast<shipping_actor>(
+    spawn_counted(sys, shipping, std::move(store), options, &registry,
+                  std::make_shared<shipping_metrics>(metrics)));
 }
 
 } // namespace agora::actors

@@ -12,6 +12,10 @@ namespace agora {
 class actor_registry;
 }
 
+namespace prometheus {
+class Registry;
+}
+
 namespace agora::actors {
 
 struct shipping_options {
@@ -23,6 +27,7 @@ struct shipping_options {
 /// status change sent to the order router named by `track`.
 protocol::shipping_actor spawn_shipping(caf::actor_system& sys,
                                         protocol::shipping_store_actor store,
-                                        shipping_options options, actor_registry& registry);
+                                        shipping_options options, actor_registry& registry,
+                                        prometheus::Registry& metrics);
 
 } // namespace agora::actors

@@ -13,6 +13,10 @@
 #include <utility>
 #include <vector>
 
+namespace agora {
+class actor_registry;
+}
+
 // The bridge from a RESTinio handler to actors: a short-lived event-based actor sends requests
 // with a timeout and answers the exchange from the replies (or the error, through the one problem
 // mapping). The I/O thread never waits.
@@ -32,7 +36,8 @@ struct bridge_job {
 /// instead of an actor spawned per request.
 class bridge_pool {
  public:
-  bridge_pool(caf::actor_system& sys, size_t size);
+  /// `size` actors, tracked (and their messages counted) as `http.bridge`.
+  bridge_pool(caf::actor_system& sys, size_t size, actor_registry& registry);
   ~bridge_pool();
 
   void run(bridge_job job);

@@ -33,7 +33,7 @@ mailer_actor::behavior_type mailer(mailer_actor::stateful_pointer<mailer_state> 
 
 mailer_actor spawn_mailer(caf::actor_system& sys, const smtp_options& options,
                           actor_registry& registry) {
-  return sys.spawn<caf::detached>(mailer, options, &registry);
+  return spawn_counted<caf::detached>(sys, mailer, options, &registry);
 }
 
 } // namespace agora::mail

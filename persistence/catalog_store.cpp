@@ -73,7 +73,7 @@ catalog_store_actor::behavior_type store(catalog_store_actor::pointer self, conn
 
 catalog_store_actor spawn_catalog_store(caf::actor_system& sys, connection_pool& pool,
                                         actor_registry& registry) {
-  return sys.spawn<caf::detached>(store, &pool, &registry);
+  return spawn_counted<caf::detached>(sys, store, &pool, &registry);
 }
 
 } // namespace agora::persistence

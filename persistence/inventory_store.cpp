@@ -190,7 +190,7 @@ store_impl::behavior_type store(store_impl::stateful_pointer<store_state> self,
 inventory_store_actor spawn_inventory_store(caf::actor_system& sys, connection_pool& pool,
                                             writer& w, actor_registry& registry) {
   return caf::actor_cast<inventory_store_actor>(
-    sys.spawn<caf::detached>(store, &pool, &w, &registry));
+    spawn_counted<caf::detached>(sys, store, &pool, &w, &registry));
 }
 
 } // namespace agora::persistence

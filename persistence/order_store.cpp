@@ -46,7 +46,7 @@ store_impl::behavior_type store(store_impl::stateful_pointer<store_state> self, 
 } // namespace
 
 order_store_actor spawn_order_store(caf::actor_system& sys, writer& w, actor_registry& registry) {
-  return caf::actor_cast<order_store_actor>(sys.spawn(store, &w, &registry));
+  return caf::actor_cast<order_store_actor>(spawn_counted(sys, store, &w, &registry));
 }
 
 } // namespace agora::persistence

@@ -97,7 +97,7 @@ outbox_store_actor::behavior_type worker(outbox_store_actor::pointer self, conne
 outbox_store_actor spawn_outbox_store(caf::actor_system& sys, connection_pool& pool, size_t workers,
                                       actor_registry& registry) {
   return spawn_pooled<outbox_store_actor>(sys, workers, [&] {
-    return sys.spawn<caf::detached>(worker, &pool, &registry);
+    return spawn_counted<caf::detached>(sys, worker, &pool, &registry);
   });
 }
 

@@ -140,9 +140,9 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
 payment_store_actor spawn_payment_store(caf::actor_system& sys, connection_pool& pool, writer& w,
                                         size_t workers, actor_registry& registry) {
   auto slow = spawn_pooled<payment_store_actor>(sys, workers, [&] {
-    return sys.spawn<caf::detached>(worker, &pool, &registry);
+    return spawn_counted<caf::detached>(sys, worker, &pool, &registry);
   });
-  return caf::actor_cast<payment_store_actor>(sys.spawn(front, slow, &w, &registry));
+  return caf::actor_cast<payment_store_actor>(spawn_counted(sys, front, slow, &w, &registry));
 }
 
 } // namespace agora::persistence

@@ -97,7 +97,7 @@ probe_store_actor::behavior_type probe_store(probe_store_actor::stateful_pointer
 
 probe_store_actor spawn_probe_store(caf::actor_system& sys, connection_pool& pool, member_info self,
                                     actor_registry& registry) {
-  return sys.spawn<caf::detached>(probe_store, &pool, std::move(self), &registry);
+  return spawn_counted<caf::detached>(sys, probe_store, &pool, std::move(self), &registry);
 }
 
 } // namespace agora::persistence

@@ -238,7 +238,7 @@ read_store_actor::behavior_type reader(read_store_actor::pointer self, connectio
 read_store_actor spawn_read_store(caf::actor_system& sys, connection_pool& pool, size_t workers,
                                   actor_registry& registry) {
   return spawn_pooled<read_store_actor>(sys, workers, [&] {
-    return sys.spawn<caf::detached>(reader, &pool, &registry);
+    return spawn_counted<caf::detached>(sys, reader, &pool, &registry);
   });
 }
 

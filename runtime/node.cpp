@@ -158,7 +158,7 @@ struct node_parts {
     probe = persistence::spawn_probe_store(*sys, pool, me, registry);
     keep(probe);
     services.sys = sys.get();
-    services.bridges = std::make_shared<http::bridge_pool>(*sys, 4);
+    services.bridges = std::make_shared<http::bridge_pool>(*sys, 4, registry);
     services.metrics = &metrics;
     services.health = actors::spawn_health(*sys, probe, c.health, registry);
     services.reads = persistence::spawn_read_store(*sys, pool, 2 * c.store_workers, registry);
@@ -170,13 +170,13 @@ struct node_parts {
         actors::spawn_payments(*sys,
                                keep(persistence::spawn_payment_store(*sys, pool, effects_writer,
                                                                      c.store_workers, registry)),
-                               c.payment, registry);
+                               c.payment, registry, metrics.registry());
     if (c.has_role("shipping"))
       services.shipping =
         actors::spawn_shipping(*sys,
                                keep(persistence::spawn_shipping_store(*sys, pool, effects_writer,
                                                                       c.store_workers, registry)),
-                               c.shipping, registry);
+                               c.shipping, registry, metrics.registry());
     if (c.has_role("orders"))
       spawn_orders();
     if (c.has_role("notification"))

@@ -24,14 +24,23 @@ actor_registry::actor_registry(std::string node, prometheus::Registry& metrics)
     stops_(prometheus::BuildCounter()
              .Name("agora_actor_stops_total")
              .Help("Actors stopped by type and reason (normal, shutdown, failure)")
-             .Register(metrics)) {}
+             .Register(metrics)),
+    handled_(prometheus::BuildCounter()
+               .Name("agora_actor_messages_handled_total")
+               .Help("Messages the actors of a type took from their mailboxes and handled")
+               .Register(metrics)) {}
+
+void message_counting::handled() {
+  if (handled_ != nullptr)
+    handled_->Increment();
+}
 
 actor_registry::per_type& actor_registry::metrics_for(const std::string& type) {
   auto i = types_.find(type);
   if (i == types_.end())
     i = types_
           .emplace(type, per_type{&alive_.Add({{"type", type}}), &mailbox_.Add({{"type", type}}),
-                                  &starts_.Add({{"type", type}})})
+                                  &starts_.Add({{"type", type}}), &handled_.Add({{"type", type}})})
           .first;
   return i->second;
 }
@@ -76,6 +85,11 @@ void actor_registry::sample(uint64_t id, size_t depth) {
   auto& m = metrics_for(i->second.type);
   m.mailbox->Increment(static_cast<double>(depth) - static_cast<double>(i->second.mailbox));
   i->second.mailbox = depth;
+}
+
+prometheus::Counter* actor_registry::messages_handled(const std::string& type) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  return metrics_for(type).handled;
 }
 
 std::optional<actor_entry> actor_registry::find(uint64_t id) const {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "runtime/base/counted_actor.hpp"
+
 #include <caf/actor_cast.hpp>
 #include <caf/atom.hpp>
 #include <caf/error.hpp>
@@ -61,6 +63,9 @@ class actor_registry {
 
   std::optional<actor_entry> find(uint64_t id) const;
 
+  /// `agora_actor_messages_handled_total{type}`, for actors spawned with spawn_counted().
+  prometheus::Counter* messages_handled(const std::string& type);
+
   /// Entries ordered by id, optionally restricted to one type.
   std::vector<actor_entry> snapshot(const std::string& type = {}) const;
 
@@ -74,6 +79,7 @@ class actor_registry {
     prometheus::Gauge* alive;
     prometheus::Gauge* mailbox;
     prometheus::Counter* starts;
+    prometheus::Counter* handled;
   };
   per_type& metrics_for(const std::string& type);
 
@@ -82,6 +88,7 @@ class actor_registry {
   prometheus::Family<prometheus::Gauge>& mailbox_;
   prometheus::Family<prometheus::Counter>& starts_;
   prometheus::Family<prometheus::Counter>& stops_;
+  prometheus::Family<prometheus::Counter>& handled_;
   mutable std::mutex mutex_;
   std::map<uint64_t, actor_entry> entries_;
   std::unordered_map<std::string, per_type> types_;
@@ -96,9 +103,12 @@ inline stop_kind stop_kind_of(const caf::error& reason) {
   return stop_kind::failure;
 }
 
-/// Records `self` (any CAF actor) as a live actor of `type` until it terminates.
+/// Records `self` (any CAF actor) as a live actor of `type` until it terminates; an actor spawned
+/// with spawn_counted() also counts its messages under `type`.
 template <class Self>
 void track(Self* self, actor_registry& registry, std::string type, std::string key = {}) {
+  if (auto* counting = dynamic_cast<message_counting*>(self))
+    counting->count_into(registry.messages_handled(type));
   registry.add({self->id(), std::move(type), std::move(key), "", {}, {}, 0});
   self->attach_functor([&registry, id = self->id()](const caf::error& reason) {
     registry.remove(id, stop_kind_of(reason));

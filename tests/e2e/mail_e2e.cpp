@@ -17,13 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-/// The value of one sample of /metrics, e.g. `agora_mail_sent_total` (0 when absent).
-double metric(const agora_node& node, const std::string& sample) {
-  auto text = node.get("/metrics").body;
-  auto at = text.find("\n" + sample + " ");
-  return at == std::string::npos ? 0 : std::stod(text.substr(at + sample.size() + 2));
-}
-
 long count(const agora_node& node, const std::string& where) {
   return std::stol(sql_value(node.db, "SELECT count(*) FROM notifications WHERE " + where));
 }

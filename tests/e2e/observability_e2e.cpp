@@ -59,8 +59,41 @@ TEST_CASE("/metrics passes promtool check metrics after real traffic", "[e2e][me
   }
   for (auto* family : {"agora_actor_mailbox_depth", "agora_actor_starts_total",
                        "agora_db_transaction_duration_seconds", "agora_order_step_duration_seconds",
-                       "agora_mail_queue_depth", "agora_http_request_duration_seconds"})
+                       "agora_mail_queue_depth", "agora_http_request_duration_seconds",
+                       "agora_actor_messages_handled_total", "agora_payment_operations_total",
+                       "agora_shipment_status_changes_total"})
     CHECK(text.find(std::string{"# TYPE "} + family + " ") != std::string::npos);
+}
+
+TEST_CASE("actors, payments and shipments count the work of real orders", "[e2e][metrics]") {
+  auto node = busy_node();
+  std::string text;
+  // The declined order's charge is answered before its order is told; wait for both results.
+  REQUIRE(wait_until([&] {
+    text = node->get("/metrics").body;
+    return metric_in(text,
+                     R"(agora_payment_operations_total{operation="charge",result="declined"})")
+           >= 1;
+  }));
+  CHECK(metric_in(text, R"(agora_payment_operations_total{operation="charge",result="captured"})")
+        >= 1);
+  CHECK(metric_in(text, R"(agora_payment_operation_duration_seconds_count{operation="charge"})")
+        >= 2);
+  CHECK(metric_in(text, R"(agora_shipping_operations_total{operation="create",result="ok"})") >= 1);
+  CHECK(metric_in(text, R"(agora_shipping_operations_total{operation="carrier_step",result="ok"})")
+        >= 3);
+  for (auto* status : {"IN_TRANSIT", "OUT_FOR_DELIVERY", "DELIVERED"})
+    CHECK(
+      metric_in(text, std::string{"agora_shipment_status_changes_total{status=\""} + status + "\"}")
+      >= 1);
+  // Every kind of actor that did the work counted its messages: the door's bridges, the order,
+  // the services and the stores behind them.
+  for (auto* type : {"http.bridge", "order", "order.router", "inventory", "payment", "shipping",
+                     "store.orders", "store.payments.front", "notification"}) {
+    INFO(type);
+    CHECK(metric_in(text, std::string{"agora_actor_messages_handled_total{type=\""} + type + "\"}")
+          >= 1);
+  }
 }
 
 TEST_CASE("the Grafana dashboard queries only series a node really exports", "[e2e][metrics]") {

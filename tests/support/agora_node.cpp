@@ -46,4 +46,13 @@ nlohmann::json json_of(const http_response& r) {
   return j.is_discarded() ? nlohmann::json{} : j;
 }
 
+double metric_in(const std::string& text, const std::string& sample) {
+  auto at = text.find("\n" + sample + " ");
+  return at == std::string::npos ? 0 : std::stod(text.substr(at + sample.size() + 2));
+}
+
+double metric(const agora_node& node, const std::string& sample) {
+  return metric_in(node.get("/metrics").body, sample);
+}
+
 } // namespace agora::test

@@ -35,4 +35,11 @@ struct agora_node {
 /// The body as JSON (null when it is not JSON).
 nlohmann::json json_of(const http_response& r);
 
+/// The value of one sample of a /metrics text, e.g. `agora_mail_sent_total` or
+/// `agora_actors_alive{type="order"}` (labels in the exporter's sorted order); 0 when absent.
+double metric_in(const std::string& text, const std::string& sample);
+
+/// metric_in() on the node's /metrics now.
+double metric(const agora_node& node, const std::string& sample);
+
 } // namespace agora::test

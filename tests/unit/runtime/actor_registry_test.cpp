@@ -1,6 +1,10 @@
 #include "runtime/base/actor_registry.hpp"
 #include "runtime/base/metrics.hpp"
 
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/scoped_actor.hpp>
 #include <catch2/catch.hpp>
 
 using namespace agora;
@@ -71,4 +75,36 @@ TEST_CASE("starts, stops by reason and sampled mailboxes are counted by type", "
   CHECK(stop_kind_of(caf::error{}) == stop_kind::normal);
   CHECK(stop_kind_of(caf::make_error(caf::exit_reason::user_shutdown)) == stop_kind::shutdown);
   CHECK(stop_kind_of(caf::make_error(caf::exit_reason::unhandled_exception)) == stop_kind::failure);
+}
+
+TEST_CASE("actors spawned with spawn_counted count the messages they handle", "[registry]") {
+  metrics::hub hub{"test", "n1"};
+  actor_registry reg{"n1", hub.registry()};
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  auto echo = [](caf::event_based_actor* self, actor_registry* registry,
+                 const char* type) -> caf::behavior {
+    track(self, *registry, type);
+    return {[](int x) {
+      return x;
+    }};
+  };
+  auto counted = spawn_counted(sys, echo, &reg, "echo");
+  auto plain = sys.spawn(echo, &reg, "plain"); // tracked, but not counting
+  caf::scoped_actor me{sys};
+  for (int i = 0; i < 5; ++i)
+    for (auto& target : {counted, plain})
+      me->request(target, caf::infinite, i)
+        .receive(
+          [&](int x) {
+            CHECK(x == i);
+          },
+          [](caf::error&) {
+            FAIL("no answer");
+          });
+  auto text = hub.render();
+  CHECK(text.find("agora_actor_messages_handled_total{type=\"echo\"} 5") != std::string::npos);
+  CHECK(text.find("agora_actor_messages_handled_total{type=\"plain\"} 0") != std::string::npos);
+  for (auto& target : {counted, plain})
+    me->send_exit(target, caf::exit_reason::user_shutdown);
 }
