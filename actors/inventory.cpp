@@ -78,13 +78,12 @@ using shard_impl = inventory_actor::extend<caf::reacts_to<tick_atom>>;
 using self_ptr = shard_impl::stateful_pointer<shard_state>;
 
 /// Writes `change` through the store, then answers `value`. A failed write leaves memory ahead of
-/// the database, so the shard reloads itself from the store.
+/// the database, so the shard reloads itself from the store. No timeout: the store's group commit
+/// answers every change exactly once, and a timeout could report a change that then commits.
 template <class T>
 caf::result<T> persist(self_ptr self, stock_change change, T value) {
   auto rp = self->make_response_promise<T>();
-  self
-    ->request(self->state.store, self->state.options.store_timeout, commit_atom_v,
-              std::move(change))
+  self->request(self->state.store, caf::infinite, commit_atom_v, std::move(change))
     .then(
       [=](bool) mutable {
         rp.deliver(value);

@@ -109,7 +109,10 @@ void persist(self_ptr self, std::vector<domain::order_event> events, std::string
   batch.settled = domain::settled(after);
   batch.events = events;
   st.appending = true;
-  self->request(st.peers.store, st.options.store_timeout, append_atom_v, std::move(batch))
+  // No timeout: the journal answers every append exactly once (committed, failed, or a lost
+  // COMMIT resolved by reading back), and a timeout would report a failure for an append that
+  // may still commit. It also keeps CAF's clock thread off the hottest path.
+  self->request(st.peers.store, caf::infinite, append_atom_v, std::move(batch))
     .then(
       [=](bool) {
         auto& st = self->state;
@@ -355,11 +358,15 @@ void start_shipping(self_ptr self, effect e) {
       .then(
         [=](shipment& sh) {
           self->state.shipment_status = sh.status;
+          // The answer is the shipment as it is now, and shipping tells us of every later move
+          // (news queues behind this step's journal append): no need to ask again.
+          self->state.followed = true;
           step_done(self, e, started, [=](const domain::order_state& s) {
-            auto d =
-              domain::decide_shipment_created(s, sh.id, sh.tracking_number, sh.carrier, now_ms());
-            return d;
+            return domain::decide_shipment_created(s, sh.id, sh.tracking_number, sh.carrier,
+                                                   now_ms());
           });
+          if (sh.status != "LABEL_CREATED") // an earlier attempt's shipment has moved on
+            shipment_seen(self, {sh.order_id, sh.id, sh.status, sh.tracking_number, sh.carrier});
         },
         on_error);
   } else if (e == effect::cancel_shipment) {

@@ -61,12 +61,11 @@ payment_impl::behavior_type payments(payment_impl::stateful_pointer<payment_stat
                                      actor_registry* registry,
                                      std::shared_ptr<service_metrics> metrics) {
   track_sampled(self, *registry, "payment");
-  auto timeout = options.store_timeout;
   return {
     [=](charge_atom, const charge_request& req) -> caf::result<payment> {
       if (options.latency.count() == 0)
-        return answer_from<payment>(self, store, timeout, observer(metrics, "charge"),
-                                    charge_atom_v, decide(req));
+        return answer_from<payment>(self, store, observer(metrics, "charge"), charge_atom_v,
+                                    decide(req));
       // The gateway's round trip, simulated without holding a thread.
       auto token = ++self->state.next;
       auto rp = self->make_response_promise<payment>();
@@ -80,15 +79,15 @@ payment_impl::behavior_type payments(payment_impl::stateful_pointer<payment_stat
         return;
       auto pending = std::move(i->second);
       self->state.waiting.erase(i);
-      store_call(self, pending.promise, store, timeout, pending.since, observer(metrics, "charge"),
+      store_call(self, pending.promise, store, pending.since, observer(metrics, "charge"),
                  charge_atom_v, decide(pending.request));
     },
     [=](void_atom, const std::string& order_id) {
-      return answer_from<payment>(self, store, timeout, observer(metrics, "void"), void_atom_v,
-                                  order_id, new_id("pay"));
+      return answer_from<payment>(self, store, observer(metrics, "void"), void_atom_v, order_id,
+                                  new_id("pay"));
     },
     [=](refund_atom, const std::string& payment_id, int64_t cents, const std::string& key) {
-      return answer_from<payment>(self, store, timeout, observer(metrics, "refund"), refund_atom_v,
+      return answer_from<payment>(self, store, observer(metrics, "refund"), refund_atom_v,
                                   payment_id, cents, key, new_id("ref"));
     },
   };

@@ -20,7 +20,6 @@ namespace agora::actors {
 
 struct payment_options {
   std::chrono::milliseconds latency{0}; ///< simulated gateway round trip
-  std::chrono::milliseconds store_timeout{10000};
 };
 
 /// Spawns the payment service: it asks the simulated issuer (domain::issuer_answer) after the

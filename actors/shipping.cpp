@@ -124,12 +124,12 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
       self->state.orders = std::move(orders);
     },
     [=](create_atom, const std::string& order_id, const domain::address&) {
-      return answer_from<shipment>(self, store, timeout, metrics->observer("create", false),
-                                   create_atom_v, propose(order_id));
+      return answer_from<shipment>(self, store, metrics->observer("create", false), create_atom_v,
+                                   propose(order_id));
     },
     [=](cancel_atom, const std::string& order_id) {
-      return answer_from<shipment>(self, store, timeout, metrics->observer("cancel", true),
-                                   cancel_atom_v, order_id);
+      return answer_from<shipment>(self, store, metrics->observer("cancel", true), cancel_atom_v,
+                                   order_id);
     },
     [=](get_atom, const std::string& order_id) {
       return self->delegate(store, get_atom_v, order_id);
@@ -138,7 +138,7 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
       // An admin scan: counted, and the order hears of the new status.
       auto observe = metrics->observer("advance", true);
       return answer_from<shipment>(
-        self, store, timeout,
+        self, store,
         [=](const shipment* s, double seconds) {
           observe(s, seconds);
           if (s)

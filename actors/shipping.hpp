@@ -20,7 +20,7 @@ namespace agora::actors {
 
 struct shipping_options {
   std::chrono::seconds step{30}; ///< the simulated carrier moves a shipment on after this; 0: off
-  std::chrono::milliseconds store_timeout{10000};
+  std::chrono::milliseconds store_timeout{10000}; ///< the carrier's step query
 };
 
 /// Spawns the shipping service: shipments through `store`, a carrier timer, and news of every

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <caf/duration.hpp>
 #include <caf/error.hpp>
 #include <caf/typed_response_promise.hpp>
 
@@ -11,15 +12,16 @@
 namespace agora::actors {
 
 /// Asks `store` for `msg...` and delivers the reply, or the error, to `rp`; first `done(reply,
-/// seconds)` sees it (`reply` null on error), timed from `start`.
+/// seconds)` sees it (`reply` null on error), timed from `start`. Like a delegate it sets no
+/// timeout of its own (the stores answer every request; the original requester holds the
+/// deadline), which also spares CAF's clock thread a timer per call.
 template <class Reply, class Self, class Store, class Done, class... Ts>
 void store_call(Self* self, caf::typed_response_promise<Reply> rp, const Store& store,
-                std::chrono::milliseconds timeout, std::chrono::steady_clock::time_point start,
-                Done done, Ts... msg) {
+                std::chrono::steady_clock::time_point start, Done done, Ts... msg) {
   auto seconds = [start] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
-  self->request(store, timeout, std::move(msg)...)
+  self->request(store, caf::infinite, std::move(msg)...)
     .then(
       [=](Reply& reply) mutable {
         done(&reply, seconds());
@@ -33,12 +35,10 @@ void store_call(Self* self, caf::typed_response_promise<Reply> rp, const Store& 
 
 /// store_call() answering the request being handled now.
 template <class Reply, class Self, class Store, class Done, class... Ts>
-caf::typed_response_promise<Reply> answer_from(Self* self, const Store& store,
-                                               std::chrono::milliseconds timeout, Done done,
+caf::typed_response_promise<Reply> answer_from(Self* self, const Store& store, Done done,
                                                Ts... msg) {
   auto rp = self->template make_response_promise<Reply>();
-  store_call(self, rp, store, timeout, std::chrono::steady_clock::now(), std::move(done),
-             std::move(msg)...);
+  store_call(self, rp, store, std::chrono::steady_clock::now(), std::move(done), std::move(msg)...);
   return rp;
 }
 
