@@ -5,6 +5,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/duration.hpp>
 #include <caf/event_based_actor.hpp>
 
 #include <atomic>
@@ -53,12 +54,19 @@ void bridge(bridge_pool& pool, Body body) {
   pool.run(bridge_job{std::move(body)});
 }
 
+/// A timeout that arms no timer (see ask()).
+constexpr std::chrono::milliseconds no_timer = std::chrono::milliseconds::max();
+
+inline caf::duration request_timeout(std::chrono::milliseconds t) {
+  return t == no_timer ? caf::duration{caf::infinite} : caf::duration{t};
+}
+
 /// Inside a bridge: one request whose reply goes to `on_reply(reply)` and whose error answers
 /// `ex` through the problem mapping.
 template <class Reply, class Handle, class OnReply, class... Ts>
 void then_ask(caf::event_based_actor* self, const exchange_ptr& ex, const Handle& target,
               std::chrono::milliseconds timeout, OnReply on_reply, Ts... msg) {
-  self->request(target, timeout, msg...)
+  self->request(target, request_timeout(timeout), msg...)
     .then(
       [=](Reply& reply) mutable {
         on_reply(reply);
@@ -69,12 +77,14 @@ void then_ask(caf::event_based_actor* self, const exchange_ptr& ex, const Handle
 }
 
 /// One request: `Reply` is the single type the target answers with (CAF needs a non-generic
-/// handler); `on_reply(ex, reply)` answers the exchange.
+/// handler); `on_reply(ex, reply)` answers the exchange. `timeout` may be no_timer for a local
+/// actor that answers in its handler: the request is then answered or bounced, and no timer goes
+/// through CAF's clock thread.
 template <class Reply, class Handle, class OnReply, class... Ts>
 void ask(bridge_pool& pool, const exchange_ptr& ex, const Handle& target,
          std::chrono::milliseconds timeout, OnReply on_reply, Ts... msg) {
   bridge(pool, [=](caf::event_based_actor* self) {
-    self->request(target, timeout, msg...)
+    self->request(target, request_timeout(timeout), msg...)
       .then(
         [=](Reply& reply) {
           try {

@@ -28,11 +28,12 @@ void answer_product(caf::event_based_actor* self, const services& s, const excha
 }
 
 /// One hop: the product's shard has the product (the catalog shares every change with it before
-/// answering the change) and its stock.
+/// answering the change) and its stock. The shard is local and answers in its handler, so the
+/// request needs no timer: it is answered, or bounced if the shard is gone.
 void get_product(const services& s, const exchange_ptr& ex) {
   if (auto id = id_param(ex, "id"))
     ask<product_stock>(
-      *s.bridges, ex, s.shard_for(*id), s.ask_timeout,
+      *s.bridges, ex, s.shard_for(*id), no_timer,
       [](const exchange_ptr& ex, const product_stock& ps) {
         respond_json(ex, 200, product_json(ps.product, ps.level.available()));
       },
