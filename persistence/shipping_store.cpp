@@ -76,22 +76,21 @@ caf::result<shipment> advance(pqxx::work& tx, const std::string& id) {
   return s;
 }
 
-/// Moves every shipment unchanged for `older_ms` one step on. SKIP LOCKED lets several nodes run
-/// the carrier without moving a shipment twice.
+/// Moves every shipment unchanged for `older_ms` one step on, recording each move, in one
+/// statement. SKIP LOCKED lets several nodes run the carrier without moving a shipment twice.
 std::vector<shipment> step(pqxx::work& tx, int64_t older_ms) {
   std::vector<shipment> out;
   for (auto row : tx.exec_params(
-         "UPDATE shipments SET status = " + next_status
-           + ", updated_at = now() WHERE id IN "
-             "(SELECT id FROM shipments WHERE "
-           + moving
+         "WITH moved AS (UPDATE shipments SET status = " + next_status
+           + ", updated_at = now() WHERE id IN (SELECT id FROM shipments WHERE " + moving
            + " AND updated_at <= now() - make_interval(secs => $1 / 1000.0) ORDER BY updated_at "
              "LIMIT 500 FOR UPDATE SKIP LOCKED) RETURNING "
-           + columns,
-         older_ms)) {
+           + columns
+           + "), recorded AS (INSERT INTO shipment_events (shipment_id, status) SELECT id, status "
+             "FROM moved ON CONFLICT DO NOTHING) SELECT "
+           + columns + " FROM moved",
+         older_ms))
     out.push_back(to_shipment(row));
-    record(tx, out.back());
-  }
   return out;
 }
 

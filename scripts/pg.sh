@@ -5,6 +5,7 @@
 #          and runs with fsync off (test data need not survive a power cut); with --fresh it is
 #          recreated empty and durable (benchmarks).
 #   stop   stops it (fast shutdown).  url  prints the URL of a running one.
+# AGORA_PG_OPTIONS adds server settings ("-c shared_buffers=1GB ...") to a start.
 # As root the server runs as the 'postgres' user (PostgreSQL refuses root).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -46,6 +47,7 @@ start() {
   fi
   local extra="" tries=0 port
   [ "$mode" = --test ] && extra="-c fsync=off -c full_page_writes=off"
+  extra="$extra ${AGORA_PG_OPTIONS:-}"
   # Keep the port of the last run when it is free, so URLs handed out before stay valid.
   local previous=""
   [ -z "$mode" ] && [ -f "$home/port" ] && previous=$(cat "$home/port")
