@@ -13,6 +13,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace agora::actors {
@@ -43,6 +44,17 @@ struct order_state {
   std::deque<std::function<void()>> backlog; ///< commands waiting for the append in flight
   std::set<effect> in_flight;
   std::map<effect, int> attempts;
+  /// The attempt under way of each started effect: its requests arm no CAF timer; the order's
+  /// tick fails it at its deadline, and replies to an abandoned attempt are ignored.
+  struct attempt {
+    uint64_t token = 0;
+    steady_clock::time_point started;
+    steady_clock::time_point deadline;
+  };
+  std::map<effect, attempt> running;
+  uint64_t next_attempt = 0;
+  /// When the earliest tick now scheduled arrives (max: none).
+  steady_clock::time_point next_tick = steady_clock::time_point::max();
   bool followed = false; ///< asked shipping for the shipment's status since activation
   uint64_t next_waiter = 0;
   std::map<uint64_t, waiter> waiters;
@@ -62,6 +74,59 @@ order_view current_view(self_ptr self) {
 
 bool decided(domain::order_status s) {
   return s != domain::order_status::pending && s != domain::order_status::reserved;
+}
+
+/// Makes sure a tick arrives by `when` (ticks check deadlines and idleness; a spare one is
+/// harmless).
+void tick_by(self_ptr self, steady_clock::time_point when) {
+  auto& st = self->state;
+  if (when >= st.next_tick)
+    return;
+  auto now = steady_clock::now();
+  st.next_tick = std::max(when, now);
+  self->delayed_send(self, duration_cast<milliseconds>(st.next_tick - now) + milliseconds{1},
+                     tick_atom_v);
+}
+
+/// Starts an attempt of `e`, answering its token. A CAF request timer per step request would cost
+/// a locked insert and a wake-up of CAF's clock thread each; one deadline per attempt, checked by
+/// the order's tick, costs nothing until it passes.
+uint64_t begin_attempt(self_ptr self, effect e) {
+  auto& st = self->state;
+  auto now = steady_clock::now();
+  auto token = ++st.next_attempt;
+  st.running[e] = {token, now, now + st.options.step_timeout};
+  tick_by(self, st.running[e].deadline);
+  return token;
+}
+
+/// Whether `token` is the attempt of `e` still under way (not finished, failed or timed out).
+bool current(self_ptr self, effect e, uint64_t token) {
+  auto i = self->state.running.find(e);
+  return i != self->state.running.end() && i->second.token == token;
+}
+
+/// Ends the attempt `token` of `e`, answering how long it ran (in seconds), or nothing when it is
+/// no longer the current one.
+std::optional<double> end_attempt(self_ptr self, effect e, uint64_t token) {
+  if (!current(self, e, token))
+    return std::nullopt;
+  auto& st = self->state;
+  auto ran = duration<double>(steady_clock::now() - st.running[e].started).count();
+  st.running.erase(e);
+  return ran;
+}
+
+/// After a tick: the next one comes at the earliest deadline, or after the idle time.
+void schedule_next_tick(self_ptr self) {
+  auto& st = self->state;
+  auto now = steady_clock::now();
+  if (now >= st.next_tick)
+    st.next_tick = steady_clock::time_point::max(); // this was the tick we waited for
+  auto when = now + st.options.idle;
+  for (auto& [e, a] : st.running)
+    when = std::min(when, a.deadline);
+  tick_by(self, when);
 }
 
 void run_effects(self_ptr self);
@@ -169,12 +234,14 @@ void enact(self_ptr self, domain::decision d) {
   persist(self, std::move(d.events), {}, {}, [](const caf::error&) {});
 }
 
-/// A step finished: forget it, record the latency, and journal what it decided.
+/// A step's attempt `token` finished: forget it, record the latency, and journal what it decided.
+/// An answer to an abandoned attempt changes nothing.
 template <class Decide>
-void step_done(self_ptr self, effect e, steady_clock::time_point started, Decide decide) {
-  auto& st = self->state;
-  st.peers.metrics->step(domain::to_string(e),
-                         duration<double>(steady_clock::now() - started).count(), true);
+void step_done(self_ptr self, effect e, uint64_t token, Decide decide) {
+  auto ran = end_attempt(self, e, token);
+  if (!ran)
+    return;
+  self->state.peers.metrics->step(domain::to_string(e), *ran, true);
   command(self, [=] {
     self->state.in_flight.erase(e);
     self->state.attempts.erase(e);
@@ -182,11 +249,14 @@ void step_done(self_ptr self, effect e, steady_clock::time_point started, Decide
   });
 }
 
-/// A step failed: retry after a backoff, or give up on a forward step (the order compensates).
-void step_failed(self_ptr self, effect e, steady_clock::time_point started, const caf::error& err) {
+/// A step's attempt `token` failed or passed its deadline: retry after a backoff, or give up on a
+/// forward step (the order compensates). A failure of an abandoned attempt changes nothing.
+void step_failed(self_ptr self, effect e, uint64_t token, const caf::error& err) {
+  auto ran = end_attempt(self, e, token);
+  if (!ran)
+    return;
   auto& st = self->state;
-  st.peers.metrics->step(domain::to_string(e),
-                         duration<double>(steady_clock::now() - started).count(), false);
+  st.peers.metrics->step(domain::to_string(e), *ran, false);
   auto attempt = ++st.attempts[e];
   log::warn("order.step_failed")
     .kv("order_id", st.id)
@@ -209,40 +279,38 @@ void step_failed(self_ptr self, effect e, steady_clock::time_point started, cons
 /// Sends `atom` (with the shard's items for a reserve) to every shard holding one of the order's
 /// items; `done` gets all answers, a failure fails the step once.
 template <class Reply, class Atom>
-void to_shards(self_ptr self, effect e, Atom atom, std::function<void(std::vector<Reply>)> done) {
+void to_shards(self_ptr self, effect e, uint64_t token, Atom atom,
+               std::function<void(std::vector<Reply>)> done) {
   auto& st = self->state;
   std::map<uint32_t, std::vector<domain::line_item>> by_shard;
   for (auto& item : st.s.order.items)
     by_shard[inventory_shard_of(item.product_id, static_cast<uint32_t>(st.peers.shards.size()))]
       .push_back(item);
-  auto started = steady_clock::now();
   auto replies = std::make_shared<std::vector<Reply>>();
-  auto failed = std::make_shared<bool>(false);
   auto left = std::make_shared<size_t>(by_shard.size());
   for (auto& [shard, items] : by_shard) {
     auto on_reply = [=](Reply& r) {
+      if (!current(self, e, token))
+        return;
       replies->push_back(r);
-      if (--*left == 0 && !*failed)
+      if (--*left == 0)
         done(std::move(*replies));
     };
     auto on_error = [=](caf::error& err) {
-      if (!*failed) {
-        *failed = true;
-        step_failed(self, e, started, err);
-      }
+      step_failed(self, e, token, err); // the first failure ends the attempt
     };
     auto& target = st.peers.shards[shard];
     if constexpr (std::is_same_v<Atom, reserve_atom>)
-      self->request(target, st.options.step_timeout, atom, st.id, items).then(on_reply, on_error);
+      self->request(target, caf::infinite, atom, st.id, items).then(on_reply, on_error);
     else
-      self->request(target, st.options.step_timeout, atom, st.id).then(on_reply, on_error);
+      self->request(target, caf::infinite, atom, st.id).then(on_reply, on_error);
   }
 }
 
 void start_reserve(self_ptr self) {
-  auto started = steady_clock::now();
+  auto token = begin_attempt(self, effect::reserve_stock);
   to_shards<reserve_reply>(
-    self, effect::reserve_stock, reserve_atom_v, [=](std::vector<reserve_reply> replies) {
+    self, effect::reserve_stock, token, reserve_atom_v, [=](std::vector<reserve_reply> replies) {
       std::vector<int64_t> short_products;
       bool ok = true;
       for (auto& r : replies) {
@@ -251,24 +319,24 @@ void start_reserve(self_ptr self) {
         short_products.insert(short_products.end(), r.short_products.begin(),
                               r.short_products.end());
       }
-      step_done(self, effect::reserve_stock, started, [=](const domain::order_state& s) {
+      step_done(self, effect::reserve_stock, token, [=](const domain::order_state& s) {
         return domain::decide_reservation(s, ok, short_products, now_ms());
       });
     });
 }
 
 void start_stock_finish(self_ptr self, effect e) {
-  auto started = steady_clock::now();
+  auto token = begin_attempt(self, e);
   auto done = [=](std::vector<bool>) {
     self->state.peers.metrics->compensation(domain::to_string(e));
-    step_done(self, e, started, [=](const domain::order_state& s) {
+    step_done(self, e, token, [=](const domain::order_state& s) {
       return domain::decide_effect_done(s, e, 0, now_ms());
     });
   };
   if (e == effect::release_stock)
-    to_shards<bool>(self, e, release_atom_v, done);
+    to_shards<bool>(self, e, token, release_atom_v, done);
   else
-    to_shards<bool>(self, e, commit_atom_v, done);
+    to_shards<bool>(self, e, token, commit_atom_v, done);
 }
 
 domain::payment_outcome outcome_of(const payment& p) {
@@ -281,42 +349,45 @@ domain::payment_outcome outcome_of(const payment& p) {
 
 void start_payment(self_ptr self, effect e) {
   auto& st = self->state;
-  auto started = steady_clock::now();
+  auto token = begin_attempt(self, e);
   auto on_payment = [=](payment& p) {
+    if (!current(self, e, token))
+      return;
     self->state.peers.metrics->payment(p.status == "CAPTURED"   ? "captured"
                                        : p.status == "DECLINED" ? "declined"
                                                                 : "voided");
-    step_done(self, e, started, [=](const domain::order_state& s) {
+    step_done(self, e, token, [=](const domain::order_state& s) {
       return domain::decide_payment(s, outcome_of(p), p.id, p.amount_cents, p.decline_reason,
                                     now_ms());
     });
   };
   auto on_error = [=](caf::error& err) {
-    step_failed(self, e, started, err);
+    step_failed(self, e, token, err);
   };
   if (e == effect::charge_payment)
     self
-      ->request(st.peers.payments, st.options.step_timeout, charge_atom_v,
+      ->request(st.peers.payments, caf::infinite, charge_atom_v,
                 charge_request{st.id, st.s.order.total_cents, st.s.order.currency,
                                st.s.order.card_token, st.s.order.card_last4})
       .then(on_payment, on_error);
   else
-    self->request(st.peers.payments, st.options.step_timeout, void_atom_v, st.id)
-      .then(on_payment, on_error);
+    self->request(st.peers.payments, caf::infinite, void_atom_v, st.id).then(on_payment, on_error);
 }
 
 void start_refund(self_ptr self) {
   auto& st = self->state;
-  auto started = steady_clock::now();
+  auto token = begin_attempt(self, effect::refund_payment);
   auto done = [=](int64_t refunded) {
+    if (!current(self, effect::refund_payment, token))
+      return;
     self->state.peers.metrics->compensation("refund_payment");
-    step_done(self, effect::refund_payment, started, [=](const domain::order_state& s) {
+    step_done(self, effect::refund_payment, token, [=](const domain::order_state& s) {
       return domain::decide_effect_done(s, effect::refund_payment, refunded, now_ms());
     });
   };
   self
-    ->request(st.peers.payments, st.options.step_timeout, refund_atom_v, st.s.payment_id,
-              int64_t{0}, "order:" + st.id + ":refund")
+    ->request(st.peers.payments, caf::infinite, refund_atom_v, st.s.payment_id, int64_t{0},
+              "order:" + st.id + ":refund")
     .then(
       [=](payment& p) {
         done(p.refunded_cents);
@@ -324,7 +395,7 @@ void start_refund(self_ptr self) {
       [=](caf::error& err) {
         if (err == errc::conflict) // nothing left to refund: refunded before
           return done(self->state.s.captured_cents);
-        step_failed(self, effect::refund_payment, started, err);
+        step_failed(self, effect::refund_payment, token, err);
       });
 }
 
@@ -341,27 +412,28 @@ void shipment_seen(self_ptr self, const shipment_news& news) {
 
 void start_shipping(self_ptr self, effect e) {
   auto& st = self->state;
-  auto started = steady_clock::now();
+  auto token = begin_attempt(self, e);
   auto on_error = [=](caf::error& err) {
     if (e == effect::cancel_shipment && err == errc::conflict) { // picked up already
-      log::warn("order.shipment_not_cancelled").kv("order_id", self->state.id);
-      return step_done(self, e, started, [=](const domain::order_state& s) {
+      if (current(self, e, token))
+        log::warn("order.shipment_not_cancelled").kv("order_id", self->state.id);
+      return step_done(self, e, token, [=](const domain::order_state& s) {
         return domain::decide_effect_done(s, e, 0, now_ms());
       });
     }
-    step_failed(self, e, started, err);
+    step_failed(self, e, token, err);
   };
   if (e == effect::create_shipment) {
-    self
-      ->request(st.peers.shipping, st.options.step_timeout, create_atom_v, st.id,
-                st.s.order.ship_to)
+    self->request(st.peers.shipping, caf::infinite, create_atom_v, st.id, st.s.order.ship_to)
       .then(
         [=](shipment& sh) {
+          if (!current(self, e, token))
+            return;
           self->state.shipment_status = sh.status;
           // The answer is the shipment as it is now, and shipping tells us of every later move
           // (news queues behind this step's journal append): no need to ask again.
           self->state.followed = true;
-          step_done(self, e, started, [=](const domain::order_state& s) {
+          step_done(self, e, token, [=](const domain::order_state& s) {
             return domain::decide_shipment_created(s, sh.id, sh.tracking_number, sh.carrier,
                                                    now_ms());
           });
@@ -370,25 +442,40 @@ void start_shipping(self_ptr self, effect e) {
         },
         on_error);
   } else if (e == effect::cancel_shipment) {
-    self->request(st.peers.shipping, st.options.step_timeout, cancel_atom_v, st.id)
+    self->request(st.peers.shipping, caf::infinite, cancel_atom_v, st.id)
       .then(
         [=](shipment&) {
+          if (!current(self, e, token))
+            return;
           self->state.peers.metrics->compensation("cancel_shipment");
-          step_done(self, e, started, [=](const domain::order_state& s) {
+          step_done(self, e, token, [=](const domain::order_state& s) {
             return domain::decide_effect_done(s, e, 0, now_ms());
           });
         },
         on_error);
   } else { // follow_shipment: once per activation; afterwards shipping tells us
-    self->request(st.peers.shipping, st.options.step_timeout, get_atom_v, st.id)
+    self->request(st.peers.shipping, caf::infinite, get_atom_v, st.id)
       .then(
         [=](shipment& sh) {
+          if (!end_attempt(self, e, token))
+            return;
           self->state.in_flight.erase(e);
           self->state.followed = true;
           shipment_seen(self, {sh.order_id, sh.id, sh.status, sh.tracking_number, sh.carrier});
         },
         on_error);
   }
+}
+
+/// Fails every attempt past its deadline, as a request timeout would have.
+void expire_attempts(self_ptr self) {
+  auto now = steady_clock::now();
+  std::vector<std::pair<effect, uint64_t>> late;
+  for (auto& [e, a] : self->state.running)
+    if (a.deadline <= now)
+      late.emplace_back(e, a.token);
+  for (auto& [e, token] : late)
+    step_failed(self, e, token, caf::make_error(caf::sec::request_timeout));
 }
 
 void start(self_ptr self, effect e) {
@@ -480,7 +567,7 @@ order_impl::behavior_type order(self_ptr self, std::string id,
     if (!status->empty())
       metrics->live(*status, {});
   });
-  self->delayed_send(self, options.idle, tick_atom_v);
+  tick_by(self, steady_clock::now() + options.idle);
   run_effects(self); // a recovered order resumes the step it was in
   return {
     [=](create_atom, const create_order& req) {
@@ -513,9 +600,10 @@ order_impl::behavior_type order(self_ptr self, std::string id,
       maybe_passivate(self, false);
     },
     [=](tick_atom) {
+      expire_attempts(self);
       run_effects(self); // a safety net: nothing owed stays unstarted
       maybe_passivate(self, true);
-      self->delayed_send(self, self->state.options.idle, tick_atom_v);
+      schedule_next_tick(self);
     },
   };
 }
