@@ -7,8 +7,13 @@
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
 
 #include <map>
+#include <memory>
 #include <unordered_map>
 
 namespace agora::actors {
@@ -29,8 +34,84 @@ struct hold {
 /// still answered the same way; then only the database remembers them.
 constexpr std::chrono::minutes hold_memory{60};
 
+/// What a shard counts. Every shard registers the same series (the registry merges them), all
+/// created up front, so shards on several threads only ever increment.
+struct inventory_metrics {
+  prometheus::Counter& held;
+  prometheus::Counter& refused;
+  prometheus::Counter& alerts;
+  prometheus::Counter& write_failures;
+  prometheus::Family<prometheus::Counter>& changes;
+  std::map<change_kind, prometheus::Counter*> by_kind;
+  prometheus::Gauge& on_hand;
+  prometheus::Gauge& reserved;
+
+  explicit inventory_metrics(prometheus::Registry& r)
+    : held(reservations(r).Add({{"result", "held"}})),
+      refused(reservations(r).Add({{"result", "refused"}})),
+      alerts(prometheus::BuildCounter()
+               .Name("agora_inventory_low_stock_alerts_total")
+               .Help("LOW_INVENTORY_ALERT mails queued (once per fall to the threshold)")
+               .Register(r)
+               .Add({})),
+      write_failures(prometheus::BuildCounter()
+                       .Name("agora_inventory_write_failures_total")
+                       .Help("Stock changes the store failed to commit (the shard reloads)")
+                       .Register(r)
+                       .Add({})),
+      changes(prometheus::BuildCounter()
+                .Name("agora_inventory_stock_changes_total")
+                .Help("Stock changes committed by the inventory shards, by kind")
+                .Register(r)),
+      on_hand(units(r).Add({{"state", "on_hand"}})),
+      reserved(units(r).Add({{"state", "reserved"}})) {
+    for (auto [kind, name] : {std::pair{change_kind::reserve, "reserve"},
+                              {change_kind::release, "release"},
+                              {change_kind::commit, "commit"},
+                              {change_kind::restock, "restock"},
+                              {change_kind::set_levels, "set_levels"}})
+      by_kind[kind] = &changes.Add({{"kind", name}});
+  }
+
+  static prometheus::Family<prometheus::Counter>& reservations(prometheus::Registry& r) {
+    return prometheus::BuildCounter()
+      .Name("agora_inventory_reservations_total")
+      .Help("Reservations the inventory shards decided (held, refused), one per order and shard")
+      .Register(r);
+  }
+
+  static prometheus::Family<prometheus::Gauge>& units(prometheus::Registry& r) {
+    return prometheus::BuildGauge()
+      .Name("agora_inventory_units")
+      .Help("Stock units on hand and reserved, summed over the products of this node's shards")
+      .Register(r);
+  }
+
+  void committed(change_kind kind) {
+    if (auto i = by_kind.find(kind); i != by_kind.end())
+      i->second->Increment();
+  }
+};
+
 struct shard_state {
   static inline const char* name = "inventory";
+  std::shared_ptr<inventory_metrics> metrics;
+  int64_t published_on_hand = 0; ///< this shard's share of agora_inventory_units
+  int64_t published_reserved = 0;
+
+  /// Brings this shard's share of agora_inventory_units up to date.
+  void publish_units() {
+    int64_t on_hand = 0, held = 0;
+    for (auto& [id, level] : levels) {
+      on_hand += level.on_hand;
+      held += level.reserved;
+    }
+    metrics->on_hand.Increment(static_cast<double>(on_hand - published_on_hand));
+    metrics->reserved.Increment(static_cast<double>(held - published_reserved));
+    published_on_hand = on_hand;
+    published_reserved = held;
+  }
+
   uint32_t shard = 0;
   inventory_options options;
   inventory_store_actor store;
@@ -63,6 +144,7 @@ struct shard_state {
       if (domain::low_stock_alert_due(level)) {
         level.low_alert_armed = false;
         auto n = ++alerts[id];
+        metrics->alerts.Increment();
         change.alerts.push_back(domain::low_stock_notification(
           products[id], level, options.ops_email, n, options.public_url));
         log::info("inventory.low_stock").kv("product_id", id).kv("available", level.available());
@@ -83,12 +165,16 @@ using self_ptr = shard_impl::stateful_pointer<shard_state>;
 template <class T>
 caf::result<T> persist(self_ptr self, stock_change change, T value) {
   auto rp = self->make_response_promise<T>();
+  auto kind = change.kind;
+  self->state.publish_units();
   self->request(self->state.store, caf::infinite, commit_atom_v, std::move(change))
     .then(
       [=](bool) mutable {
+        self->state.metrics->committed(kind);
         rp.deliver(value);
       },
       [=](caf::error& err) mutable {
+        self->state.metrics->write_failures.Increment();
         rp.deliver(err);
         log::warn("inventory.write_failed")
           .kv("shard", self->state.shard)
@@ -99,6 +185,7 @@ caf::result<T> persist(self_ptr self, stock_change change, T value) {
           .then(
             [=](const shard_snapshot& snap) {
               self->state.load(snap);
+              self->state.publish_units();
             },
             [=](caf::error&) {
               self->quit(caf::exit_reason::unhandled_exception);
@@ -118,6 +205,7 @@ caf::result<reserve_reply> reserve(self_ptr self, const std::string& order_id,
     auto short_products = check.short_products;
     short_products.insert(short_products.end(), check.unknown_products.begin(),
                           check.unknown_products.end());
+    st.metrics->refused.Increment();
     return reserve_reply{false, short_products};
   }
   stock_change change;
@@ -131,6 +219,7 @@ caf::result<reserve_reply> reserve(self_ptr self, const std::string& order_id,
     touched.push_back(item.product_id);
   }
   st.holds[order_id] = {"HELD", items};
+  st.metrics->held.Increment();
   st.settle_alerts(change, touched);
   return persist(self, std::move(change), reserve_reply{true, {}});
 }
@@ -198,12 +287,15 @@ caf::result<stock_level> change_levels(self_ptr self, int64_t product_id, change
 
 shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snapshot snapshot,
                                       inventory_store_actor store, inventory_options options,
-                                      actor_registry* registry) {
+                                      actor_registry* registry,
+                                      std::shared_ptr<inventory_metrics> metrics) {
   auto& st = self->state;
   st.shard = shard;
   st.options = std::move(options);
   st.store = std::move(store);
+  st.metrics = std::move(metrics);
   st.load(snapshot);
+  st.publish_units();
   track_sampled(self, *registry, "inventory", std::to_string(shard));
   self->delayed_send(self, std::chrono::minutes{1}, tick_atom_v);
   return {
@@ -271,9 +363,11 @@ shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snaps
 
 inventory_actor spawn_inventory_shard(caf::actor_system& sys, uint32_t shard,
                                       shard_snapshot snapshot, inventory_store_actor store,
-                                      inventory_options options, actor_registry& registry) {
-  return caf::actor_cast<inventory_actor>(spawn_counted(
-    sys, shard_actor, shard, std::move(snapshot), std::move(store), std::move(options), &registry));
+                                      inventory_options options, actor_registry& registry,
+                                      prometheus::Registry& metrics) {
+  return caf::actor_cast<inventory_actor>(
+    spawn_counted(sys, shard_actor, shard, std::move(snapshot), std::move(store),
+                  std::move(options), &registry, std::make_shared<inventory_metrics>(metrics)));
 }
 
 } // namespace agora::actors

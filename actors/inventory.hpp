@@ -13,6 +13,10 @@ namespace agora {
 class actor_registry;
 }
 
+namespace prometheus {
+class Registry;
+}
+
 namespace agora::actors {
 
 struct inventory_options {
@@ -23,11 +27,12 @@ struct inventory_options {
 };
 
 /// Spawns shard `shard` of `options.shards`, starting from `snapshot` (what its store loaded).
-/// The shard decides in memory and answers only after its store has committed the change.
+/// The shard decides in memory and answers only after its store has committed the change. It
+/// counts into `metrics` (`agora_inventory_*`; every shard shares the same series).
 protocol::inventory_actor spawn_inventory_shard(caf::actor_system& sys, uint32_t shard,
                                                 protocol::shard_snapshot snapshot,
                                                 protocol::inventory_store_actor store,
-                                                inventory_options options,
-                                                actor_registry& registry);
+                                                inventory_options options, actor_registry& registry,
+                                                prometheus::Registry& metrics);
 
 } // namespace agora::actors

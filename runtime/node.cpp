@@ -194,7 +194,7 @@ struct node_parts {
       auto snap = ask<protocol::shard_snapshot>(self, inventory_store, protocol::load_atom_v, shard,
                                                 c.inventory.shards);
       services.shards.push_back(actors::spawn_inventory_shard(
-        *sys, shard, std::move(snap), inventory_store, c.inventory, registry));
+        *sys, shard, std::move(snap), inventory_store, c.inventory, registry, metrics.registry()));
     }
     auto products = ask<std::vector<domain::product>>(self, catalog_store, protocol::load_atom_v);
     log::info("node.loaded").kv("products", products.size()).kv("shards", c.inventory.shards);

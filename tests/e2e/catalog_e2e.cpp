@@ -111,6 +111,13 @@ TEST_CASE("falling to the threshold sends one low-stock alert until a restock",
   REQUIRE(node.send("POST", "/inventory/5/restock", {{"quantity", 50}}, true).status == 200);
   REQUIRE(node.send("PUT", "/inventory/5", {{"on_hand", 3}}, true).status == 200);
   CHECK(alerts() == "2");
+  // The shards count what they did: two alerts, four level changes, and the units they hold.
+  auto text = node.get("/metrics").body;
+  CHECK(metric_in(text, "agora_inventory_low_stock_alerts_total") == 2);
+  CHECK(metric_in(text, R"(agora_inventory_stock_changes_total{kind="set_levels"})") == 3);
+  CHECK(metric_in(text, R"(agora_inventory_stock_changes_total{kind="restock"})") == 1);
+  auto total = sql_value(node.db, "SELECT sum(on_hand) FROM stock");
+  CHECK(metric_in(text, R"(agora_inventory_units{state="on_hand"})") == std::stod(total));
   CHECK(sql_value(node.db, "SELECT subject FROM notifications WHERE product_id = 5 LIMIT 1")
           .find("Low stock")
         == 0);

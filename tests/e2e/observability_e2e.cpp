@@ -86,6 +86,9 @@ TEST_CASE("actors, payments and shipments count the work of real orders", "[e2e]
     CHECK(
       metric_in(text, std::string{"agora_shipment_status_changes_total{status=\""} + status + "\"}")
       >= 1);
+  CHECK(metric_in(text, R"(agora_inventory_reservations_total{result="held"})") >= 2);
+  CHECK(metric_in(text, R"(agora_inventory_stock_changes_total{kind="commit"})") >= 1);
+  CHECK(metric_in(text, R"(agora_inventory_units{state="reserved"})") >= 0);
   // Every kind of actor that did the work counted its messages: the door's bridges, the order,
   // the services and the stores behind them.
   for (auto* type : {"http.bridge", "order", "order.router", "inventory", "payment", "shipping",
