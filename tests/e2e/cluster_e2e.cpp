@@ -50,6 +50,14 @@ TEST_CASE("payment and shipping on a second node: the lifecycle runs across CAF'
   CHECK(metrics_b.find("agora_actors_alive{type=\"payment\"} 1") != std::string::npos);
   CHECK(metrics_b.find("agora_actors_alive{type=\"shipping\"} 1") != std::string::npos);
   CHECK(b.get("/payments/" + o["payment"]["id"].get<std::string>()).status == 200);
+  // The services count their own work, so the node that hosts only them reports it.
+  CHECK(
+    metric_in(metrics_b, R"(agora_payment_operations_total{operation="charge",result="captured"})")
+    == 1);
+  CHECK(metric_in(metrics_b, R"(agora_shipment_status_changes_total{status="DELIVERED"})") == 1);
+  CHECK(
+    metric_in(metrics_a, R"(agora_payment_operations_total{operation="charge",result="captured"})")
+    == 0);
   // A decline crosses the nodes too, and compensates.
   auto declined =
     a.send("POST", "/orders", order_body(20, 1, "4000000000000002"), false, {"Prefer: wait=10"});
