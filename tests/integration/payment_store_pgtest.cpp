@@ -1,9 +1,7 @@
 #include "persistence/payment_store.hpp"
-#include "persistence/writer.hpp"
 #include "tests/support/pg.hpp"
 #include "tests/support/store_fixture.hpp"
 
-#include <caf/scoped_actor.hpp>
 #include <catch2/catch.hpp>
 
 using namespace agora;
@@ -12,31 +10,16 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct fixture : test::store_fixture {
-  persistence::writer w{url, hub.registry()};
-  payment_store_actor store;
+struct fixture : test::writer_store_fixture<payment_store_actor> {
+  fixture() : writer_store_fixture(persistence::spawn_payment_store) {}
 
-  fixture() : store_fixture(2) {
-    store = persistence::spawn_payment_store(*sys, *pool, w, 2, registry);
-  }
-
-  ~fixture() {
-    caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
-  }
-
+  /// The store's answer to `xs...`; an error fails the test.
   template <class... Ts>
   payment ask(Ts... xs) {
-    caf::scoped_actor self{*sys};
-    payment out;
-    self->request(store, 10s, xs...)
-      .receive(
-        [&](payment& p) {
-          out = std::move(p);
-        },
-        [](caf::error& err) {
-          FAIL(to_string(err));
-        });
-    return out;
+    auto [p, err] = writer_store_fixture::ask<payment>(xs...);
+    if (err)
+      FAIL(to_string(err));
+    return p;
   }
 };
 

@@ -1,9 +1,7 @@
 #include "persistence/shipping_store.hpp"
-#include "persistence/writer.hpp"
 #include "tests/support/pg.hpp"
 #include "tests/support/store_fixture.hpp"
 
-#include <caf/scoped_actor.hpp>
 #include <catch2/catch.hpp>
 
 using namespace agora;
@@ -12,33 +10,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct fixture : test::store_fixture {
-  persistence::writer w{url, hub.registry()};
-  shipping_store_actor store;
-
-  fixture() : store_fixture(2) {
-    store = persistence::spawn_shipping_store(*sys, *pool, w, 2, registry);
-  }
-
-  ~fixture() {
-    caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
-  }
-
-  /// The store's answer to `xs...`, or its error.
-  template <class Reply, class... Ts>
-  std::pair<Reply, caf::error> ask(Ts... xs) {
-    caf::scoped_actor self{*sys};
-    std::pair<Reply, caf::error> out;
-    self->request(store, 10s, xs...)
-      .receive(
-        [&](Reply& r) {
-          out.first = std::move(r);
-        },
-        [&](caf::error& err) {
-          out.second = std::move(err);
-        });
-    return out;
-  }
+struct fixture : test::writer_store_fixture<shipping_store_actor> {
+  fixture() : writer_store_fixture(persistence::spawn_shipping_store) {}
 
   shipment make(const std::string& id, const std::string& order) {
     auto [s, err] =
