@@ -190,8 +190,10 @@ void create_order_route(const services& s, const exchange_ptr& ex) {
   for (auto& item : plan.request.items)
     ids.push_back(item.product_id);
   bridge(*s.bridges, [=](caf::event_based_actor* self) {
+    // The catalog lives on this node (a front door node hosts the inventory role, which brings
+    // it) and answers in its handler: no timer needed, the request is answered or bounced.
     auto priced = [=] {
-      self->request(s.catalog, s.ask_timeout, get_atom_v, ids)
+      self->request(s.catalog, request_timeout(no_timer), get_atom_v, ids)
         .then(
           [=](std::vector<domain::product>& found) {
             place(self, s, ex, plan, found);
