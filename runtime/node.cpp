@@ -37,7 +37,6 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -406,11 +405,6 @@ int run_node(const node_config& config) {
 }
 
 int main(int argc, char** argv) {
-  // Grow malloc's heaps in large steps and keep freed memory instead of trimming it back at
-  // once: under load the default trim/grow cycle (sysmalloc, mprotect, page faults) cost ~5 %
-  // of the node's CPU.
-  mallopt(M_TOP_PAD, 16 << 20);
-  mallopt(M_TRIM_THRESHOLD, 64 << 20);
   std::vector<std::string> args(argv + 1, argv + argc);
   std::map<std::string, std::string> env;
   for (char** e = environ; *e; ++e) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -84,6 +85,40 @@ size_t count_open_fds() {
   return n > 0 ? n - 1 : 0; // the directory handle itself
 }
 
+/// jemalloc's mallctl() when the process allocates from jemalloc (the agora binary links it),
+/// found at run time so that tests and tools linked without it still build.
+using mallctl_fn = int (*)(const char*, void*, size_t*, void*, size_t);
+mallctl_fn find_mallctl() {
+  return reinterpret_cast<mallctl_fn>(::dlsym(RTLD_DEFAULT, "mallctl"));
+}
+
+/// The allocator's view of the heap: agora_heap_{allocated,active,resident}_bytes.
+void add_heap_stats(std::vector<prometheus::MetricFamily>& out) {
+  static const mallctl_fn mallctl = find_mallctl();
+  if (mallctl == nullptr)
+    return;
+  uint64_t epoch = 1;
+  size_t size = sizeof(epoch);
+  mallctl("epoch", &epoch, &size, &epoch, size); // refresh the statistics
+  struct heap_stat {
+    const char* key;
+    const char* name;
+    const char* help;
+  };
+  for (auto [key, name, help] :
+       {heap_stat{"stats.allocated", "agora_heap_allocated_bytes",
+                  "Bytes the application holds from the allocator (jemalloc)"},
+        heap_stat{"stats.active", "agora_heap_active_bytes",
+                  "Bytes in the allocator's active pages (jemalloc)"},
+        heap_stat{"stats.resident", "agora_heap_resident_bytes",
+                  "Bytes of physically resident allocator pages, metadata included (jemalloc)"}}) {
+    size_t value = 0;
+    size = sizeof(value);
+    if (mallctl(key, &value, &size, nullptr, 0) == 0)
+      out.push_back(gauge_family(name, help, static_cast<double>(value)));
+  }
+}
+
 class process_collector : public prometheus::Collectable {
  public:
   process_collector()
@@ -121,6 +156,7 @@ class process_collector : public prometheus::Collectable {
     out.push_back(gauge_family("process_start_time_seconds",
                                "Start time of the process since unix epoch in seconds",
                                start_time_));
+    add_heap_stats(out);
     return out;
   }
 
