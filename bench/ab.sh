@@ -8,6 +8,7 @@
 # and after a change, copying the binary aside in between.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$AGORA_ROOT"
 [ $# -ge 2 ] || die "usage: bench/ab.sh BINARY_A BINARY_B [rounds] [seconds]"
 binaries=("$1" "$2")
@@ -38,28 +39,12 @@ cpu_of() {
 # One run of binary $1: prints "orders/s p50 p99 node_ms_per_order pg_ms_per_order".
 run_one() {
   trap cleanup EXIT # runs in a subshell: stop what it started, even when it dies
-  local url token=bench-admin-token-000000000001 port=$((20000 + RANDOM % 20000)) base
+  local url result orders node_cpu pg_cpu
   url=$(bash scripts/pg.sh start "$work/pg" --fresh)
-  AGORA_DATABASE_URL=$url AGORA_AUTH_TOKENS=$token:admin "$1" --http-port="$port" \
-    --log-level=warn --shipping-step-seconds=1 --http-threads=1 --order-idle-seconds=5 \
-    >"$work/node.log" 2>&1 &
-  node_pid=$!
-  base="http://127.0.0.1:$port"
-  for _ in $(seq 1 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
-  curl -sf "$base/readyz" >/dev/null || die "the node did not become ready, see $work/node.log"
-  for id in $(seq 1 50); do
-    curl -sf -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-      -d '{"on_hand":1000000,"low_stock_threshold":0}' "$base/inventory/$id" >/dev/null
-  done
-  local psql_=("$PG_BIN/psql" "$url" -Atq -c) result
+  bench_node_start "$1" "$url" "$work/node.log"
   result=$(wrk -t1 -c64 -d"${seconds}s" -s bench/orders.lua "$base/orders" 2>/dev/null | grep '^{')
-  local started=$SECONDS
-  until [ "$("${psql_[@]}" "SELECT count(*) FROM orders WHERE NOT settled")" = 0 ]; do
-    [ $((SECONDS - started)) -gt 120 ] && die "sagas did not finish within 120 s"
-    sleep 0.5
-  done
-  local orders node_cpu pg_cpu
-  orders=$("${psql_[@]}" "SELECT count(*) FROM orders")
+  bench_wait_for_sagas "$url" >/dev/null
+  orders=$("$PG_BIN/psql" "$url" -Atq -c "SELECT count(*) FROM orders")
   node_cpu=$(cpu_of "$node_pid")
   # shellcheck disable=SC2046 # one argument per PostgreSQL process
   pg_cpu=$(cpu_of $(pgrep -x postgres))

@@ -6,6 +6,7 @@
 #   bench/run.sh [seconds per run, default 10] [connections, default 64]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$AGORA_ROOT"
 seconds=${1:-10}
 connections=${2:-64}
@@ -25,19 +26,7 @@ psql_() { "$PG_BIN/psql" "$url" -Atq -c "$1"; }
 # Durable commits, as for anything acknowledged to a client.
 [ "$(psql_ "SHOW fsync")" = on ] && [ "$(psql_ "SHOW synchronous_commit")" = on ] \
   || die "the benchmark database does not commit durably"
-token=bench-admin-token-000000000001
-port=$(( 20000 + RANDOM % 20000 ))
-AGORA_DATABASE_URL=$url AGORA_AUTH_TOKENS=$token:admin "$AGORA_ROOT/build-bench/runtime/agora" \
-  --http-port=$port --log-level=warn --shipping-step-seconds=1 --http-threads=1 \
-  --order-idle-seconds=5 >"$work/node.log" 2>&1 &
-node_pid=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
-curl -sf "$base/readyz" >/dev/null || die "the node did not become ready, see $work/node.log"
-for id in $(seq 1 50); do
-  curl -sf -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d '{"on_hand":1000000,"low_stock_threshold":0}' "$base/inventory/$id" >/dev/null
-done
+bench_node_start "$AGORA_ROOT/build-bench/runtime/agora" "$url" "$work/node.log"
 
 results="$work/results.jsonl"
 : >"$results"
@@ -48,12 +37,7 @@ for script in healthz product orders; do
   wrk -t1 -c"$connections" -d"${seconds}s" -s "bench/$script.lua" "$base$path" 2>"$work/$script.err" \
     | grep '^{' >>"$results"
 done
-started=$(date +%s.%N)
-until [ "$(psql_ "SELECT count(*) FROM orders WHERE NOT settled" | tail -1)" = 0 ]; do
-  [ "$(echo "$(date +%s.%N) - $started > 120" | bc)" = 1 ] && die "sagas did not finish within 120 s"
-  sleep 0.5
-done
-drain=$(echo "$(date +%s.%N) - $started" | bc)
+drain=$(bench_wait_for_sagas "$url")
 accepted=$(psql_ "SELECT count(*) FROM orders" | tail -1)
 delivered=$(psql_ "SELECT count(*) FROM orders WHERE status = 'DELIVERED'" | tail -1)
 

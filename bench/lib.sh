@@ -1,0 +1,34 @@
+# What the benchmark scripts share (sourced after scripts/lib.sh): a node started for a run and
+# the wait for its sagas. The node hosts every role, logs warnings only, moves shipments every
+# second and passivates orders after 5 s idle; every product is restocked so no order is short.
+
+bench_token=bench-admin-token-000000000001
+
+# Starts `binary` on the database `url`, logging to `log`; waits until it is ready and restocks
+# the catalog. Sets node_pid and base (its URL).
+bench_node_start() {
+  local binary=$1 url=$2 log=$3 port=$((20000 + RANDOM % 20000))
+  AGORA_DATABASE_URL=$url AGORA_AUTH_TOKENS=$bench_token:admin "$binary" --http-port="$port" \
+    --log-level=warn --shipping-step-seconds=1 --http-threads=1 --order-idle-seconds=5 \
+    >"$log" 2>&1 &
+  node_pid=$!
+  base="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
+  curl -sf "$base/readyz" >/dev/null || die "the node did not become ready, see $log"
+  for id in $(seq 1 50); do
+    curl -sf -X PUT -H "Authorization: Bearer $bench_token" -H 'Content-Type: application/json' \
+      -d '{"on_hand":1000000,"low_stock_threshold":0}' "$base/inventory/$id" >/dev/null
+  done
+}
+
+# Waits until every order in the database at `url` is settled (at most 120 s); prints how long
+# that took in seconds.
+bench_wait_for_sagas() {
+  local url=$1 started
+  started=$(date +%s.%N)
+  until [ "$("$PG_BIN/psql" "$url" -Atq -c "SELECT count(*) FROM orders WHERE NOT settled")" = 0 ]; do
+    [ "$(echo "$(date +%s.%N) - $started > 120" | bc)" = 1 ] && die "sagas did not finish within 120 s"
+    sleep 0.5
+  done
+  echo "$(date +%s.%N) - $started" | bc
+}
