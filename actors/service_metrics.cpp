@@ -29,10 +29,14 @@ service_metrics::service_metrics(prometheus::Registry& registry, const std::stri
 }
 
 prometheus::Counter& service_metrics::count(std::string_view operation, std::string_view result) {
-  auto key = std::make_pair(std::string{operation}, std::string{result});
-  auto i = counters_.find(key);
-  if (i == counters_.end())
-    i = counters_.emplace(key, &operations_.Add({{"operation", key.first}, {"result", key.second}}))
+  auto op = counters_.find(operation);
+  if (op == counters_.end())
+    op = counters_.emplace(std::string{operation}, decltype(op->second){}).first;
+  auto i = op->second.find(result);
+  if (i == op->second.end())
+    i = op->second
+          .emplace(std::string{result},
+                   &operations_.Add({{"operation", op->first}, {"result", std::string{result}}}))
           .first;
   return *i->second;
 }

@@ -38,7 +38,9 @@ class service_metrics {
 
   prometheus::Family<prometheus::Counter>& operations_;
   prometheus::Family<prometheus::Histogram>& durations_;
-  std::map<std::pair<std::string, std::string>, prometheus::Counter*, std::less<>> counters_;
+  /// operation -> result -> series; looked up by string_view, so a hit allocates nothing.
+  std::map<std::string, std::map<std::string, prometheus::Counter*, std::less<>>, std::less<>>
+    counters_;
   std::map<std::string, prometheus::Histogram*, std::less<>> histograms_;
 };
 

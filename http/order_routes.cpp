@@ -193,7 +193,7 @@ void create_order_route(const services& s, const exchange_ptr& ex) {
     // The catalog lives on this node (a front door node hosts the inventory role, which brings
     // it) and answers in its handler: no timer needed, the request is answered or bounced.
     auto priced = [=] {
-      self->request(s.catalog, request_timeout(no_timer), get_atom_v, ids)
+      self->request(s.catalog, caf::infinite, get_atom_v, ids)
         .then(
           [=](std::vector<domain::product>& found) {
             place(self, s, ex, plan, found);
