@@ -155,11 +155,17 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
     },
     [=](tick_atom) {
       // The carrier: every moving shipment unchanged for a step moves on, and its order hears.
+      // A full step is followed by the next at once; otherwise it waits a fraction of a step.
       auto step_ms = duration_cast<milliseconds>(options.step).count();
       auto start = steady_clock::now();
       auto elapsed = [start] {
         return duration<double>(steady_clock::now() - start).count();
       };
+      auto pause = options.step_pause.count() > 0
+                     ? options.step_pause
+                     : std::max(std::min<milliseconds>(
+                                  duration_cast<milliseconds>(options.step) / 4, seconds{1}),
+                                milliseconds{50});
       self->request(store, timeout, step_atom_v, static_cast<int64_t>(step_ms))
         .then(
           [=](std::vector<shipment>& moved) {
@@ -168,14 +174,16 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
               metrics->moved(s);
               tell(self, metrics, s);
             }
+            if (moved.size() >= carrier_step_limit)
+              self->send(self, tick_atom_v);
+            else
+              self->delayed_send(self, pause, tick_atom_v);
           },
           [=](caf::error& err) {
             metrics->operations.observe("carrier_step", "error", elapsed());
             log::warn("shipping.carrier_failed").kv("error", self->system().render(err));
+            self->delayed_send(self, pause, tick_atom_v);
           });
-      auto pause =
-        std::min<milliseconds>(duration_cast<milliseconds>(options.step) / 4, seconds{1});
-      self->delayed_send(self, std::max(pause, milliseconds{50}), tick_atom_v);
     },
   };
 }

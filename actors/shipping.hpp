@@ -21,6 +21,9 @@ namespace agora::actors {
 struct shipping_options {
   std::chrono::seconds step{30}; ///< the simulated carrier moves a shipment on after this; 0: off
   std::chrono::milliseconds store_timeout{10000}; ///< the carrier's step query
+  /// Wait after a carrier step that moved less than a full batch; 0: a quarter of `step`, within
+  /// 50 ms and 1 s. A full batch is followed by the next step at once.
+  std::chrono::milliseconds step_pause{0};
 };
 
 /// Spawns the shipping service: shipments through `store`, a carrier timer, and news of every

@@ -17,10 +17,16 @@ using namespace agora::protocol;
 
 const std::string columns = "id, order_id, status, tracking_number, carrier";
 
-// The carrier's next scan of a moving shipment.
-const std::string next_status = "CASE status WHEN 'LABEL_CREATED' THEN 'IN_TRANSIT' WHEN "
-                                "'IN_TRANSIT' THEN 'OUT_FOR_DELIVERY' ELSE 'DELIVERED' END";
-const std::string moving = "status IN ('LABEL_CREATED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY')";
+// One scan of a moving shipment: its next status, and the time of the status it reaches in the
+// shipment's own timeline columns. Only ended_at is indexed (in the open shipments' predicate), so
+// a move that does not end the shipment is a heap-only update.
+const std::string scan_on =
+  "status = CASE status WHEN 'LABEL_CREATED' THEN 'IN_TRANSIT' WHEN 'IN_TRANSIT' THEN "
+  "'OUT_FOR_DELIVERY' ELSE 'DELIVERED' END, updated_at = now(), "
+  "in_transit_at = CASE status WHEN 'LABEL_CREATED' THEN now() ELSE in_transit_at END, "
+  "out_for_delivery_at = CASE status WHEN 'IN_TRANSIT' THEN now() ELSE out_for_delivery_at END, "
+  "ended_at = CASE status WHEN 'OUT_FOR_DELIVERY' THEN now() ELSE ended_at END";
+const std::string moving = "ended_at IS NULL";
 
 shipment to_shipment(const pqxx::row& r) {
   return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
@@ -34,22 +40,14 @@ caf::result<shipment> by_order(pqxx::work& tx, const std::string& order_id) {
   return to_shipment(rows[0]);
 }
 
-void record(pqxx::work& tx, const shipment& s) {
-  tx.exec_params("INSERT INTO shipment_events (shipment_id, status) VALUES ($1, $2) ON CONFLICT "
-                 "DO NOTHING",
-                 s.id, s.status);
-}
-
 caf::result<shipment> cancel(pqxx::work& tx, const std::string& order_id) {
-  auto rows = tx.exec_params("UPDATE shipments SET status = 'CANCELLED', updated_at = now() WHERE "
-                             "order_id = $1 AND status = 'LABEL_CREATED' RETURNING "
-                               + columns,
-                             order_id);
-  if (!rows.empty()) {
-    auto s = to_shipment(rows[0]);
-    record(tx, s);
-    return s;
-  }
+  auto rows = tx.exec_params(
+    "UPDATE shipments SET status = 'CANCELLED', updated_at = now(), ended_at = now() WHERE "
+    "order_id = $1 AND status = 'LABEL_CREATED' RETURNING "
+      + columns,
+    order_id);
+  if (!rows.empty())
+    return to_shipment(rows[0]);
   auto found =
     tx.exec_params("SELECT " + columns + " FROM shipments WHERE order_id = $1", order_id);
   if (found.empty())
@@ -61,34 +59,33 @@ caf::result<shipment> cancel(pqxx::work& tx, const std::string& order_id) {
 }
 
 caf::result<shipment> advance(pqxx::work& tx, const std::string& id) {
-  auto rows =
-    tx.exec_params("UPDATE shipments SET status = " + next_status
-                     + ", updated_at = now() WHERE id = $1 AND " + moving + " RETURNING " + columns,
-                   id);
+  auto rows = tx.exec_params("UPDATE shipments SET " + scan_on + " WHERE id = $1 AND " + moving
+                               + " RETURNING " + columns,
+                             id);
   if (rows.empty()) {
     auto found = tx.exec_params("SELECT status FROM shipments WHERE id = $1", id);
     if (found.empty())
       return caf::make_error(errc::not_found, std::string{"no such shipment"});
     return caf::make_error(errc::conflict, "the shipment is " + found[0][0].as<std::string>());
   }
-  auto s = to_shipment(rows[0]);
-  record(tx, s);
-  return s;
+  return to_shipment(rows[0]);
 }
 
-/// Moves every shipment unchanged for `older_ms` one step on, recording each move, in one
-/// statement. SKIP LOCKED lets several nodes run the carrier without moving a shipment twice.
+/// Moves the oldest open shipments unchanged for `older_ms` one step on, in one statement. No row
+/// locks: when carriers on two nodes pick the same shipment, the second update waits for the
+/// first and re-checks its condition on the moved row (READ COMMITTED), which no longer holds, so
+/// no shipment moves twice, and no move writes a lock before its update.
 std::vector<shipment> step(pqxx::work& tx, int64_t older_ms) {
+  // updated_at is never before created_at, so the newest step's worth of shipments is not even
+  // scanned: the walk of the open shipments' index stops there.
+  const std::string due = moving
+                          + " AND created_at <= now() - make_interval(secs => $1 / 1000.0) AND "
+                            "updated_at <= now() - make_interval(secs => $1 / 1000.0)";
   std::vector<shipment> out;
   for (auto row : tx.exec_params(
-         "WITH moved AS (UPDATE shipments SET status = " + next_status
-           + ", updated_at = now() WHERE id IN (SELECT id FROM shipments WHERE " + moving
-           + " AND updated_at <= now() - make_interval(secs => $1 / 1000.0) ORDER BY updated_at "
-             "LIMIT 500 FOR UPDATE SKIP LOCKED) RETURNING "
-           + columns
-           + "), recorded AS (INSERT INTO shipment_events (shipment_id, status) SELECT id, status "
-             "FROM moved ON CONFLICT DO NOTHING) SELECT "
-           + columns + " FROM moved",
+         "UPDATE shipments SET " + scan_on + " WHERE id IN (SELECT id FROM shipments WHERE " + due
+           + " ORDER BY created_at LIMIT " + std::to_string(carrier_step_limit) + ") AND " + due
+           + " RETURNING " + columns,
          older_ms))
     out.push_back(to_shipment(row));
   return out;
@@ -100,12 +97,10 @@ shipping_store_actor::behavior_type worker(shipping_store_actor::pointer self,
   return {
     [=](create_atom, const shipment& s) {
       return transact<shipment>(*pool, [&](pqxx::work& tx) {
-        auto made = tx.exec_params("INSERT INTO shipments (id, order_id, status, tracking_number, "
-                                   "carrier) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id) DO "
-                                   "NOTHING",
-                                   s.id, s.order_id, s.status, s.tracking_number, s.carrier);
-        if (made.affected_rows() == 1)
-          record(tx, s);
+        tx.exec_params("INSERT INTO shipments (id, order_id, status, tracking_number, "
+                       "carrier) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id) DO "
+                       "NOTHING",
+                       s.id, s.order_id, s.status, s.tracking_number, s.carrier);
         return by_order(tx, s.order_id); // the order's first shipment wins
       });
     },
@@ -134,8 +129,6 @@ shipping_store_actor::behavior_type worker(shipping_store_actor::pointer self,
 
 const merge_spec shipment_insert{
   71, "INSERT INTO shipments (id, order_id, status, tracking_number, carrier) VALUES ", ""};
-const merge_spec shipment_event_insert{
-  72, "INSERT INTO shipment_events (shipment_id, status) VALUES ", " ON CONFLICT DO NOTHING"};
 
 using front_impl = shipping_store_actor::extend<caf::reacts_to<written_atom, uint64_t, caf::error>>;
 
@@ -158,7 +151,6 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
                                               + list({lit(s.id), lit(s.order_id), lit(s.status),
                                                       lit(s.tracking_number), lit(s.carrier)})
                                               + ")"});
-      job.rows.push_back({&shipment_event_insert, "(" + list({lit(s.id), lit(s.status)}) + ")"});
       job.verify = "SELECT 1 FROM shipments WHERE id = " + lit(s.id);
       return self->state.pending.submit(self, *w, std::move(job), s);
     },

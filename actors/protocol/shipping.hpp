@@ -54,8 +54,13 @@ using shipping_actor =
                    caf::replies_to<get_atom, std::string>::with<shipment>,
                    caf::replies_to<advance_atom, std::string>::with<shipment>>;
 
+/// Most shipments one carrier step moves; a step that moves this many is followed by another at
+/// once, so the carrier keeps up with any intake.
+constexpr size_t carrier_step_limit = 500;
+
 /// Its store. `create` inserts the proposed shipment unless the order has one; `step` advances
-/// every moving shipment unchanged for at least the given milliseconds and answers them.
+/// the oldest moving shipments unchanged for at least the given milliseconds (at most
+/// carrier_step_limit) and answers them.
 using shipping_store_actor =
   caf::typed_actor<caf::replies_to<create_atom, shipment>::with<shipment>,
                    caf::replies_to<cancel_atom, std::string>::with<shipment>,
