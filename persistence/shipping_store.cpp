@@ -74,7 +74,9 @@ caf::result<shipment> advance(pqxx::work& tx, const std::string& id) {
 /// Moves the oldest open shipments unchanged for `older_ms` one step on, in one statement. No row
 /// locks: when carriers on two nodes pick the same shipment, the second update waits for the
 /// first and re-checks its condition on the moved row (READ COMMITTED), which no longer holds, so
-/// no shipment moves twice, and no move writes a lock before its update.
+/// no shipment moves twice, and no move writes a lock before its update. The chosen ids are an
+/// array, so the update finds them by primary key whatever the planner thinks of the table's
+/// size (an IN subquery became a hash join over a scan of every shipment with stale statistics).
 std::vector<shipment> step(pqxx::work& tx, int64_t older_ms) {
   // updated_at is never before created_at, so the newest step's worth of shipments is not even
   // scanned: the walk of the open shipments' index stops there.
@@ -82,11 +84,12 @@ std::vector<shipment> step(pqxx::work& tx, int64_t older_ms) {
                           + " AND created_at <= now() - make_interval(secs => $1 / 1000.0) AND "
                             "updated_at <= now() - make_interval(secs => $1 / 1000.0)";
   std::vector<shipment> out;
-  for (auto row : tx.exec_params(
-         "UPDATE shipments SET " + scan_on + " WHERE id IN (SELECT id FROM shipments WHERE " + due
-           + " ORDER BY created_at LIMIT " + std::to_string(carrier_step_limit) + ") AND " + due
-           + " RETURNING " + columns,
-         older_ms))
+  for (auto row :
+       tx.exec_params("UPDATE shipments SET " + scan_on
+                        + " WHERE id = ANY (ARRAY(SELECT id FROM shipments WHERE " + due
+                        + " ORDER BY created_at LIMIT " + std::to_string(carrier_step_limit)
+                        + ")) AND " + due + " RETURNING " + columns,
+                      older_ms))
     out.push_back(to_shipment(row));
   return out;
 }
