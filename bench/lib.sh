@@ -7,7 +7,12 @@ bench_token=bench-admin-token-000000000001
 # Starts `binary` on the database `url`, logging to `log`; waits until it is ready and restocks
 # the catalog. Sets node_pid and base (its URL).
 bench_node_start() {
-  local binary=$1 url=$2 log=$3 port=$((20000 + RANDOM % 20000))
+  local binary=$1 url=$2 log=$3 port
+  # A free port (PostgreSQL picks from the same range).
+  while :; do
+    port=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
   AGORA_DATABASE_URL=$url AGORA_AUTH_TOKENS=$bench_token:admin "$binary" --http-port="$port" \
     --log-level=warn --shipping-step-seconds=1 --http-threads=1 --order-idle-seconds=5 \
     >"$log" 2>&1 &
