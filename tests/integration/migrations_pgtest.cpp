@@ -73,3 +73,45 @@ TEST_CASE("migration names must be numbered and increasing", "[migrations]") {
   CHECK_THROWS_WITH(apply_migrations(conn, {{"002_b.sql", "SELECT 1"}, {"001_a.sql", "SELECT 1"}}),
                     Catch::Contains("must increase"));
 }
+
+TEST_CASE("migration 006 moves recorded shipment events into the shipment timeline",
+          "[migrations]") {
+  // A database as it stood before 006, with a delivered, a moving and a cancelled shipment.
+  auto url = test::fresh_database();
+  pqxx::connection conn{url};
+  std::vector<embedded_file> before, all = builtin_migrations();
+  for (auto& m : all)
+    if (m.name < "006")
+      before.push_back(m);
+  REQUIRE(before.size() == 5);
+  apply_migrations(conn, before);
+  test::sql_value(
+    url,
+    "INSERT INTO shipments (id, order_id, status, tracking_number, carrier, updated_at) VALUES "
+    "('shp_d', 'ord_d', 'DELIVERED', '1ZD', 'UPS', now()), "
+    "('shp_m', 'ord_m', 'IN_TRANSIT', '1ZM', 'UPS', now()), "
+    "('shp_c', 'ord_c', 'CANCELLED', '1ZC', 'UPS', now());"
+    "INSERT INTO shipment_events (shipment_id, status, at) VALUES "
+    "('shp_d', 'LABEL_CREATED', '2026-01-01 10:00Z'), ('shp_d', 'IN_TRANSIT', '2026-01-01 "
+    "11:00Z'), "
+    "('shp_d', 'OUT_FOR_DELIVERY', '2026-01-01 12:00Z'), ('shp_d', 'DELIVERED', '2026-01-01 "
+    "13:00Z'), ('shp_m', 'LABEL_CREATED', '2026-01-02 10:00Z'), ('shp_m', 'IN_TRANSIT', "
+    "'2026-01-02 11:00Z'), ('shp_c', 'LABEL_CREATED', '2026-01-03 10:00Z'), ('shp_c', 'CANCELLED', "
+    "'2026-01-03 10:30Z')");
+  apply_migrations(conn, all);
+  auto timeline = [&](const std::string& id) {
+    return test::sql_value(
+      url, "SELECT concat_ws(',', to_char(in_transit_at AT TIME ZONE 'UTC', "
+           "'HH24:MI'), to_char(out_for_delivery_at AT TIME ZONE 'UTC', 'HH24:MI'), "
+           "to_char(ended_at AT TIME ZONE 'UTC', 'HH24:MI')) FROM shipments WHERE "
+           "id = '"
+             + id + "'");
+  };
+  CHECK(timeline("shp_d") == "11:00,12:00,13:00");
+  CHECK(timeline("shp_m") == "11:00");
+  CHECK(timeline("shp_c") == "10:30");
+  CHECK(test::sql_value(url, "SELECT to_regclass('shipment_events')::text").empty());
+  // Only the moving one is left to the carrier.
+  CHECK(test::sql_value(url, "SELECT string_agg(id, ',') FROM shipments WHERE ended_at IS NULL")
+        == "shp_m");
+}
