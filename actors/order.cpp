@@ -41,6 +41,11 @@ struct order_state {
   order_options options;
   std::string shipment_status;
   bool appending = false;
+  /// Events that only record a finished idempotent effect (the stock commit) ride with the next
+  /// append instead of costing one of their own; the tick journals them if nothing else comes.
+  /// Lost in a crash, the effect runs again and is answered the same.
+  std::vector<domain::order_event> riders;
+  std::set<effect> riding; ///< the effects whose completion rides: not to be started again
   std::deque<std::function<void()>> backlog; ///< commands waiting for the append in flight
   std::set<effect> in_flight;
   std::map<effect, int> attempts;
@@ -144,21 +149,26 @@ void wake_waiters(self_ptr self) {
 /// Passivates when nothing is owed, waited for or under way.
 void maybe_passivate(self_ptr self, bool idle_check) {
   auto& st = self->state;
-  if (st.appending || !st.backlog.empty() || !st.in_flight.empty() || !st.waiters.empty())
+  if (st.appending || !st.riders.empty() || !st.backlog.empty() || !st.in_flight.empty()
+      || !st.waiters.empty())
     return;
   bool idle = steady_clock::now() - st.last_active >= st.options.idle;
   if (domain::settled(st.s) || (idle_check && idle) || !st.s.exists)
     self->quit();
 }
 
-/// Journals `events` (with projection and outbox rows), then applies them; `then` runs after.
+/// Journals the riders and `events` (with projection and outbox rows), then applies them; `then`
+/// runs after.
 void persist(self_ptr self, std::vector<domain::order_event> events, std::string idem_key,
              std::string request_hash, std::function<void(const caf::error&)> then) {
   auto& st = self->state;
-  if (events.empty()) {
+  if (events.empty()) { // riders wait for a real event (or the tick)
     then({});
     return next_command(self);
   }
+  // Riders were decided first. They stay riders until an append holding them commits (none can
+  // join meanwhile: commands wait for the append).
+  events.insert(events.begin(), st.riders.begin(), st.riders.end());
   journal_append batch;
   batch.order_id = st.id;
   batch.first_seq = st.s.seq + 1;
@@ -182,6 +192,8 @@ void persist(self_ptr self, std::vector<domain::order_event> events, std::string
       [=](bool) {
         auto& st = self->state;
         st.appending = false;
+        st.riders.clear();
+        st.riding.clear();
         auto before = st.s.exists ? domain::to_string(st.s.status) : std::string_view{};
         for (auto& e : events) {
           domain::apply(st.s, e);
@@ -234,8 +246,27 @@ void enact(self_ptr self, domain::decision d) {
   persist(self, std::move(d.events), {}, {}, [](const caf::error&) {});
 }
 
-/// A step's attempt `token` finished: forget it, record the latency, and journal what it decided.
-/// An answer to an abandoned attempt changes nothing.
+/// Journals the riders on their own: nothing came for them to ride with. Should that append fail,
+/// their effects start again and are answered the same.
+void flush_riders(self_ptr self) {
+  auto& st = self->state;
+  auto events = std::move(st.riders);
+  st.riders.clear();
+  st.riding.clear();
+  persist(self, std::move(events), {}, {}, [](const caf::error&) {});
+}
+
+/// Whether what `e` decides when it finishes may ride with the next append: the stock commit,
+/// which the order owes once shipped and which only records what the inventory did
+/// (idempotently, keyed by the order). Its event then joins ORDER_DELIVERED's append instead of
+/// costing an append and a projection update of its own.
+bool rides(effect e) {
+  return e == effect::commit_stock;
+}
+
+/// A step's attempt `token` finished: forget it, record the latency, and journal what it decided
+/// (now, or with the next append for a riding effect). An answer to an abandoned attempt changes
+/// nothing.
 template <class Decide>
 void step_done(self_ptr self, effect e, uint64_t token, Decide decide) {
   auto ran = end_attempt(self, e, token);
@@ -243,9 +274,16 @@ void step_done(self_ptr self, effect e, uint64_t token, Decide decide) {
     return;
   self->state.peers.metrics->step(domain::to_string(e), *ran, true);
   command(self, [=] {
-    self->state.in_flight.erase(e);
-    self->state.attempts.erase(e);
-    enact(self, decide(self->state.s));
+    auto& st = self->state;
+    st.in_flight.erase(e);
+    st.attempts.erase(e);
+    auto d = decide(st.s);
+    if (rides(e) && !d.events.empty()) {
+      st.riders.insert(st.riders.end(), d.events.begin(), d.events.end());
+      st.riding.insert(e);
+      return next_command(self);
+    }
+    enact(self, std::move(d));
   });
 }
 
@@ -495,7 +533,8 @@ void start(self_ptr self, effect e) {
 void run_effects(self_ptr self) {
   auto& st = self->state;
   for (auto e : domain::pending_effects(st.s)) {
-    if (st.in_flight.count(e) || (e == effect::follow_shipment && st.followed))
+    if (st.in_flight.count(e) || st.riding.count(e)
+        || (e == effect::follow_shipment && st.followed))
       continue;
     st.in_flight.insert(e);
     start(self, e);
@@ -601,7 +640,9 @@ order_impl::behavior_type order(self_ptr self, std::string id,
     },
     [=](tick_atom) {
       expire_attempts(self);
-      run_effects(self); // a safety net: nothing owed stays unstarted
+      if (!self->state.riders.empty() && !self->state.appending)
+        flush_riders(self); // nothing else came to ride with
+      run_effects(self);    // a safety net: nothing owed stays unstarted
       maybe_passivate(self, true);
       schedule_next_tick(self);
     },

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
 
 using namespace agora::test;
@@ -52,6 +53,10 @@ TEST_CASE("an order runs from PENDING to DELIVERED and is journaled at every ste
   CHECK(wait_until([&] {
     return stock(node, 3) == "58/0";
   }));
+  // The stock commit's event rode with the delivery: one append (one transaction) for both.
+  CHECK(sql_value(node.db, "SELECT count(DISTINCT xmin::text) FROM order_events WHERE order_id = '"
+                             + id + "' AND type IN ('STOCK_COMMITTED', 'ORDER_DELIVERED')")
+        == "1");
   auto shipment = json_of(node.get("/shipments/" + done["shipment"]["id"].get<std::string>()));
   std::vector<std::string> timeline;
   for (auto& e : shipment["events"])
@@ -131,7 +136,7 @@ TEST_CASE("a customer cancel refunds the payment, releases stock, cancels the sh
 }
 
 TEST_CASE("a shipped order can no longer be cancelled", "[e2e][orders]") {
-  agora_node node{{"--shipping-step-seconds=0"}};
+  agora_node node{{"--shipping-step-seconds=0", "--order-idle-seconds=1"}};
   auto o = json_of(node.send("POST", "/orders", order_body(9, 1), false, {"Prefer: wait=10"}));
   auto id = o["id"].get<std::string>();
   REQUIRE(wait_until([&] {
@@ -145,6 +150,13 @@ TEST_CASE("a shipped order can no longer be cancelled", "[e2e][orders]") {
   auto refused = node.send("POST", "/orders/" + id + "/cancel", json::object());
   CHECK(refused.status == 409);
   CHECK(json_of(refused)["detail"] == "the order has shipped");
+  // The stock commit waits to ride with the next append; with none coming, the order's tick
+  // journals it (idle time 1 s here) and the stock has left the shelf.
+  CHECK(wait_until([&] {
+    auto types = event_types(node, id);
+    return std::find(types.begin(), types.end(), "STOCK_COMMITTED") != types.end();
+  }));
+  CHECK(stock(node, 9) == "249/0");
   for (int i = 0; i < 2; ++i)
     node.send("POST", "/shipments/" + shipment + "/advance", json::object(), true);
   await_status(node, id, "DELIVERED");
