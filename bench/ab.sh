@@ -26,16 +26,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# CPU seconds (user + system) of the given processes.
-cpu_of() {
-  local ticks=0 pid fields
-  for pid in "$@"; do
-    read -r -a fields < <(cut -d' ' -f14,15 "/proc/$pid/stat" 2>/dev/null || echo "0 0")
-    ticks=$((ticks + fields[0] + fields[1]))
-  done
-  echo "scale=3; $ticks / $(getconf CLK_TCK)" | bc
-}
-
 # One run of binary $1: prints "orders/s p50 p99 node_ms_per_order pg_ms_per_order".
 run_one() {
   trap cleanup EXIT # runs in a subshell: stop what it started, even when it dies
@@ -45,9 +35,9 @@ run_one() {
   result=$(wrk -t1 -c64 -d"${seconds}s" -s bench/orders.lua "$base/orders" 2>/dev/null | grep '^{')
   bench_wait_for_sagas "$url" >/dev/null
   orders=$("$PG_BIN/psql" "$url" -Atq -c "SELECT count(*) FROM orders")
-  node_cpu=$(cpu_of "$node_pid")
+  node_cpu=$(bench_cpu_seconds "$node_pid")
   # shellcheck disable=SC2046 # one argument per PostgreSQL process
-  pg_cpu=$(cpu_of $(pgrep -x postgres))
+  pg_cpu=$(bench_cpu_seconds $(pgrep -x postgres))
   cleanup
   python3 - "$result" "$orders" "$node_cpu" "$pg_cpu" "$seconds" <<'PY'
 import json, sys

@@ -39,3 +39,13 @@ bench_wait_for_sagas() {
   done
   echo "$(date +%s.%N) - $started" | bc
 }
+
+# CPU seconds (user + system) the given processes have used so far.
+bench_cpu_seconds() {
+  local ticks=0 pid fields
+  for pid in "$@"; do
+    read -r -a fields < <(cut -d' ' -f14,15 "/proc/$pid/stat" 2>/dev/null || echo "0 0")
+    ticks=$((ticks + fields[0] + fields[1]))
+  done
+  echo "scale=3; $ticks / $(getconf CLK_TCK)" | bc
+}
