@@ -5,7 +5,8 @@
 bench_token=bench-admin-token-000000000001
 
 # Starts `binary` on the database `url`, logging to `log`; waits until it is ready and restocks
-# the catalog. Sets node_pid and base (its URL).
+# the catalog. Sets node_pid and base (its URL). BENCH_NODE_ARGS adds flags for an experiment
+# (later flags win), e.g. "--scheduler-threads=1".
 bench_node_start() {
   local binary=$1 url=$2 log=$3 port
   # A free port (PostgreSQL picks from the same range).
@@ -15,7 +16,7 @@ bench_node_start() {
   done
   AGORA_DATABASE_URL=$url AGORA_AUTH_TOKENS=$bench_token:admin "$binary" --http-port="$port" \
     --log-level=warn --shipping-step-seconds=1 --http-threads=1 --order-idle-seconds=5 \
-    >"$log" 2>&1 &
+    ${BENCH_NODE_ARGS:-} >"$log" 2>&1 &
   node_pid=$!
   base="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
