@@ -265,8 +265,8 @@ bool rides(effect e) {
 }
 
 /// A step's attempt `token` finished: forget it, record the latency, and journal what it decided
-/// (now, or with the next append for a riding effect). An answer to an abandoned attempt changes
-/// nothing.
+/// (now, or with the next append for a riding effect of an order that may still change; a
+/// terminal one has nothing left to ride with). An answer to an abandoned attempt changes nothing.
 template <class Decide>
 void step_done(self_ptr self, effect e, uint64_t token, Decide decide) {
   auto ran = end_attempt(self, e, token);
@@ -278,7 +278,7 @@ void step_done(self_ptr self, effect e, uint64_t token, Decide decide) {
     st.in_flight.erase(e);
     st.attempts.erase(e);
     auto d = decide(st.s);
-    if (rides(e) && !d.events.empty()) {
+    if (rides(e) && !d.events.empty() && !domain::is_terminal(st.s.status)) {
       st.riders.insert(st.riders.end(), d.events.begin(), d.events.end());
       st.riding.insert(e);
       return next_command(self);
