@@ -126,6 +126,12 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
   if (options.step.count() > 0)
     self->send(self, tick_atom_v);
   auto timeout = options.store_timeout;
+  // The carrier's step, and its wait after a step that moved less than a full batch.
+  auto step_ms = static_cast<int64_t>(duration_cast<milliseconds>(options.step).count());
+  auto pause =
+    options.step_pause.count() > 0
+      ? options.step_pause
+      : std::max(std::min<milliseconds>(milliseconds{step_ms} / 4, seconds{1}), milliseconds{50});
   return {
     [=](track_atom, order_router_actor orders) {
       self->state.orders = std::move(orders);
@@ -156,17 +162,11 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
     [=](tick_atom) {
       // The carrier: every moving shipment unchanged for a step moves on, and its order hears.
       // A full step is followed by the next at once; otherwise it waits a fraction of a step.
-      auto step_ms = duration_cast<milliseconds>(options.step).count();
       auto start = steady_clock::now();
       auto elapsed = [start] {
         return duration<double>(steady_clock::now() - start).count();
       };
-      auto pause = options.step_pause.count() > 0
-                     ? options.step_pause
-                     : std::max(std::min<milliseconds>(
-                                  duration_cast<milliseconds>(options.step) / 4, seconds{1}),
-                                milliseconds{50});
-      self->request(store, timeout, step_atom_v, static_cast<int64_t>(step_ms))
+      self->request(store, timeout, step_atom_v, step_ms)
         .then(
           [=](std::vector<shipment>& moved) {
             metrics->operations.observe("carrier_step", "ok", elapsed());

@@ -36,8 +36,7 @@ run_one() {
   bench_wait_for_sagas "$url" >/dev/null
   orders=$("$PG_BIN/psql" "$url" -Atq -c "SELECT count(*) FROM orders")
   node_cpu=$(bench_cpu_seconds "$node_pid")
-  # shellcheck disable=SC2046 # one argument per PostgreSQL process
-  pg_cpu=$(bench_cpu_seconds $(pgrep -x postgres))
+  pg_cpu=$(bench_pg_cpu_seconds)
   cleanup
   python3 - "$result" "$orders" "$node_cpu" "$pg_cpu" "$seconds" <<'PY'
 import json, sys

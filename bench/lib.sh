@@ -50,3 +50,10 @@ bench_cpu_seconds() {
   done
   echo "scale=3; $ticks / $(getconf CLK_TCK)" | bc
 }
+
+# CPU seconds every PostgreSQL process on this machine has used so far (the benchmark's server is
+# assumed to be the only one running).
+bench_pg_cpu_seconds() {
+  # shellcheck disable=SC2046 # one argument per PostgreSQL process
+  bench_cpu_seconds $(pgrep -x postgres)
+}

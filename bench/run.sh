@@ -36,17 +36,14 @@ for script in healthz product orders; do
   [ "$script" = product ] && path=/products/1
   [ "$script" = orders ] && path=/orders
   if [ "$script" = orders ]; then # what the orders cost, from here to the end of their sagas
-    # shellcheck disable=SC2046 # one argument per PostgreSQL process
-    node_cpu0=$(bench_cpu_seconds "$node_pid"); pg_cpu0=$(bench_cpu_seconds $(pgrep -x postgres))
+    node_cpu0=$(bench_cpu_seconds "$node_pid"); pg_cpu0=$(bench_pg_cpu_seconds)
   fi
   wrk -t1 -c"$connections" -d"${seconds}s" -s "bench/$script.lua" "$base$path" 2>"$work/$script.err" \
     | grep '^{' >>"$results"
 done
 drain=$(bench_wait_for_sagas "$url")
-# shellcheck disable=SC2046
 node_cpu=$(echo "$(bench_cpu_seconds "$node_pid") - $node_cpu0" | bc)
-# shellcheck disable=SC2046
-pg_cpu=$(echo "$(bench_cpu_seconds $(pgrep -x postgres)) - $pg_cpu0" | bc)
+pg_cpu=$(echo "$(bench_pg_cpu_seconds) - $pg_cpu0" | bc)
 accepted=$(psql_ "SELECT count(*) FROM orders" | tail -1)
 delivered=$(psql_ "SELECT count(*) FROM orders WHERE status = 'DELIVERED'" | tail -1)
 
