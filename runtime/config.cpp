@@ -78,6 +78,9 @@ const std::vector<option_spec>& option_specs() {
     {"order-idle-seconds", "orders.idle_seconds", "60",
      "an order actor idle this long passivates (its journal re-activates it)"},
     {"scheduler-threads", "scheduler.threads", "0", "actor scheduler threads (0: one per core)"},
+    {"shutdown-seconds", "shutdown.seconds", "20",
+     "longest a SIGTERM/SIGINT shutdown may take; beyond it the node logs the step that hung and "
+     "exits 70"},
     {"log-level", "log.level", "info", "debug, info, warn or error"},
   };
   return specs;
@@ -284,6 +287,9 @@ bool build(const std::map<std::string, std::string>& v, node_config& c, std::str
   if (!number(v.at("db.wait_seconds"), 0ULL, 3600ULL, n))
     return bad("db-wait-seconds", "must be 0..3600");
   c.database.wait_at_start = std::chrono::seconds{n};
+  if (!number(v.at("shutdown.seconds"), 1ULL, 3600ULL, n))
+    return bad("shutdown-seconds", "must be 1..3600");
+  c.shutdown_limit = std::chrono::seconds{n};
   std::string why;
   auto tokens = http::parse_tokens(v.at("auth.tokens"), why);
   if (!tokens)

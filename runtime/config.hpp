@@ -13,6 +13,7 @@
 #include "runtime/base/log.hpp"
 
 #include "mail/smtp.hpp"
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -57,6 +58,7 @@ struct node_config {
   actors::notification_options notifications;
   size_t store_workers = 2; ///< detached workers per blocking store (readers get twice as many)
   std::string config_file;  ///< the file read, if any
+  std::chrono::seconds shutdown_limit{20}; ///< a longer shutdown logs its stuck step, exits 70
 };
 
 enum class parse_outcome { run, help, version, error };

@@ -34,12 +34,16 @@
 
 #include "mail/smtp.hpp"
 #include <arpa/inet.h>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 extern char** environ;
@@ -72,6 +76,50 @@ sigset_t block_stop_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
 }
+
+/// Stopping must end. Each step of a shutdown is named here; if the whole shutdown takes longer
+/// than `limit` (a database call that never returns, an actor that never quits), the log names
+/// the step that hung and the process exits with 70 instead of waiting for an orchestrator's
+/// SIGKILL, which would end it without saying why.
+class shutdown_watchdog {
+ public:
+  explicit shutdown_watchdog(std::chrono::seconds limit)
+    : thread_{[this, limit] {
+        watch(limit);
+      }} {}
+  shutdown_watchdog(const shutdown_watchdog&) = delete;
+  shutdown_watchdog& operator=(const shutdown_watchdog&) = delete;
+  ~shutdown_watchdog() {
+    {
+      std::lock_guard<std::mutex> guard{mutex_};
+      done_ = true;
+    }
+    ended_.notify_all();
+    thread_.join();
+  }
+
+  void step(const char* name) {
+    std::lock_guard<std::mutex> guard{mutex_};
+    step_ = name;
+  }
+
+ private:
+  void watch(std::chrono::seconds limit) {
+    std::unique_lock<std::mutex> guard{mutex_};
+    if (ended_.wait_for(guard, limit, [this] {
+          return done_;
+        }))
+      return;
+    log::error("node.shutdown_stuck").kv("step", step_).kv("seconds", long{limit.count()});
+    std::_Exit(70);
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ended_;
+  bool done_ = false;
+  const char* step_ = "http";
+  std::thread thread_;
+};
 
 bool prepare_database(const node_config& c, std::string& error) {
   error = persistence::wait_for_database(c.database);
@@ -324,7 +372,12 @@ struct node_parts {
 
   /// The door (whose routes hold actor handles), then the actors (a detached actor's thread ends
   /// only when the last handle to it is gone), then CAF, the writer, the pool.
-  void teardown() {
+  void teardown(shutdown_watchdog* watchdog = nullptr) {
+    auto step = [&](const char* name) {
+      if (watchdog)
+        watchdog->step(name);
+    };
+    step("actors");
     door.reset();
     auto stop = [](const auto& h) {
       if (h)
@@ -346,9 +399,13 @@ struct node_parts {
     directory = nullptr;
     notification = nullptr;
     stores.clear();
+    step("actor_system");
     sys.reset(); // waits for every actor to finish
+    step("journal_writer");
     writer.stop();
+    step("effects_writer");
     effects_writer.stop();
+    step("pool");
     pool.close();
   }
 };
@@ -397,9 +454,11 @@ int run_node(const node_config& config) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log::info("node.stopping").kv("signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  shutdown_watchdog watchdog{c.shutdown_limit};
   node.door->stop(std::chrono::seconds{5});
+  watchdog.step("leave");
   node.leave();
-  node.teardown();
+  node.teardown(&watchdog);
   log::info("node.stopped");
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <thread>
 
 using namespace agora::test;
 using namespace std::chrono_literals;
@@ -59,7 +60,42 @@ TEST_CASE("/readyz says 503 while the database is away and 200 when it is back",
     return ready().status == 200;
   }));
   node.signal(SIGTERM);
-  CHECK(node.wait_exit() == 0);
+  // Past the node's own 20 s shutdown limit, so a hang shows as exit 70 and a logged step.
+  auto code = node.wait_exit(std::chrono::seconds{30});
+  INFO(node.log());
+  CHECK(code == 0);
+}
+
+TEST_CASE("a shutdown stuck on the database ends after --shutdown-seconds, naming the step",
+          "[e2e][lifecycle]") {
+  auto db = fresh_database();
+  node_process node{{"--http-port=0", "--node-id=e2e-stuck", "--shutdown-seconds=3"},
+                    {"AGORA_DATABASE_URL=" + db}};
+  REQUIRE(node.wait_started() != 0);
+  REQUIRE(wait_until([&] {
+    return http("GET", node.base_url() + "/readyz").status == 200;
+  }));
+  // Another session holds the node's member row, so leaving (and every heartbeat) waits on it.
+  std::thread holder{[db] {
+    try {
+      sql_value(db, "SELECT 1 FROM members WHERE id = 'e2e-stuck' FOR UPDATE; SELECT pg_sleep(60)");
+    } catch (...) {
+    } // terminated below
+  }};
+  REQUIRE(wait_until([&] {
+    return sql_value(db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' "
+                         "AND pid <> pg_backend_pid()")
+           == "1";
+  }));
+  node.signal(SIGTERM);
+  auto code = node.wait_exit(std::chrono::seconds{15});
+  sql_value(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE "
+                "'%pg_sleep(60)%' AND pid <> pg_backend_pid()");
+  holder.join();
+  INFO(node.log());
+  CHECK(code == 70);
+  CHECK(node.log().find("\"event\":\"node.shutdown_stuck\"") != std::string::npos);
+  CHECK(node.log().find("\"seconds\":3") != std::string::npos);
 }
 
 TEST_CASE("two nodes starting at once on a fresh database migrate it once", "[e2e][lifecycle]") {

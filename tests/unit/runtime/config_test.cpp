@@ -34,6 +34,7 @@ TEST_CASE("defaults apply when nothing is configured", "[config]") {
   CHECK(r.config.roles == known_roles());
   CHECK(r.config.log_level == agora::log::level::info);
   CHECK(r.config.node_id.empty()); // filled in from the port at start
+  CHECK(r.config.shutdown_limit == std::chrono::seconds{20});
 }
 
 TEST_CASE("flags beat the environment, which beats the file", "[config]") {
@@ -76,6 +77,7 @@ TEST_CASE("bad configuration is refused with one line naming the option", "[conf
     {{"--bogus=1"}, "unknown option --bogus"},
     {{"stray"}, "unexpected argument"},
     {{"--db-pool-size=0"}, "--db-pool-size"},
+    {{"--shutdown-seconds=0"}, "--shutdown-seconds"},
     {{"--log-level=loud"}, "--log-level"},
     {{"--roles=orders,cooking"}, "cooking"},
     {{"--auth-tokens=tok:god"}, "--auth-tokens"},
