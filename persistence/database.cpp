@@ -15,10 +15,33 @@
 
 namespace agora::persistence {
 
+std::string with_connection_defaults(const std::string& url) {
+  // A peer that vanishes without a FIN (a partition, a dead host) would otherwise leave a call
+  // waiting for the kernel's retransmissions (~15 minutes): TCP keepalives notice in ~1 minute.
+  static const std::pair<const char*, const char*> defaults[] = {
+    {"connect_timeout", "10"},     {"keepalives", "1"},       {"keepalives_idle", "30"},
+    {"keepalives_interval", "10"}, {"keepalives_count", "3"},
+  };
+  bool is_uri = url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+  std::string out = url;
+  for (auto& [key, value] : defaults) {
+    std::string setting = std::string{key} + "=";
+    if (url.find(setting) != std::string::npos)
+      continue; // the URL's own choice wins
+    if (is_uri)
+      out += (out.find('?') == std::string::npos ? "?" : "&") + setting + value;
+    else
+      out += (out.empty() ? "" : " ") + setting + value;
+  }
+  return out;
+}
+
 std::unique_ptr<pqxx::connection> connect(const std::string& url) {
-  auto conn = std::make_unique<pqxx::connection>(url);
+  auto conn = std::make_unique<pqxx::connection>(with_connection_defaults(url));
   pqxx::nontransaction tx{*conn};
-  tx.exec("SET application_name = 'agora'; SET standard_conforming_strings = on");
+  tx.exec("SET application_name = 'agora'; SET standard_conforming_strings = on; "
+          "SET statement_timeout = '"
+          + std::to_string(statement_timeout.count()) + "ms'");
   return conn;
 }
 

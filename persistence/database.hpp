@@ -24,7 +24,16 @@ struct database_options {
   std::chrono::milliseconds acquire_timeout{5000};
 };
 
-/// Opens one connection (throws on failure). Sets a per-connection application_name.
+/// No statement of agora's runs this long; one that does (a lock never released, a server that
+/// stopped answering) fails instead of holding its writer or worker for ever. Migrations lift it.
+inline constexpr std::chrono::milliseconds statement_timeout{30000};
+
+/// `url` (a libpq URI or key=value string) with agora's connection defaults for what it does not
+/// set itself: connect_timeout 10 s and TCP keepalives (30 s idle, 3 probes 10 s apart).
+std::string with_connection_defaults(const std::string& url);
+
+/// Opens one connection (throws on failure). Sets a per-connection application_name and
+/// `statement_timeout`.
 std::unique_ptr<pqxx::connection> connect(const std::string& url);
 
 /// Tries to connect until it works or `options.wait_at_start` has passed, logging each failed

@@ -37,6 +37,8 @@ int version_of(std::string_view name) {
 }
 
 void lock_and_ensure_table(pqxx::work& tx) {
+  // A migration may rewrite a large table, and the lock waits for another node's migrations.
+  tx.exec("SET LOCAL statement_timeout = 0");
   tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(migration_lock_key) + ")");
   tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
           " version integer PRIMARY KEY,"

@@ -105,3 +105,29 @@ TEST_CASE("database errors translate to agora codes", "[pool]") {
   CHECK(code_of("UPDATE t SET n = n - 1") == protocol::errc::conflict);
   CHECK(code_of("SELECT * FROM missing_table") == protocol::errc::internal);
 }
+
+TEST_CASE("connections get keepalives, a connect timeout and a statement timeout by default",
+          "[pool]") {
+  CHECK(with_connection_defaults("postgresql://a@h/db")
+        == "postgresql://a@h/db?connect_timeout=10&keepalives=1&keepalives_idle=30"
+           "&keepalives_interval=10&keepalives_count=3");
+  // What the URL sets itself wins; key=value strings get key=value defaults.
+  CHECK(with_connection_defaults("postgres://h/db?sslmode=require&connect_timeout=3")
+        == "postgres://h/db?sslmode=require&connect_timeout=3&keepalives=1&keepalives_idle=30"
+           "&keepalives_interval=10&keepalives_count=3");
+  CHECK(with_connection_defaults("host=h dbname=db keepalives=0")
+        == "host=h dbname=db keepalives=0 connect_timeout=10 keepalives_idle=30 "
+           "keepalives_interval=10 keepalives_count=3");
+
+  metrics::hub hub{"t", "n"};
+  connection_pool pool{options(test::pg_server_url(), 1), hub.registry()};
+  auto c = pool.acquire();
+  pqxx::work tx{*c};
+  CHECK(tx.exec("SHOW statement_timeout")[0][0].as<std::string>() == "30s");
+  // A statement that outlives it fails (here: one that waits for a lock held elsewhere).
+  tx.exec("SET LOCAL statement_timeout = '200ms'");
+  pqxx::connection other{test::pg_server_url()};
+  pqxx::work holder{other};
+  holder.exec("SELECT pg_advisory_xact_lock(4242)");
+  CHECK_THROWS_AS(tx.exec("SELECT pg_advisory_xact_lock(4242)"), pqxx::sql_error);
+}
