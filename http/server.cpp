@@ -36,8 +36,10 @@ struct restinio_log {
   }
 };
 
+// The router sits behind a check of the path (see build_handler), so the handler type is the
+// plain std::function.
 struct door_traits : restinio::traits_t<restinio::asio_timer_manager_t, restinio_log,
-                                        restinio::router::express_router_t<>> {
+                                        restinio::default_request_handler_t> {
   static constexpr bool use_connection_count_limiter = true;
 };
 
@@ -204,6 +206,26 @@ struct server::impl {
     });
     return router;
   }
+
+  /// The express router decodes the path before matching and throws on a malformed %-escape or
+  /// one that decodes to invalid UTF-8, and RESTinio answers a throwing handler by closing the
+  /// connection: such a path gets its 400 here instead.
+  restinio::default_request_handler_t build_handler() {
+    std::shared_ptr<router_type> router = build_router();
+    return [this, router](const restinio::request_handle_t& req) {
+      try {
+        // What the router's own path normalisation checks first, and throws on.
+        (void)restinio::utils::uri_normalization::unreserved_chars::estimate_required_capacity(
+          req->header().path());
+      } catch (const std::exception&) {
+        auto ex = open(req, "invalid").first;
+        ex->respond_problem(
+          make_problem(400, "the path has a malformed %-escape or is not UTF-8 once decoded"));
+        return restinio::request_accepted();
+      }
+      return (*router)(req);
+    };
+  }
 };
 
 server::server(server_options options, std::vector<route> routes, metrics::hub& metrics)
@@ -242,7 +264,7 @@ void server::start() {
   auto settings = restinio::server_settings_t<door_traits>{}
                     .address(o.address)
                     .port(o.port)
-                    .request_handler(impl_->build_router())
+                    .request_handler(impl_->build_handler())
                     .max_parallel_connections(o.max_connections)
                     .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
                                                 .max_url_size(8 * 1024)

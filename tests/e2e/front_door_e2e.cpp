@@ -180,3 +180,24 @@ TEST_CASE("a malformed query string is a 400, not a crash", "[e2e][door]") {
   CHECK(r.status == 400);
   CHECK(http("GET", url("/healthz")).status == 200);
 }
+
+TEST_CASE("a path with a malformed %-escape or invalid UTF-8 is a 400 problem, not a hang-up",
+          "[e2e][door]") {
+  // Each reached the router, which threw while decoding it, and the connection was closed.
+  for (auto path : {"/products/%ZZ", "/products/a%", "/orders/%ED%A0%80/events", "/tracking/%C3",
+                    "/nowhere/%G1", "/inventory/%FF/restock"}) {
+    INFO(path);
+    for (auto method : {"GET", "PUT", "POST"}) {
+      auto r = http(method, url(path), "{}", {"Content-Type: application/json"});
+      CHECK(r.status == 400);
+      if (r.status == 400)
+        CHECK(problem_of(r)["detail"].get<std::string>().find("%-escape") != std::string::npos);
+    }
+  }
+  // Well-formed escapes still route: %41 is "A", not a product id; %C3%A9 is valid UTF-8.
+  CHECK(http("GET", url("/products/%41")).status == 404);
+  CHECK(http("GET", url("/tracking/%C3%A9")).status == 404);
+  CHECK(http("GET", url("/products/%31")).status == 200); // product 1
+  auto metrics = http("GET", url("/metrics")).body;
+  CHECK(metrics.find("route=\"invalid\",status=\"400\"") != std::string::npos);
+}
