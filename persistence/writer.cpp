@@ -120,12 +120,18 @@ std::string writer::batch_sql(const std::deque<write_job>& batch) {
       values += values.empty() ? "" : ", ";
       values += row.values;
     }
-  std::string text;
+  size_t size = 0;
   for (auto& [key, values] : merged)
-    text += key.second->head + values + key.second->tail + ";\n";
+    size += key.second->head.size() + values.size() + key.second->tail.size() + 2;
+  for (auto& job : batch)
+    size += job.sql.size() + 2;
+  std::string text;
+  text.reserve(size);
+  for (auto& [key, values] : merged)
+    text.append(key.second->head).append(values).append(key.second->tail).append(";\n");
   for (auto& job : batch)
     if (!job.sql.empty())
-      text += job.sql + ";\n";
+      text.append(job.sql).append(";\n");
   return text;
 }
 
