@@ -19,16 +19,11 @@ for b in "${binaries[@]}"; do [ -x "$b" ] || die "not an executable: $b"; done
 work="$AGORA_ROOT/build-bench/ab"
 mkdir -p "$work"
 node_pid=""
-cleanup() {
-  [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
-  node_pid=""
-  bash scripts/pg.sh stop "$work/pg" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 # One run of binary $1: prints "orders/s p50 p99 node_ms_per_order pg_ms_per_order".
 run_one() {
-  trap cleanup EXIT # runs in a subshell: stop what it started, even when it dies
+  trap bench_cleanup EXIT # runs in a subshell: stop what it started, even when it dies
   local url result orders node_cpu pg_cpu
   url=$(bash scripts/pg.sh start "$work/pg" --fresh)
   bench_node_start "$1" "$url" "$work/node.log"
@@ -37,7 +32,7 @@ run_one() {
   orders=$("$PG_BIN/psql" "$url" -Atq -c "SELECT count(*) FROM orders")
   node_cpu=$(bench_cpu_seconds "$node_pid")
   pg_cpu=$(bench_pg_cpu_seconds)
-  cleanup
+  bench_cleanup
   python3 - "$result" "$orders" "$node_cpu" "$pg_cpu" "$seconds" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1])

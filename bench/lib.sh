@@ -4,6 +4,29 @@
 
 bench_token=bench-admin-token-000000000001
 
+# Builds the Release agora, starts a fresh PostgreSQL with durable commits under `dir` and sets
+# work (= dir), url and node_pid (empty); an EXIT trap stops the node and the database, whatever
+# happens. The benchmark scripts' common start.
+bench_setup() {
+  work=$1
+  install_missing_packages
+  build_agora "$AGORA_ROOT/build-bench" Release agora >/dev/null
+  mkdir -p "$work"
+  node_pid=""
+  trap bench_cleanup EXIT
+  url=$(bash scripts/pg.sh start "$work/pg" --fresh)
+  # Durable commits, as for anything acknowledged to a client.
+  [ "$("$PG_BIN/psql" "$url" -Atq -c "SHOW fsync")" = on ] \
+    && [ "$("$PG_BIN/psql" "$url" -Atq -c "SHOW synchronous_commit")" = on ] \
+    || die "the benchmark database does not commit durably"
+}
+
+bench_cleanup() {
+  [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
+  node_pid=""
+  bash scripts/pg.sh stop "$work/pg" >/dev/null 2>&1 || true
+}
+
 # Starts `binary` on the database `url`, logging to `log`; waits until it is ready and restocks
 # the catalog. Sets node_pid and base (its URL). BENCH_NODE_ARGS adds flags for an experiment
 # (later flags win), e.g. "--scheduler-threads=1".

@@ -11,22 +11,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$AGORA_ROOT"
 seconds=${1:-10}
 connections=${2:-64}
-install_missing_packages
-build_agora "$AGORA_ROOT/build-bench" Release agora >/dev/null
-
-work="$AGORA_ROOT/build-bench/run"
-mkdir -p "$work"
-node_pid=""
-cleanup() {
-  [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
-  bash scripts/pg.sh stop "$work/pg" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-url=$(bash scripts/pg.sh start "$work/pg" --fresh)
+bench_setup "$AGORA_ROOT/build-bench/run"
 psql_() { "$PG_BIN/psql" "$url" -Atq -c "$1"; }
-# Durable commits, as for anything acknowledged to a client.
-[ "$(psql_ "SHOW fsync")" = on ] && [ "$(psql_ "SHOW synchronous_commit")" = on ] \
-  || die "the benchmark database does not commit durably"
 bench_node_start "$AGORA_ROOT/build-bench/runtime/agora" "$url" "$work/node.log"
 
 results="$work/results.jsonl"
