@@ -43,6 +43,18 @@ CREATE TABLE ceiling_shipments AS
 CREATE TABLE ceiling_notes AS
   SELECT n.* FROM notifications n JOIN ceiling_orders o ON o.id = n.order_id;
 CREATE SEQUENCE ceiling_runs;
+CREATE FUNCTION ceiling_journal(r bigint, types text[]) RETURNS void LANGUAGE sql AS \$\$
+  INSERT INTO order_events (order_id, seq, type, data, at)
+    SELECT order_id || '-' || r, seq, type, data, now() FROM ceiling_events
+    WHERE type = ANY (types)
+\$\$;
+CREATE FUNCTION ceiling_mail(r bigint, mail_type text) RETURNS void LANGUAGE sql AS \$\$
+  INSERT INTO notifications (id, dedupe_key, type, order_id, product_id, recipient, subject,
+                             body_text, body_html)
+    SELECT id || '-' || r, dedupe_key || '-' || r, type, order_id || '-' || r, NULL, recipient,
+           subject, body_text, body_html FROM ceiling_notes WHERE type = mail_type
+    ON CONFLICT (dedupe_key) DO NOTHING
+\$\$;
 -- Each further client gets its own copy of the products and their stock (see pg_ceiling.sql).
 CREATE TEMP TABLE p AS SELECT * FROM products WHERE id <= 1000;
 CREATE TEMP TABLE s AS SELECT * FROM stock WHERE product_id <= 1000;

@@ -6,6 +6,8 @@
 -- rows, indexes, constraints, ON CONFLICT clauses, mails and carrier moves as agora's, with no
 -- agora process at all. Each client has its own products (ids offset by 1,000 x client id), as an
 -- inventory shard's single writer would, so the two clients never wait on each other's locks.
+-- ceiling_journal and ceiling_mail (bench/pg_ceiling.sh) copy the templates' events of the given
+-- types and mails of the given type.
 SELECT nextval('ceiling_runs') AS r \gset
 \set off 1000 * :client_id
 
@@ -16,14 +18,8 @@ INSERT INTO orders (id, status, reason, customer_email, items, total_cents, curr
   SELECT id || '-' || :r, 'PENDING', NULL, customer_email, items, total_cents, currency,
          shipping_address, NULL, NULL, 1, false, now(), now() FROM ceiling_orders
   ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status WHERE orders.version < EXCLUDED.version;
-INSERT INTO order_events (order_id, seq, type, data, at)
-  SELECT order_id || '-' || :r, seq, type, data, now() FROM ceiling_events
-  WHERE type = 'ORDER_CREATED';
-INSERT INTO notifications (id, dedupe_key, type, order_id, product_id, recipient, subject,
-                           body_text, body_html)
-  SELECT id || '-' || :r, dedupe_key || '-' || :r, type, order_id || '-' || :r, NULL, recipient,
-         subject, body_text, body_html FROM ceiling_notes WHERE type = 'ORDER_CREATED'
-  ON CONFLICT (dedupe_key) DO NOTHING;
+SELECT ceiling_journal(:r, '{ORDER_CREATED}');
+SELECT ceiling_mail(:r, 'ORDER_CREATED');
 COMMIT;
 
 BEGIN;
@@ -34,9 +30,7 @@ INSERT INTO reservations (order_id, product_id, shard, quantity)
 UPDATE stock s SET reserved = s.reserved + v.q, updated_at = now()
   FROM (SELECT product_id + :off AS p, sum(quantity) AS q FROM ceiling_reservations GROUP BY 1) v
   WHERE s.product_id = v.p;
-INSERT INTO order_events (order_id, seq, type, data, at)
-  SELECT order_id || '-' || :r, seq, type, data, now() FROM ceiling_events
-  WHERE type = 'STOCK_RESERVED';
+SELECT ceiling_journal(:r, '{STOCK_RESERVED}');
 UPDATE orders o SET status = 'RESERVED', version = 2, updated_at = now()
   FROM ceiling_orders c WHERE o.id = c.id || '-' || :r AND o.version < 2;
 COMMIT;
@@ -45,26 +39,18 @@ BEGIN;
 INSERT INTO payments (id, order_id, status, amount_cents, currency, card_last4, decline_reason)
   SELECT id || '-' || :r, order_id || '-' || :r, 'CAPTURED', amount_cents, currency, card_last4,
          NULL FROM ceiling_payments;
-INSERT INTO order_events (order_id, seq, type, data, at)
-  SELECT order_id || '-' || :r, seq, type, data, now() FROM ceiling_events
-  WHERE type = 'PAYMENT_CAPTURED';
+SELECT ceiling_journal(:r, '{PAYMENT_CAPTURED}');
 UPDATE orders o SET status = 'PAID', payment_id = c.payment_id || '-' || :r, version = 3,
                     updated_at = now()
   FROM ceiling_orders c WHERE o.id = c.id || '-' || :r AND o.version < 3;
-INSERT INTO notifications (id, dedupe_key, type, order_id, product_id, recipient, subject,
-                           body_text, body_html)
-  SELECT id || '-' || :r, dedupe_key || '-' || :r, type, order_id || '-' || :r, NULL, recipient,
-         subject, body_text, body_html FROM ceiling_notes WHERE type = 'PAYMENT_STATUS_CHANGED'
-  ON CONFLICT (dedupe_key) DO NOTHING;
+SELECT ceiling_mail(:r, 'PAYMENT_STATUS_CHANGED');
 COMMIT;
 
 BEGIN;
 INSERT INTO shipments (id, order_id, status, tracking_number, carrier)
   SELECT id || '-' || :r, order_id || '-' || :r, 'LABEL_CREATED', tracking_number || '-' || :r,
          carrier FROM ceiling_shipments;
-INSERT INTO order_events (order_id, seq, type, data, at)
-  SELECT order_id || '-' || :r, seq, type, data, now() FROM ceiling_events
-  WHERE type = 'SHIPMENT_CREATED';
+SELECT ceiling_journal(:r, '{SHIPMENT_CREATED}');
 UPDATE orders o SET shipment_id = c.shipment_id || '-' || :r, version = 4, updated_at = now()
   FROM ceiling_orders c WHERE o.id = c.id || '-' || :r AND o.version < 4;
 COMMIT;
@@ -72,9 +58,7 @@ COMMIT;
 BEGIN;
 UPDATE shipments SET status = 'IN_TRANSIT', in_transit_at = now(), updated_at = now()
   WHERE id = ANY (ARRAY(SELECT id || '-' || :r FROM ceiling_shipments));
-INSERT INTO order_events (order_id, seq, type, data, at)
-  SELECT order_id || '-' || :r, seq, type, data, now() FROM ceiling_events
-  WHERE type = 'ORDER_SHIPPED';
+SELECT ceiling_journal(:r, '{ORDER_SHIPPED}');
 UPDATE orders o SET status = 'SHIPPED', version = 5, updated_at = now()
   FROM ceiling_orders c WHERE o.id = c.id || '-' || :r AND o.version < 5;
 COMMIT;
@@ -94,14 +78,8 @@ UPDATE stock s SET on_hand = s.on_hand - v.q, reserved = s.reserved - v.q, updat
   FROM (SELECT r.product_id AS p, sum(r.quantity) AS q FROM reservations r
         JOIN h ON r.order_id = h.order_id AND r.shard = h.shard GROUP BY r.product_id) v
   WHERE s.product_id = v.p;
-INSERT INTO order_events (order_id, seq, type, data, at)
-  SELECT order_id || '-' || :r, seq, type, data, now() FROM ceiling_events
-  WHERE type IN ('STOCK_COMMITTED', 'ORDER_DELIVERED');
+SELECT ceiling_journal(:r, '{STOCK_COMMITTED,ORDER_DELIVERED}');
 UPDATE orders o SET status = 'DELIVERED', settled = true, version = 7, updated_at = now()
   FROM ceiling_orders c WHERE o.id = c.id || '-' || :r AND o.version < 7;
-INSERT INTO notifications (id, dedupe_key, type, order_id, product_id, recipient, subject,
-                           body_text, body_html)
-  SELECT id || '-' || :r, dedupe_key || '-' || :r, type, order_id || '-' || :r, NULL, recipient,
-         subject, body_text, body_html FROM ceiling_notes WHERE type = 'SHIPMENT_DELIVERED'
-  ON CONFLICT (dedupe_key) DO NOTHING;
+SELECT ceiling_mail(:r, 'SHIPMENT_DELIVERED');
 COMMIT;
