@@ -559,18 +559,40 @@ caf::result<order_view> create(self_ptr self, const create_order& req) {
 caf::result<order_view> cancel(self_ptr self) {
   auto rp = self->make_response_promise<order_view>();
   command(self, [=]() mutable {
-    auto d = domain::decide_cancel(self->state.s, now_ms());
-    if (d.refused != domain::refusal::none) {
-      rp.deliver(caf::make_error(
-        d.refused == domain::refusal::not_found ? errc::not_found : errc::conflict, d.why));
-      return next_command(self);
-    }
-    persist(self, std::move(d.events), {}, {}, [=](const caf::error& err) mutable {
-      if (err)
-        rp.deliver(err);
-      else
-        rp.deliver(current_view(self));
-    });
+    auto journal = [=](domain::decision d) mutable {
+      if (d.refused != domain::refusal::none) {
+        rp.deliver(caf::make_error(
+          d.refused == domain::refusal::not_found ? errc::not_found : errc::conflict, d.why));
+        return next_command(self);
+      }
+      persist(self, std::move(d.events), {}, {}, [=](const caf::error& err) mutable {
+        if (err)
+          rp.deliver(err);
+        else
+          rp.deliver(current_view(self));
+      });
+    };
+    auto& st = self->state;
+    if (st.s.status != domain::order_status::paid)
+      return journal(domain::decide_cancel(st.s, now_ms()));
+    // A paid order's shipment (existing, or being created) can be picked up at any moment, and
+    // the news of it may still be on its way: the cancel must win that race at the shipment
+    // first, or the goods ship while the money is refunded and the stock released. Shipping
+    // cancels it only before pickup (or leaves a CANCELLED one if there is none yet, so none can
+    // follow); a crash before the journal entry is completed from the cancelled shipment.
+    self->request(st.peers.shipping, st.options.step_timeout, cancel_atom_v, st.id)
+      .then(
+        [=](shipment& sh) mutable {
+          self->state.shipment_status = sh.status;
+          journal(domain::decide_cancel(self->state.s, now_ms()));
+        },
+        [=](caf::error& err) mutable {
+          if (err == errc::conflict) // picked up: the news of it follows this command
+            rp.deliver(caf::make_error(errc::conflict, std::string{"the order has shipped"}));
+          else
+            rp.deliver(err);
+          next_command(self);
+        });
   });
   return rp;
 }

@@ -86,6 +86,19 @@ using self_ptr = shipping_impl::stateful_pointer<shipping_state>;
 
 const char* carriers[] = {"DHL", "UPS", "FedEx", "USPS"};
 
+/// What stands in for the shipment of an order cancelled before it had one: no label, no carrier.
+shipment tombstone(const std::string& order_id) {
+  shipment s;
+  s.id = new_id("shp");
+  s.order_id = order_id;
+  s.status = "CANCELLED";
+  s.tracking_number = "VOID" + random_hex(8);
+  for (auto& c : s.tracking_number)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  s.carrier = "NONE";
+  return s;
+}
+
 shipment propose(const std::string& order_id) {
   shipment s;
   s.id = new_id("shp");
@@ -142,7 +155,7 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
     },
     [=](cancel_atom, const std::string& order_id) {
       return answer_from<shipment>(self, store, metrics->observer("cancel", true), cancel_atom_v,
-                                   order_id);
+                                   tombstone(order_id));
     },
     [=](get_atom, const std::string& order_id) {
       return self->delegate(store, get_atom_v, order_id);

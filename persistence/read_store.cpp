@@ -82,13 +82,15 @@ const std::string payment_doc =
   + rfc3339("d.created_at") + ")";
 
 // The timeline from the shipment row's own columns (migration 006): label, pickup, last mile and
-// the end (delivered or cancelled), each present once reached.
+// the end (delivered or cancelled), each present once reached. The stand-in of an order cancelled
+// before it had a shipment was created and ended by one statement: it never had a label.
 const std::string shipment_doc =
   "json_build_object('id', d.id, 'order_id', d.order_id, 'status', d.status, 'tracking_number', "
   "d.tracking_number, 'carrier', d.carrier, 'events', (SELECT json_agg(json_build_object("
   "'status', e.status, 'at', "
   + rfc3339("e.at")
-  + ") ORDER BY e.n) FROM (VALUES (1, 'LABEL_CREATED', d.created_at), (2, 'IN_TRANSIT', "
+  + ") ORDER BY e.n) FROM (VALUES (1, 'LABEL_CREATED', nullif(d.created_at, d.ended_at)), (2, "
+    "'IN_TRANSIT', "
     "d.in_transit_at), (3, 'OUT_FOR_DELIVERY', d.out_for_delivery_at), (4, d.status, d.ended_at)) "
     "AS e (n, status, at) WHERE e.at IS NOT NULL))";
 

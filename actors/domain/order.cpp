@@ -61,8 +61,10 @@ void apply(order_state& s, const order_event& e) {
       s.payment_id = e.payment_id;
       s.payment_captured = true;
       s.captured_cents = e.amount_cents;
-      if (s.status == order_status::reserved)
+      if (s.status == order_status::reserved) {
         s.status = order_status::paid;
+        s.was_paid = true;
+      }
       break;
     case event_type::payment_declined:
       s.payment_id = e.payment_id;
@@ -117,7 +119,9 @@ std::vector<effect> pending_effects(const order_state& s) {
         out.push_back(effect::void_payment);
       if (s.payment_captured && !s.payment_refunded)
         out.push_back(effect::refund_payment);
-      if (!s.shipment_id.empty() && !s.shipment_cancelled)
+      // Once paid, a shipment may exist that the order never heard of (a create whose answer
+      // was lost): cancelling one that does not exist leaves a CANCELLED one in its place.
+      if ((s.was_paid || !s.shipment_id.empty()) && !s.shipment_cancelled)
         out.push_back(effect::cancel_shipment);
       break;
   }
@@ -193,6 +197,10 @@ decision decide_shipment_status(const order_state& s, shipment_status status, in
   decision d;
   if (moving && s.status == order_status::paid)
     d.events.push_back(make(event_type::order_shipped, now_ms));
+  // Only an order's own cancel cancels its shipment, first thing (see the order actor): a paid
+  // order that finds it cancelled lost that cancel's journal entry in a crash and completes it.
+  if (status == shipment_status::cancelled && s.status == order_status::paid)
+    d.events.push_back(cancelled(order_reason::customer_request, now_ms));
   if (status == shipment_status::delivered
       && (s.status == order_status::paid || s.status == order_status::shipped))
     d.events.push_back(make(event_type::order_delivered, now_ms));

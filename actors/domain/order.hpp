@@ -108,6 +108,7 @@ struct order_state {
   std::string tracking_number;
   std::string carrier;
   bool shipment_cancelled = false;
+  bool was_paid = false; ///< reached PAID, so a shipment may exist (or be under way)
   bool stock_released = false;
   bool stock_committed = false;
 };

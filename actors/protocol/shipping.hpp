@@ -44,7 +44,8 @@ CAF_END_TYPE_ID_BLOCK(agora_shipping)
 namespace agora::protocol {
 
 /// The shipping service. `create` (order id, address) answers the order's shipment, creating it
-/// once; `cancel` (order id) cancels it before pickup (errc::conflict after); `get` (order id)
+/// once; `cancel` (order id) cancels it before pickup (errc::conflict after; an order without a
+/// shipment gets a CANCELLED one, so none can be created for it later); `get` (order id)
 /// answers it or errc::not_found; `advance` (shipment id) is a carrier scan (errc::conflict once
 /// delivered or cancelled). `track` names where status news goes (the node's order router).
 using shipping_actor =
@@ -58,12 +59,14 @@ using shipping_actor =
 /// once, so the carrier keeps up with any intake.
 constexpr size_t carrier_step_limit = 500;
 
-/// Its store. `create` inserts the proposed shipment unless the order has one; `step` advances
+/// Its store. `create` inserts the proposed shipment unless the order has one; `cancel` cancels
+/// the order's shipment before pickup (errc::conflict after) or, when the order has none yet,
+/// inserts the given CANCELLED one in its place (a later create then answers it); `step` advances
 /// the oldest moving shipments unchanged for at least the given milliseconds (at most
 /// carrier_step_limit) and answers them.
 using shipping_store_actor =
   caf::typed_actor<caf::replies_to<create_atom, shipment>::with<shipment>,
-                   caf::replies_to<cancel_atom, std::string>::with<shipment>,
+                   caf::replies_to<cancel_atom, shipment>::with<shipment>,
                    caf::replies_to<get_atom, std::string>::with<shipment>,
                    caf::replies_to<advance_atom, std::string>::with<shipment>,
                    caf::replies_to<step_atom, int64_t>::with<std::vector<shipment>>>;

@@ -164,6 +164,49 @@ TEST_CASE("a shipped order can no longer be cancelled", "[e2e][orders]") {
         == 409);
 }
 
+TEST_CASE("a cancel that loses the race with the carrier's pickup is a 409 and refunds nothing",
+          "[e2e][orders]") {
+  // The carrier scanned the parcel, and its news has not reached the order yet (written here
+  // behind the node's back): the order still says PAID. The cancel must not refund an order
+  // whose goods are on their way (found by a chaos run: CANCELLED, REFUNDED and DELIVERED).
+  agora_node node{{"--shipping-step-seconds=0"}};
+  auto o = json_of(node.send("POST", "/orders", order_body(10, 2), false, {"Prefer: wait=10"}));
+  REQUIRE(o["status"] == "PAID");
+  auto id = o["id"].get<std::string>();
+  REQUIRE(wait_until([&] {
+    return !order(node, id)["shipment"].is_null();
+  }));
+  sql_value(node.db, "UPDATE shipments SET status = 'IN_TRANSIT', in_transit_at = now(), "
+                     "updated_at = now() WHERE order_id = '"
+                       + id + "'");
+  auto refused = node.send("POST", "/orders/" + id + "/cancel", json::object());
+  CHECK(refused.status == 409);
+  CHECK(json_of(refused)["detail"] == "the order has shipped");
+  auto now = order(node, id);
+  CHECK(now["status"] == "PAID");
+  CHECK(now["payment"]["status"] == "CAPTURED");
+  CHECK(json_of(node.get("/inventory/10"))["reserved"] == 2);
+  CHECK(sql_value(node.db, "SELECT count(*) FROM order_events WHERE order_id = '" + id
+                             + "' AND type IN ('ORDER_CANCELLED', 'PAYMENT_REFUNDED', "
+                               "'STOCK_RELEASED', 'SHIPMENT_CANCELLED')")
+        == "0");
+  // The next scan's news reaches the order, which ships and then delivers as usual.
+  auto shipment = now["shipment"]["id"].get<std::string>();
+  for (int i = 0; i < 2; ++i)
+    REQUIRE(node.send("POST", "/shipments/" + shipment + "/advance", json::object(), true).status
+            == 200);
+  await_status(node, id, "DELIVERED");
+  CHECK(order(node, id)["payment"]["status"] == "CAPTURED");
+  // An order cancelled before it had a shipment gets a stand-in, as shipping writes it (created
+  // and ended by one statement): its timeline says CANCELLED and nothing of a label.
+  sql_value(node.db, "INSERT INTO shipments (id, order_id, status, tracking_number, carrier, "
+                     "ended_at) VALUES ('shp_00000000000000000000000000', 'ord_gone', 'CANCELLED', 'VOID01', "
+                     "'NONE', now())");
+  auto stand_in = json_of(node.get("/shipments/shp_00000000000000000000000000"));
+  REQUIRE(stand_in["events"].size() == 1);
+  CHECK(stand_in["events"][0]["status"] == "CANCELLED");
+}
+
 TEST_CASE("an idempotent retry returns the same order, another body with the key is a 422",
           "[e2e][orders]") {
   agora_node node;

@@ -22,6 +22,13 @@ struct fixture : test::writer_store_fixture<shipping_store_actor> {
     return s;
   }
 
+  /// Cancels the order's shipment; `stand_in` is the CANCELLED one left if it has none.
+  std::pair<shipment, caf::error> cancel(const std::string& order,
+                                         const std::string& stand_in = "shp_void") {
+    return ask<shipment>(cancel_atom_v,
+                         shipment{stand_in, order, "CANCELLED", "VOID" + stand_in, "NONE"});
+  }
+
   std::string sql(const std::string& query) {
     return test::sql_value(url, query);
   }
@@ -52,7 +59,7 @@ TEST_CASE("the carrier step moves only shipments unchanged long enough, and reco
   f.make("shp_old", "ord_a");
   f.make("shp_new", "ord_b");
   f.make("shp_gone", "ord_c");
-  CHECK(f.ask<shipment>(cancel_atom_v, std::string{"ord_c"}).first.status == "CANCELLED");
+  CHECK(f.cancel("ord_c").first.status == "CANCELLED");
   f.sql("UPDATE shipments SET created_at = now() - interval '1 hour', updated_at = now() - "
         "interval '1 hour' WHERE id IN ('shp_old', 'shp_gone')");
   auto [moved, err] = f.ask<std::vector<shipment>>(step_atom_v, int64_t{60000});
@@ -108,12 +115,38 @@ TEST_CASE("a shipment is cancelled only before pickup; advance scans it on", "[s
   auto [scanned, err] = f.ask<shipment>(advance_atom_v, s.id);
   REQUIRE_FALSE(err);
   CHECK(scanned.status == "IN_TRANSIT");
-  CHECK(f.ask<shipment>(cancel_atom_v, std::string{"ord_x"}).second == errc::conflict);
+  CHECK(f.cancel("ord_x").second == errc::conflict);
+  CHECK(f.sql("SELECT count(*) FROM shipments WHERE order_id = 'ord_x'") == "1"); // no stand-in
   CHECK(f.ask<shipment>(advance_atom_v, std::string{"shp_unknown"}).second == errc::not_found);
   for (int i = 0; i < 2; ++i)
     CHECK_FALSE(f.ask<shipment>(advance_atom_v, s.id).second);
   CHECK(f.ask<shipment>(advance_atom_v, s.id).second == errc::conflict); // delivered
   CHECK(f.sql("SELECT status FROM shipments WHERE id = 'shp_x'") == "DELIVERED");
+}
+
+TEST_CASE("cancelling an order without a shipment leaves a cancelled one, so none follows",
+          "[shipping][pg]") {
+  fixture f;
+  // The cancel wins the race with a create still on its way: the create finds the stand-in.
+  auto [stand_in, err] = f.cancel("ord_early", "shp_stand_in");
+  REQUIRE_FALSE(err);
+  CHECK(stand_in.id == "shp_stand_in");
+  CHECK(stand_in.status == "CANCELLED");
+  auto late = f.make("shp_late", "ord_early");
+  CHECK(late.id == "shp_stand_in");
+  CHECK(late.status == "CANCELLED");
+  // Cancelling again answers the same; the carrier never moves it.
+  CHECK(f.cancel("ord_early", "shp_other").first.id == "shp_stand_in");
+  f.sql("UPDATE shipments SET created_at = now() - interval '1 hour', updated_at = now() - "
+        "interval '1 hour'");
+  CHECK(f.ask<std::vector<shipment>>(step_atom_v, int64_t{0}).first.empty());
+  CHECK(f.sql("SELECT count(*) || ' ' || min(status) || ' ' || bool_and(ended_at IS NOT NULL) "
+              "FROM shipments WHERE order_id = 'ord_early'")
+        == "1 CANCELLED true");
+  // A shipment that exists is cancelled itself, no stand-in is added.
+  f.make("shp_real", "ord_real");
+  CHECK(f.cancel("ord_real", "shp_unused").first.id == "shp_real");
+  CHECK(f.sql("SELECT count(*) FROM shipments WHERE id = 'shp_unused'") == "0");
 }
 
 TEST_CASE("the carrier works off a backlog of more than one step's worth without pausing",

@@ -129,6 +129,40 @@ TEST_CASE("a customer cancel after payment refunds, releases and cancels the shi
   CHECK(settled(s));
 }
 
+TEST_CASE("a paid order cancelled before it heard of a shipment still cancels the shipment",
+          "[order]") {
+  // The create may have landed with its answer lost: shipping cancels it, or leaves a CANCELLED
+  // one in its place so that none can follow.
+  auto s = paid();
+  run(s, decide_cancel(s, 4000));
+  CHECK(owes(s, effect::cancel_shipment));
+  run(s, decide_effect_done(s, effect::refund_payment, 3000, 5000));
+  run(s, decide_effect_done(s, effect::release_stock, 0, 5000));
+  CHECK_FALSE(settled(s));
+  run(s, decide_effect_done(s, effect::cancel_shipment, 0, 5000));
+  CHECK(settled(s));
+}
+
+TEST_CASE("a paid order that finds its shipment cancelled completes its customer's cancel",
+          "[order]") {
+  // The cancel cancels the shipment first; a crash before the order's journal entry leaves a
+  // PAID order and a CANCELLED shipment, which only that cancel can have caused.
+  auto s = paid();
+  run(s, decide_shipment_created(s, "shp_1", "TRK1", "DHL", 4000));
+  auto events = run(s, decide_shipment_status(s, shipment_status::cancelled, 5000));
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].type == event_type::order_cancelled);
+  CHECK(s.status == order_status::cancelled);
+  CHECK(s.reason == order_reason::customer_request);
+  CHECK(owes(s, effect::refund_payment));
+  CHECK(owes(s, effect::release_stock));
+  CHECK(owes(s, effect::cancel_shipment)); // answered at once: it is cancelled
+  // Anything else finding a cancelled shipment changes nothing.
+  auto c = created();
+  CHECK(decide_shipment_status(c, shipment_status::cancelled, 5000).events.empty());
+  CHECK(decide_shipment_status(s, shipment_status::cancelled, 6000).events.empty());
+}
+
 TEST_CASE("cancelling while a charge is in flight voids it, or refunds it if it landed",
           "[order]") {
   auto s = reserved();
@@ -143,6 +177,7 @@ TEST_CASE("cancelling while a charge is in flight voids it, or refunds it if it 
     run(s, decide_payment(s, payment_outcome::captured, "pay_1", 3000, "", 4000));
     CHECK(s.status == order_status::cancelled); // a late capture does not revive the order
     CHECK(owes(s, effect::refund_payment));
+    CHECK_FALSE(owes(s, effect::cancel_shipment)); // never paid, so never shipping
   }
 }
 
