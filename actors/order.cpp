@@ -41,6 +41,9 @@ struct order_state {
   order_options options;
   std::string shipment_status;
   bool appending = false;
+  /// A command waits for another actor's answer before it decides (a paid order's cancel, at
+  /// shipping): like an append, it holds the commands behind it.
+  bool consulting = false;
   /// Events that only record a finished idempotent effect (the stock commit) ride with the next
   /// append instead of costing one of their own; the tick journals them if nothing else comes.
   /// Lost in a crash, the effect runs again and is answered the same.
@@ -68,6 +71,11 @@ struct order_state {
 };
 
 using self_ptr = order_impl::stateful_pointer<order_state>;
+
+/// Commands run one at a time: a command that is appending or consulting holds the next ones.
+bool busy(const order_state& st) {
+  return st.appending || st.consulting;
+}
 
 int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -149,7 +157,7 @@ void wake_waiters(self_ptr self) {
 /// Passivates when nothing is owed, waited for or under way.
 void maybe_passivate(self_ptr self, bool idle_check) {
   auto& st = self->state;
-  if (st.appending || !st.riders.empty() || !st.backlog.empty() || !st.in_flight.empty()
+  if (busy(st) || !st.riders.empty() || !st.backlog.empty() || !st.in_flight.empty()
       || !st.waiters.empty())
     return;
   bool idle = steady_clock::now() - st.last_active >= st.options.idle;
@@ -166,6 +174,8 @@ void persist(self_ptr self, std::vector<domain::order_event> events, std::string
     then({});
     return next_command(self);
   }
+  // Two appends at once would both claim the next sequence numbers.
+  AGORA_CHECK_MSG(!st.appending, "an order appends one batch at a time");
   // Riders were decided first. They stay riders until an append holding them commits (none can
   // join meanwhile: commands wait for the append).
   events.insert(events.begin(), st.riders.begin(), st.riders.end());
@@ -226,7 +236,7 @@ void persist(self_ptr self, std::vector<domain::order_event> events, std::string
 /// Runs `cmd` now, or after the append in flight (decisions see the committed state).
 void command(self_ptr self, std::function<void()> cmd) {
   self->state.last_active = steady_clock::now();
-  if (self->state.appending)
+  if (busy(self->state))
     self->state.backlog.push_back(std::move(cmd));
   else
     cmd();
@@ -234,7 +244,7 @@ void command(self_ptr self, std::function<void()> cmd) {
 
 void next_command(self_ptr self) {
   auto& st = self->state;
-  while (!st.appending && !st.backlog.empty()) {
+  while (!busy(st) && !st.backlog.empty()) {
     auto cmd = std::move(st.backlog.front());
     st.backlog.pop_front();
     cmd();
@@ -580,13 +590,16 @@ caf::result<order_view> cancel(self_ptr self) {
     // first, or the goods ship while the money is refunded and the stock released. Shipping
     // cancels it only before pickup (or leaves a CANCELLED one if there is none yet, so none can
     // follow); a crash before the journal entry is completed from the cancelled shipment.
+    st.consulting = true;
     self->request(st.peers.shipping, st.options.step_timeout, cancel_atom_v, st.id)
       .then(
         [=](shipment& sh) mutable {
+          self->state.consulting = false;
           self->state.shipment_status = sh.status;
           journal(domain::decide_cancel(self->state.s, now_ms()));
         },
         [=](caf::error& err) mutable {
+          self->state.consulting = false;
           if (err == errc::conflict) // picked up: the news of it follows this command
             rp.deliver(caf::make_error(errc::conflict, std::string{"the order has shipped"}));
           else
@@ -662,7 +675,7 @@ order_impl::behavior_type order(self_ptr self, std::string id,
     },
     [=](tick_atom) {
       expire_attempts(self);
-      if (!self->state.riders.empty() && !self->state.appending)
+      if (!self->state.riders.empty() && !busy(self->state))
         flush_riders(self); // nothing else came to ride with
       run_effects(self);    // a safety net: nothing owed stays unstarted
       maybe_passivate(self, true);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
 using namespace agora::test;
 using namespace std::chrono_literals;
@@ -199,12 +200,56 @@ TEST_CASE("a cancel that loses the race with the carrier's pickup is a 409 and r
   CHECK(order(node, id)["payment"]["status"] == "CAPTURED");
   // An order cancelled before it had a shipment gets a stand-in, as shipping writes it (created
   // and ended by one statement): its timeline says CANCELLED and nothing of a label.
-  sql_value(node.db, "INSERT INTO shipments (id, order_id, status, tracking_number, carrier, "
-                     "ended_at) VALUES ('shp_00000000000000000000000000', 'ord_gone', 'CANCELLED', 'VOID01', "
-                     "'NONE', now())");
+  sql_value(
+    node.db,
+    "INSERT INTO shipments (id, order_id, status, tracking_number, carrier, "
+    "ended_at) VALUES ('shp_00000000000000000000000000', 'ord_gone', 'CANCELLED', 'VOID01', "
+    "'NONE', now())");
   auto stand_in = json_of(node.get("/shipments/shp_00000000000000000000000000"));
   REQUIRE(stand_in["events"].size() == 1);
   CHECK(stand_in["events"][0]["status"] == "CANCELLED");
+}
+
+TEST_CASE("concurrent cancels of a paid order: one cancels, the rest are refused, one journal",
+          "[e2e][orders]") {
+  // A paid order's cancel waits for shipping before it decides; the cancels behind it must wait
+  // too, or two of them decide on the same state and append the same sequence numbers.
+  agora_node node{{"--shipping-step-seconds=0"}};
+  auto o = json_of(node.send("POST", "/orders", order_body(11, 1), false, {"Prefer: wait=10"}));
+  REQUIRE(o["status"] == "PAID");
+  auto id = o["id"].get<std::string>();
+  // Another session holds the order's projection row for a moment, so the first cancel's append
+  // waits while the other cancels' answers from shipping arrive.
+  std::thread holder{[&] {
+    sql_value(node.db,
+              "SELECT 1 FROM orders WHERE id = '" + id + "' FOR UPDATE; SELECT pg_sleep(2)");
+  }};
+  REQUIRE(wait_until([&] {
+    return sql_value(node.db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
+                              "'%pg_sleep(2)%' AND pid <> pg_backend_pid()")
+           == "1";
+  }));
+  std::vector<int> statuses(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < statuses.size(); ++i)
+    threads.emplace_back([&, i] {
+      statuses[i] = node.send("POST", "/orders/" + id + "/cancel", json::object()).status;
+    });
+  for (auto& t : threads)
+    t.join();
+  holder.join();
+  CHECK(std::count(statuses.begin(), statuses.end(), 200) == 1);
+  CHECK(std::count(statuses.begin(), statuses.end(), 409) == 7);
+  REQUIRE(wait_until([&] {
+    return sql_value(node.db, "SELECT settled FROM orders WHERE id = '" + id + "'") == "t";
+  }));
+  CHECK(sql_value(node.db, "SELECT count(*) FROM order_events WHERE order_id = '" + id
+                             + "' AND type = 'ORDER_CANCELLED'")
+        == "1");
+  CHECK(
+    sql_value(node.db, "SELECT max(seq) = count(*) FROM order_events WHERE order_id = '" + id + "'")
+    == "t"); // gap-free
+  CHECK(order(node, id)["payment"]["status"] == "REFUNDED");
 }
 
 TEST_CASE("an idempotent retry returns the same order, another body with the key is a 422",
