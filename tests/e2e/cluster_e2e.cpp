@@ -64,6 +64,25 @@ TEST_CASE("payment and shipping on a second node: the lifecycle runs across CAF'
   REQUIRE(declined.status == 201);
   CHECK(json_of(declined)["status"] == "CANCELLED");
   CHECK(json_of(declined)["reason"] == "PAYMENT_DECLINED");
+  // A paid order's cancel asks node b's shipping first: it cancels the shipment and refunds, or,
+  // if the carrier got there first (1 s steps), is a 409 and the order ships.
+  auto paid = a.send("POST", "/orders", order_body(20, 1), false, {"Prefer: wait=10"});
+  REQUIRE(paid.status == 201);
+  REQUIRE(json_of(paid)["status"] == "PAID");
+  auto paid_id = json_of(paid)["id"].get<std::string>();
+  auto cancel = a.send("POST", "/orders/" + paid_id + "/cancel", json::object());
+  INFO(cancel.body);
+  REQUIRE((cancel.status == 200 || cancel.status == 409));
+  CHECK(wait_until(
+    [&] {
+      auto now = json_of(a.get("/orders/" + paid_id));
+      if (cancel.status == 409)
+        return now["status"] == "DELIVERED" && now["payment"]["status"] == "CAPTURED";
+      return now["status"] == "CANCELLED" && now["payment"]["status"] == "REFUNDED"
+             && sql_value(db, "SELECT status FROM shipments WHERE order_id = '" + paid_id + "'")
+                  == "CANCELLED";
+    },
+    20s));
   CHECK(sql_value(db, "SELECT count(*) FROM members WHERE status = 'up'") == "2");
 }
 
