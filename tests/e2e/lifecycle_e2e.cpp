@@ -76,22 +76,10 @@ TEST_CASE("a shutdown stuck on the database ends after --shutdown-seconds, namin
     return http("GET", node.base_url() + "/readyz").status == 200;
   }));
   // Another session holds the node's member row, so leaving (and every heartbeat) waits on it.
-  std::thread holder{[db] {
-    try {
-      sql_value(db, "SELECT 1 FROM members WHERE id = 'e2e-stuck' FOR UPDATE; SELECT pg_sleep(60)");
-    } catch (...) {
-    } // terminated below
-  }};
-  REQUIRE(wait_until([&] {
-    return sql_value(db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' "
-                         "AND pid <> pg_backend_pid()")
-           == "1";
-  }));
+  lock_holder holder{db, "SELECT 1 FROM members WHERE id = 'e2e-stuck' FOR UPDATE", 60};
   node.signal(SIGTERM);
   auto code = node.wait_exit(std::chrono::seconds{15});
-  sql_value(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE "
-                "'%pg_sleep(60)%' AND pid <> pg_backend_pid()");
-  holder.join();
+  holder.release();
   INFO(node.log());
   CHECK(code == 70);
   CHECK(node.log().find("\"event\":\"node.shutdown_stuck\"") != std::string::npos);

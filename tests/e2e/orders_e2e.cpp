@@ -220,15 +220,7 @@ TEST_CASE("concurrent cancels of a paid order: one cancels, the rest are refused
   auto id = o["id"].get<std::string>();
   // Another session holds the order's projection row for a moment, so the first cancel's append
   // waits while the other cancels' answers from shipping arrive.
-  std::thread holder{[&] {
-    sql_value(node.db,
-              "SELECT 1 FROM orders WHERE id = '" + id + "' FOR UPDATE; SELECT pg_sleep(2)");
-  }};
-  REQUIRE(wait_until([&] {
-    return sql_value(node.db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
-                              "'%pg_sleep(2)%' AND pid <> pg_backend_pid()")
-           == "1";
-  }));
+  lock_holder holder{node.db, "SELECT 1 FROM orders WHERE id = '" + id + "' FOR UPDATE", 2};
   std::vector<int> statuses(8);
   std::vector<std::thread> threads;
   for (size_t i = 0; i < statuses.size(); ++i)
@@ -237,7 +229,7 @@ TEST_CASE("concurrent cancels of a paid order: one cancels, the rest are refused
     });
   for (auto& t : threads)
     t.join();
-  holder.join();
+  holder.release();
   CHECK(std::count(statuses.begin(), statuses.end(), 200) == 1);
   CHECK(std::count(statuses.begin(), statuses.end(), 409) == 7);
   REQUIRE(wait_until([&] {

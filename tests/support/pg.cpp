@@ -1,6 +1,7 @@
 #include "tests/support/pg.hpp"
 
 #include "runtime/base/random.hpp"
+#include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 #include <pqxx/connection>
@@ -37,6 +38,39 @@ std::string sql_value(const std::string& url, const std::string& statement) {
   if (r.empty() || r[0][0].is_null())
     return {};
   return r[0][0].as<std::string>();
+}
+
+lock_holder::lock_holder(const std::string& url, const std::string& lock_statement, int seconds)
+  : url_(url), name_("agora_test_lock_" + random_hex(4)) {
+  auto tagged =
+    url + (url.find('?') == std::string::npos ? "?" : "&") + "application_name=" + name_;
+  thread_ = std::thread{[tagged, lock_statement, seconds] {
+    try { // one implicit transaction: the locks last until the sleep ends or is cut short
+      sql_value(tagged, lock_statement + "; SELECT pg_sleep(" + std::to_string(seconds) + ")");
+    } catch (...) {
+    }
+  }};
+  bool held = wait_until([&] {
+    return sql_value(url_, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+                             + name_ + "' AND wait_event = 'PgSleep'")
+           == "1";
+  });
+  if (!held)
+    release();
+  REQUIRE(held);
+}
+
+lock_holder::~lock_holder() {
+  release();
+}
+
+void lock_holder::release() {
+  if (!thread_.joinable())
+    return;
+  sql_value(url_, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                  "application_name = '"
+                    + name_ + "'");
+  thread_.join();
 }
 
 } // namespace agora::test
