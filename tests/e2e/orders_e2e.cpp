@@ -23,6 +23,14 @@ std::vector<std::string> event_types(const agora_node& node, const std::string& 
   return out;
 }
 
+/// A new order for `quantity` of `product`, answered once it is PAID.
+std::string paid_order(const agora_node& node, int64_t product, int quantity) {
+  auto o = json_of(
+    node.send("POST", "/orders", order_body(product, quantity), false, {"Prefer: wait=10"}));
+  REQUIRE(o["status"] == "PAID");
+  return o["id"].get<std::string>();
+}
+
 std::string stock(const agora_node& node, int64_t product) {
   auto l = json_of(node.get("/inventory/" + std::to_string(product)));
   return std::to_string(l["on_hand"].get<int>()) + "/" + std::to_string(l["reserved"].get<int>());
@@ -171,9 +179,7 @@ TEST_CASE("a cancel that loses the race with the carrier's pickup is a 409 and r
   // behind the node's back): the order still says PAID. The cancel must not refund an order
   // whose goods are on their way (found by a chaos run: CANCELLED, REFUNDED and DELIVERED).
   agora_node node{{"--shipping-step-seconds=0"}};
-  auto o = json_of(node.send("POST", "/orders", order_body(10, 2), false, {"Prefer: wait=10"}));
-  REQUIRE(o["status"] == "PAID");
-  auto id = o["id"].get<std::string>();
+  auto id = paid_order(node, 10, 2);
   REQUIRE(wait_until([&] {
     return !order(node, id)["shipment"].is_null();
   }));
@@ -215,9 +221,7 @@ TEST_CASE("concurrent cancels of a paid order: one cancels, the rest are refused
   // A paid order's cancel waits for shipping before it decides; the cancels behind it must wait
   // too, or two of them decide on the same state and append the same sequence numbers.
   agora_node node{{"--shipping-step-seconds=0"}};
-  auto o = json_of(node.send("POST", "/orders", order_body(11, 1), false, {"Prefer: wait=10"}));
-  REQUIRE(o["status"] == "PAID");
-  auto id = o["id"].get<std::string>();
+  auto id = paid_order(node, 11, 1);
   // Another session holds the order's projection row for a moment, so the first cancel's append
   // waits while the other cancels' answers from shipping arrive.
   lock_holder holder{node.db, "SELECT 1 FROM orders WHERE id = '" + id + "' FOR UPDATE", 2};
