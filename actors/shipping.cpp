@@ -86,31 +86,31 @@ using self_ptr = shipping_impl::stateful_pointer<shipping_state>;
 
 const char* carriers[] = {"DHL", "UPS", "FedEx", "USPS"};
 
-/// What stands in for the shipment of an order cancelled before it had one: no label, no carrier.
-shipment tombstone(const std::string& order_id) {
+/// A new shipment of `order_id` in `status`: a fresh id and a tracking number of `prefix` and 16
+/// upper-case hex digits.
+shipment fresh(const std::string& order_id, const char* status, const char* prefix) {
   shipment s;
   s.id = new_id("shp");
   s.order_id = order_id;
-  s.status = "CANCELLED";
-  s.tracking_number = "VOID" + random_hex(8);
+  s.status = status;
+  s.tracking_number = prefix + random_hex(8);
   for (auto& c : s.tracking_number)
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  s.carrier = "NONE";
   return s;
 }
 
 shipment propose(const std::string& order_id) {
-  shipment s;
-  s.id = new_id("shp");
-  s.order_id = order_id;
-  s.status = "LABEL_CREATED";
-  auto digits = random_hex(8);
+  auto s = fresh(order_id, "LABEL_CREATED", "1Z");
   uint8_t pick = 0;
   random_bytes(&pick, 1);
   s.carrier = carriers[pick % 4];
-  s.tracking_number = "1Z" + digits;
-  for (auto& c : s.tracking_number)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+/// What stands in for the shipment of an order cancelled before it had one: no label, no carrier.
+shipment stand_in(const std::string& order_id) {
+  auto s = fresh(order_id, "CANCELLED", "VOID");
+  s.carrier = "NONE";
   return s;
 }
 
@@ -155,7 +155,7 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
     },
     [=](cancel_atom, const std::string& order_id) {
       return answer_from<shipment>(self, store, metrics->observer("cancel", true), cancel_atom_v,
-                                   tombstone(order_id));
+                                   stand_in(order_id));
     },
     [=](get_atom, const std::string& order_id) {
       return self->delegate(store, get_atom_v, order_id);

@@ -40,13 +40,13 @@ caf::result<shipment> by_order(pqxx::work& tx, const std::string& order_id) {
   return to_shipment(rows[0]);
 }
 
-caf::result<shipment> cancel(pqxx::work& tx, const shipment& tombstone) {
-  auto& order_id = tombstone.order_id;
+caf::result<shipment> cancel(pqxx::work& tx, const shipment& stand_in) {
+  auto& order_id = stand_in.order_id;
   // An order cancelled before its shipment exists leaves a CANCELLED one, so that a late create
   // (ON CONFLICT (order_id)) finds it instead of shipping the goods of a cancelled order.
   tx.exec_params("INSERT INTO shipments (id, order_id, status, tracking_number, carrier, ended_at) "
                  "VALUES ($1, $2, 'CANCELLED', $3, $4, now()) ON CONFLICT (order_id) DO NOTHING",
-                 tombstone.id, order_id, tombstone.tracking_number, tombstone.carrier);
+                 stand_in.id, order_id, stand_in.tracking_number, stand_in.carrier);
   auto rows = tx.exec_params(
     "UPDATE shipments SET status = 'CANCELLED', updated_at = now(), ended_at = now() WHERE "
     "order_id = $1 AND status = 'LABEL_CREATED' RETURNING "
@@ -113,9 +113,9 @@ shipping_store_actor::behavior_type worker(shipping_store_actor::pointer self,
         return by_order(tx, s.order_id); // the order's first shipment wins
       });
     },
-    [=](cancel_atom, const shipment& tombstone) {
+    [=](cancel_atom, const shipment& stand_in) {
       return transact<shipment>(*pool, [&](pqxx::work& tx) {
-        return cancel(tx, tombstone);
+        return cancel(tx, stand_in);
       });
     },
     [=](get_atom, const std::string& order_id) {
@@ -166,8 +166,8 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
     [=](written_atom, uint64_t token, const caf::error& err) {
       self->state.pending.done(self, token, err, slow, create_atom_v);
     },
-    [=](cancel_atom, const shipment& tombstone) {
-      return self->delegate(slow, cancel_atom_v, tombstone);
+    [=](cancel_atom, const shipment& stand_in) {
+      return self->delegate(slow, cancel_atom_v, stand_in);
     },
     [=](get_atom, const std::string& order_id) {
       return self->delegate(slow, get_atom_v, order_id);
