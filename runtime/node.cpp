@@ -9,6 +9,7 @@
 #include "actors/payment.hpp"
 #include "actors/shipping.hpp"
 #include "cluster/directory.hpp"
+#include "cluster/role_proxy.hpp"
 #include "http/catalog_routes.hpp"
 #include "http/ops_routes.hpp"
 #include "http/order_routes.hpp"
@@ -281,7 +282,9 @@ struct node_parts {
   void connect() {
     auto need = [&](const char* role) {
       log::info("cluster.resolving").kv("role", role);
-      return cluster::resolve_role(*sys, role, c.cluster);
+      // Through a proxy that finds the role again when its node dies or restarts.
+      return keep(cluster::spawn_role_proxy(
+        *sys, role, cluster::resolve_role(*sys, role, c.cluster), c.cluster));
     };
     if (c.has_role("orders")) {
       if (!services.payments)

@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <csignal>
+#include <memory>
+
 using namespace agora::test;
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -84,6 +87,55 @@ TEST_CASE("payment and shipping on a second node: the lifecycle runs across CAF'
     },
     20s));
   CHECK(sql_value(db, "SELECT count(*) FROM members WHERE status = 'up'") == "2");
+}
+
+TEST_CASE("a restart of either node is a pause: orders accepted meanwhile complete afterwards",
+          "[e2e][cluster]") {
+  // Each node reaches the roles it lacks through a proxy that finds them again when their node
+  // dies or restarts (before, it kept the handles of the first start, and every call timed out).
+  auto db = fresh_database();
+  auto port_a = std::to_string(free_port());
+  auto port_b = std::to_string(free_port());
+  std::vector<std::string> flags_a{"--roles=frontdoor,orders,inventory,notification",
+                                   "--node-id=node-a", "--cluster-port=" + port_a,
+                                   "--seeds=127.0.0.1:" + port_b, "--shipping-step-seconds=1"};
+  std::vector<std::string> flags_b{"--roles=payment,shipping", "--node-id=node-b",
+                                   "--cluster-port=" + port_b, "--seeds=127.0.0.1:" + port_a,
+                                   "--shipping-step-seconds=1"};
+  auto b = std::make_unique<agora_node>(flags_b, db, false);
+  auto a = std::make_unique<agora_node>(flags_a, db);
+  auto place = [&] {
+    auto r = a->send("POST", "/orders", order_body(21, 1));
+    REQUIRE(r.status == 202);
+    return json_of(r)["id"].get<std::string>();
+  };
+  auto delivered = [&](const std::string& id) {
+    return wait_until(
+      [&] {
+        return sql_value(db, "SELECT status FROM orders WHERE id = '" + id + "'") == "DELIVERED";
+      },
+      30s);
+  };
+  auto kill = [](agora_node& node) {
+    node.process->signal(SIGKILL);
+    REQUIRE(node.process->wait_exit().has_value());
+  };
+  CHECK(delivered(place()));
+
+  // Payment and shipping go away; orders accepted meanwhile wait for them, and go on.
+  kill(*b);
+  auto during = place();
+  b = std::make_unique<agora_node>(flags_b, db);
+  CHECK(delivered(during));
+  CHECK(delivered(place()));
+  CHECK(a->process->log().find("\"event\":\"cluster.role_found\"") != std::string::npos);
+
+  // The orders' node restarts: shipping finds its router again, so the news of every move (and
+  // the delivery) reaches the new node's orders.
+  kill(*a);
+  a = std::make_unique<agora_node>(flags_a, db);
+  CHECK(delivered(place()));
+  CHECK(sql_value(db, "SELECT count(*) FROM orders WHERE status <> 'DELIVERED'") == "0");
 }
 
 TEST_CASE("a node whose seeds never serve a missing role fails its start with one line",

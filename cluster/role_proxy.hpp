@@ -1,0 +1,26 @@
+#pragma once
+
+#include "cluster/directory.hpp"
+
+#include <caf/actor.hpp>
+
+#include <string>
+
+namespace caf {
+class actor_system;
+}
+
+namespace agora::cluster {
+
+/// A local stand-in for `role` served by another node (`remote`, found by resolve_role): it passes
+/// every message on to the remote actor unchanged (the answer goes straight back to the sender),
+/// monitors it, and when it goes down (its node died or restarted) finds the role again on the
+/// seeds, retrying every second, in the background. Meanwhile it holds what comes (up to 10,000
+/// messages; beyond, a request fails at once with sec::request_receiver_down, the door's 503) and
+/// passes it on once the role is found: a restart of the other node is a pause, and requesters
+/// keep their own deadlines. Without it a node kept the handles it resolved at start for ever:
+/// after the other node restarted, every call to the role timed out.
+caf::actor spawn_role_proxy(caf::actor_system& sys, const std::string& role, caf::actor remote,
+                            const transport_options& options);
+
+} // namespace agora::cluster
