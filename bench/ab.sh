@@ -29,7 +29,7 @@ run_one() {
   bench_node_start "$1" "$url" "$work/node.log"
   result=$(wrk -t1 -c64 -d"${seconds}s" -s bench/orders.lua "$base/orders" 2>/dev/null | grep '^{')
   bench_wait_for_sagas "$url" >/dev/null
-  orders=$("$PG_BIN/psql" "$url" -Atq -c "SELECT count(*) FROM orders")
+  orders=$(bench_psql "SELECT count(*) FROM orders")
   node_cpu=$(bench_cpu_seconds "$node_pid")
   pg_cpu=$(bench_pg_cpu_seconds)
   bench_cleanup

@@ -4,6 +4,16 @@
 
 bench_token=bench-admin-token-000000000001
 
+# psql on the benchmark's database ($url), unaligned, stopping at the first error: runs SQL given
+# as its argument, else reads it from standard input.
+bench_psql() {
+  if [ $# -gt 0 ]; then
+    "$PG_BIN/psql" "$url" -Atq -v ON_ERROR_STOP=1 -c "$1"
+  else
+    "$PG_BIN/psql" "$url" -Atq -v ON_ERROR_STOP=1
+  fi
+}
+
 # Builds the Release agora, starts a fresh PostgreSQL with durable commits under `dir` and sets
 # work (= dir), url and node_pid (empty); an EXIT trap stops the node and the database, whatever
 # happens. The benchmark scripts' common start.
@@ -16,8 +26,7 @@ bench_setup() {
   trap bench_cleanup EXIT
   url=$(bash scripts/pg.sh start "$work/pg" --fresh)
   # Durable commits, as for anything acknowledged to a client.
-  [ "$("$PG_BIN/psql" "$url" -Atq -c "SHOW fsync")" = on ] \
-    && [ "$("$PG_BIN/psql" "$url" -Atq -c "SHOW synchronous_commit")" = on ] \
+  [ "$(bench_psql "SHOW fsync")" = on ] && [ "$(bench_psql "SHOW synchronous_commit")" = on ] \
     || die "the benchmark database does not commit durably"
 }
 
@@ -57,7 +66,7 @@ bench_wait_for_sagas() {
   started=$(date +%s.%N)
   # EXISTS stops at the first unsettled order: a count(*) cost ~0.1 s of PostgreSQL CPU per poll,
   # which the CPU-per-order figures of bench/ab.sh would have charged to the orders.
-  until [ "$("$PG_BIN/psql" "$url" -Atq -c "SELECT NOT EXISTS (SELECT 1 FROM orders WHERE NOT settled)")" = t ]; do
+  until [ "$(bench_psql "SELECT NOT EXISTS (SELECT 1 FROM orders WHERE NOT settled)")" = t ]; do
     [ "$(echo "$(date +%s.%N) - $started > 120" | bc)" = 1 ] && die "sagas did not finish within 120 s"
     sleep 0.5
   done

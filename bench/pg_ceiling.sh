@@ -17,7 +17,6 @@ cd "$AGORA_ROOT"
 seconds=${1:-20}
 clients=${2:-2}
 bench_setup "$AGORA_ROOT/build-bench/ceiling"
-psql_() { "$PG_BIN/psql" "$url" -Atq -v ON_ERROR_STOP=1 -c "$1"; }
 
 # Real sagas: a second of bench/orders.lua, then the node's carrier delivers them.
 bench_node_start "$AGORA_ROOT/build-bench/runtime/agora" "$url" "$work/node.log"
@@ -25,10 +24,10 @@ wrk -t1 -c4 -d1s -s bench/orders.lua "$base/orders" >/dev/null 2>&1
 bench_wait_for_sagas "$url" >/dev/null
 kill "$node_pid" && wait "$node_pid" 2>/dev/null || true
 node_pid=""
-[ "$(psql_ "SELECT count(*) FROM orders WHERE status = 'DELIVERED'")" -ge 100 ] \
+[ "$(bench_psql "SELECT count(*) FROM orders WHERE status = 'DELIVERED'")" -ge 100 ] \
   || die "fewer than 100 delivered orders to copy"
 
-"$PG_BIN/psql" "$url" -Atq -v ON_ERROR_STOP=1 >/dev/null <<SQL
+bench_psql >/dev/null <<SQL
 CREATE TABLE ceiling_orders AS
   SELECT * FROM orders WHERE status = 'DELIVERED' ORDER BY created_at LIMIT 100;
 CREATE TABLE ceiling_events AS
@@ -69,7 +68,7 @@ END \$\$;
 UPDATE stock SET on_hand = 100000000, reserved = 0;
 SQL
 if [ "${CEILING_KEYS_ONLY:-}" = 1 ]; then
-  "$PG_BIN/psql" "$url" -Atq -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+  bench_psql >/dev/null <<'SQL'
 DO $$ DECLARE r record; BEGIN
   FOR r IN SELECT conrelid::regclass AS t, conname FROM pg_constraint
            WHERE contype = 'f' AND connamespace = 'public'::regnamespace LOOP
@@ -82,15 +81,15 @@ DO $$ DECLARE r record; BEGIN
 END $$;
 SQL
 fi
-"$PG_BIN/psql" "$url" -Atq -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+bench_psql >/dev/null <<'SQL'
 VACUUM ANALYZE;
 CHECKPOINT;
 SQL
-per_run=$(psql_ "SELECT count(*) FROM ceiling_orders")
-[ "$(psql_ "SELECT count(DISTINCT type) FROM ceiling_notes")" = 3 ] \
+per_run=$(bench_psql "SELECT count(*) FROM ceiling_orders")
+[ "$(bench_psql "SELECT count(DISTINCT type) FROM ceiling_notes")" = 3 ] \
   || die "the template orders do not have their three mails"
 
-originals=$(psql_ "SELECT count(*) FROM orders")
+originals=$(bench_psql "SELECT count(*) FROM orders")
 busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 ticks0=$(busy_ticks)
 /usr/bin/time -f "%U %S" -o "$work/pgbench.time" "$PG_BIN/pgbench" -n -f bench/pg_ceiling.sql \
@@ -101,9 +100,9 @@ ticks1=$(busy_ticks)
 # pgbench's own: run this on an otherwise idle machine.
 busy=$(echo "scale=3; ($ticks1 - $ticks0) / $(getconf CLK_TCK)" | bc)
 client_cpu=$(awk '{print $1 + $2}' "$work/pgbench.time")
-sagas=$(psql_ "SELECT count(*) FROM orders WHERE status = 'DELIVERED'")
+sagas=$(bench_psql "SELECT count(*) FROM orders WHERE status = 'DELIVERED'")
 sagas=$((sagas - originals))
-[ "$sagas" -eq $(($(psql_ "SELECT last_value FROM ceiling_runs") * per_run)) ] \
+[ "$sagas" -eq $(($(bench_psql "SELECT last_value FROM ceiling_runs") * per_run)) ] \
   || die "not every copied saga was delivered"
 /usr/bin/env python3 - "$sagas" "$seconds" "$busy" "$client_cpu" "$clients" <<'PY'
 import os, sys

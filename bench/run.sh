@@ -12,7 +12,6 @@ cd "$AGORA_ROOT"
 seconds=${1:-10}
 connections=${2:-64}
 bench_setup "$AGORA_ROOT/build-bench/run"
-psql_() { "$PG_BIN/psql" "$url" -Atq -c "$1"; }
 bench_node_start "$AGORA_ROOT/build-bench/runtime/agora" "$url" "$work/node.log"
 
 results="$work/results.jsonl"
@@ -30,8 +29,8 @@ done
 drain=$(bench_wait_for_sagas "$url")
 node_cpu=$(echo "$(bench_cpu_seconds "$node_pid") - $node_cpu0" | bc)
 pg_cpu=$(echo "$(bench_pg_cpu_seconds) - $pg_cpu0" | bc)
-accepted=$(psql_ "SELECT count(*) FROM orders" | tail -1)
-delivered=$(psql_ "SELECT count(*) FROM orders WHERE status = 'DELIVERED'" | tail -1)
+accepted=$(bench_psql "SELECT count(*) FROM orders" | tail -1)
+delivered=$(bench_psql "SELECT count(*) FROM orders WHERE status = 'DELIVERED'" | tail -1)
 
 /usr/bin/env python3 - "$results" "$accepted" "$delivered" "$drain" "$node_cpu" "$pg_cpu" <<'PY'
 import json, sys
