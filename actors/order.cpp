@@ -221,6 +221,10 @@ void persist(self_ptr self, std::vector<domain::order_event> events, std::string
       },
       [=](caf::error& err) {
         self->state.appending = false;
+        // Riders still held ride again with the next append; flushed ones went with this one,
+        // so their effects start again (and are answered the same).
+        if (self->state.riders.empty())
+          self->state.riding.clear();
         log::warn("order.append_failed")
           .kv("order_id", self->state.id)
           .kv("error", self->system().render(err));
@@ -256,13 +260,13 @@ void enact(self_ptr self, domain::decision d) {
   persist(self, std::move(d.events), {}, {}, [](const caf::error&) {});
 }
 
-/// Journals the riders on their own: nothing came for them to ride with. Should that append fail,
-/// their effects start again and are answered the same.
+/// Journals the riders on their own: nothing came for them to ride with. Their effects stay
+/// marked as riding until the append lands (the tick's run_effects must not start them again
+/// meanwhile); should it fail, they start again and are answered the same.
 void flush_riders(self_ptr self) {
   auto& st = self->state;
   auto events = std::move(st.riders);
   st.riders.clear();
-  st.riding.clear();
   persist(self, std::move(events), {}, {}, [](const caf::error&) {});
 }
 
