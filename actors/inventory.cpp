@@ -25,7 +25,7 @@ using domain::line_item;
 using domain::stock_level;
 
 struct hold {
-  std::string status; // HELD, COMMITTED, RELEASED
+  domain::hold_status status = domain::hold_status::held;
   std::vector<line_item> items;
   std::chrono::steady_clock::time_point finished{}; ///< when it stopped being HELD
 };
@@ -199,7 +199,7 @@ caf::result<reserve_reply> reserve(self_ptr self, const std::string& order_id,
   auto& st = self->state;
   auto known = st.holds.find(order_id);
   if (known != st.holds.end()) // a retry: the first answer stands; a released order stays so
-    return reserve_reply{known->second.status != "RELEASED", {}};
+    return reserve_reply{known->second.status != domain::hold_status::released, {}};
   auto check = domain::check_reservation(st.levels, items);
   if (!check.ok) {
     auto short_products = check.short_products;
@@ -218,7 +218,7 @@ caf::result<reserve_reply> reserve(self_ptr self, const std::string& order_id,
     st.levels[item.product_id].reserved += item.quantity;
     touched.push_back(item.product_id);
   }
-  st.holds[order_id] = {"HELD", items};
+  st.holds[order_id] = {domain::hold_status::held, items};
   st.metrics->held.Increment();
   st.settle_alerts(change, touched);
   return persist(self, std::move(change), reserve_reply{true, {}});
@@ -235,11 +235,11 @@ caf::result<bool> finish(self_ptr self, const std::string& order_id, change_kind
   if (known == st.holds.end()) {
     if (kind == change_kind::commit)
       return true; // nothing held here
-    st.holds[order_id] = {"RELEASED", {}, std::chrono::steady_clock::now()};
+    st.holds[order_id] = {domain::hold_status::released, {}, std::chrono::steady_clock::now()};
     change.tombstone = true; // a reserve arriving later is refused
     return persist(self, std::move(change), true);
   }
-  if (known->second.status != "HELD")
+  if (known->second.status != domain::hold_status::held)
     return true; // done before
   std::vector<int64_t> touched;
   for (auto& item : known->second.items) {
@@ -249,7 +249,8 @@ caf::result<bool> finish(self_ptr self, const std::string& order_id, change_kind
       level.on_hand -= item.quantity;
     touched.push_back(item.product_id);
   }
-  known->second.status = kind == change_kind::commit ? "COMMITTED" : "RELEASED";
+  known->second.status =
+    kind == change_kind::commit ? domain::hold_status::committed : domain::hold_status::released;
   known->second.finished = std::chrono::steady_clock::now();
   st.settle_alerts(change, touched);
   return persist(self, std::move(change), true);
@@ -347,8 +348,9 @@ shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snaps
       auto horizon = std::chrono::steady_clock::now() - hold_memory;
       auto& holds = self->state.holds;
       for (auto i = holds.begin(); i != holds.end();)
-        i = i->second.status != "HELD" && i->second.finished < horizon ? holds.erase(i)
-                                                                       : std::next(i);
+        i = i->second.status != domain::hold_status::held && i->second.finished < horizon
+              ? holds.erase(i)
+              : std::next(i);
       self->delayed_send(self, std::chrono::minutes{1}, tick_atom_v);
     },
     [=](adopt_atom, const domain::product& p, const stock_level& level) {

@@ -39,7 +39,7 @@ struct order_state {
   domain::order_state s;
   order_peers peers;
   order_options options;
-  std::string shipment_status;
+  std::optional<domain::shipment_status> shipment_status;
   bool appending = false;
   /// A command waits for another actor's answer before it decides (a paid order's cancel, at
   /// shipping): like an append, it holds the commands behind it.
@@ -392,9 +392,9 @@ void start_stock_finish(self_ptr self, effect e) {
 }
 
 domain::payment_outcome outcome_of(const payment& p) {
-  if (p.status == "DECLINED")
+  if (p.status == domain::payment_status::declined)
     return domain::payment_outcome::declined;
-  if (p.status == "VOIDED")
+  if (p.status == domain::payment_status::voided)
     return domain::payment_outcome::voided;
   return domain::payment_outcome::captured;
 }
@@ -405,9 +405,7 @@ void start_payment(self_ptr self, effect e) {
   auto on_payment = [=](payment& p) {
     if (!current(self, e, token))
       return;
-    self->state.peers.metrics->payment(p.status == "CAPTURED"   ? "captured"
-                                       : p.status == "DECLINED" ? "declined"
-                                                                : "voided");
+    self->state.peers.metrics->payment(outcome_of(p));
     step_done(self, e, token, [=](const domain::order_state& s) {
       return domain::decide_payment(s, outcome_of(p), p.id, p.amount_cents, p.decline_reason,
                                     now_ms());
@@ -454,11 +452,10 @@ void start_refund(self_ptr self) {
 /// Applies what a shipment's status means for the order.
 void shipment_seen(self_ptr self, const shipment_news& news) {
   command(self, [=] {
-    auto status = domain::parse_shipment_status(news.status);
-    if (!status || news.shipment_id != self->state.s.shipment_id)
+    if (news.shipment_id != self->state.s.shipment_id)
       return next_command(self);
     self->state.shipment_status = news.status;
-    enact(self, domain::decide_shipment_status(self->state.s, *status, now_ms()));
+    enact(self, domain::decide_shipment_status(self->state.s, news.status, now_ms()));
   });
 }
 
@@ -489,7 +486,8 @@ void start_shipping(self_ptr self, effect e) {
             return domain::decide_shipment_created(s, sh.id, sh.tracking_number, sh.carrier,
                                                    now_ms());
           });
-          if (sh.status != "LABEL_CREATED") // an earlier attempt's shipment has moved on
+          if (sh.status != domain::shipment_status::label_created) // an earlier attempt's shipment
+                                                                   // has moved on
             shipment_seen(self, {sh.order_id, sh.id, sh.status, sh.tracking_number, sh.carrier});
         },
         on_error);

@@ -6,6 +6,7 @@
 #include "actors/protocol/shipping.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,7 +49,8 @@ protocol::order_actor spawn_order(caf::actor_system& sys, std::string id,
                                   std::vector<domain::order_event> journal, order_peers peers,
                                   order_options options);
 
-/// The view of an order state, as actors answer it.
-protocol::order_view view_of(const domain::order_state& s, const std::string& shipment_status);
+/// The view of an order state, as actors answer it; `seen` is the shipment's last known status.
+protocol::order_view view_of(const domain::order_state& s,
+                             std::optional<domain::shipment_status> seen);
 
 } // namespace agora::actors

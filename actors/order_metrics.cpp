@@ -91,8 +91,8 @@ void order_metrics::live(std::string_view from, std::string_view to) {
     impl_->live.Add({{"status", std::string{to}}}).Increment();
 }
 
-void order_metrics::payment(std::string_view result) {
-  impl_->payments.Add({{"result", std::string{result}}}).Increment();
+void order_metrics::payment(domain::payment_outcome outcome) {
+  impl_->payments.Add({{"result", std::string{domain::to_string(outcome)}}}).Increment();
 }
 
 void order_metrics::reservation(bool held) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "actors/domain/order.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -21,7 +23,7 @@ class order_metrics {
   void compensation(std::string_view effect);
   /// Live order actors by status: `from` empty on activation, `to` empty when one stops.
   void live(std::string_view from, std::string_view to);
-  void payment(std::string_view result);
+  void payment(domain::payment_outcome outcome);
   void reservation(bool held);
 
   /// Live orders still in their forward path (PENDING, RESERVED): the saga's backlog, which

@@ -2,11 +2,14 @@
 
 namespace agora::actors {
 
-protocol::order_view view_of(const domain::order_state& s, const std::string& shipment_status) {
+protocol::order_view view_of(const domain::order_state& s,
+                             std::optional<domain::shipment_status> seen) {
+  using domain::payment_status;
+  using domain::shipment_status;
   protocol::order_view v;
   v.id = s.order.id;
-  v.status = std::string{domain::to_string(s.status)};
-  v.reason = std::string{domain::to_string(s.reason)};
+  v.status = s.status;
+  v.reason = s.reason;
   v.customer_email = s.order.customer_email;
   v.items = s.order.items;
   v.total_cents = s.order.total_cents;
@@ -16,10 +19,10 @@ protocol::order_view view_of(const domain::order_state& s, const std::string& sh
   v.updated_at_ms = s.updated_at_ms;
   if (!s.payment_id.empty()) {
     v.payment_id = s.payment_id;
-    v.payment_status = s.payment_refunded   ? "REFUNDED"
-                       : s.payment_captured ? "CAPTURED"
-                       : s.payment_declined ? "DECLINED"
-                                            : "VOIDED";
+    v.payment_status = s.payment_refunded   ? payment_status::refunded
+                       : s.payment_captured ? payment_status::captured
+                       : s.payment_declined ? payment_status::declined
+                                            : payment_status::voided;
     // As the payments table records it: what was asked for, 0 for a void.
     v.payment_amount_cents = s.payment_captured   ? s.captured_cents
                              : s.payment_declined ? s.order.total_cents
@@ -28,10 +31,10 @@ protocol::order_view view_of(const domain::order_state& s, const std::string& sh
   if (!s.shipment_id.empty()) {
     v.shipment_id = s.shipment_id;
     v.shipment_status =
-      s.shipment_cancelled ? "CANCELLED"
-      : !shipment_status.empty()
-        ? shipment_status
-        : (s.status == domain::order_status::delivered ? "DELIVERED" : "LABEL_CREATED");
+      s.shipment_cancelled ? shipment_status::cancelled
+      : seen               ? *seen
+             : (s.status == domain::order_status::delivered ? shipment_status::delivered
+                                                            : shipment_status::label_created);
     v.tracking_number = s.tracking_number;
     v.carrier = s.carrier;
   }

@@ -35,7 +35,7 @@ struct payment_state {
 /// Counts an answered operation under its payment's status, or "error".
 auto observer(const std::shared_ptr<service_metrics>& metrics, const char* operation) {
   return [metrics, operation](const payment* p, double seconds) {
-    metrics->observe(operation, p ? result_label(p->status) : "error", seconds);
+    metrics->observe(operation, p ? result_label(domain::to_string(p->status)) : "error", seconds);
   };
 }
 
@@ -48,9 +48,9 @@ payment decide(const charge_request& req) {
   p.currency = req.currency;
   p.card_last4 = req.card_last4;
   if (answer == domain::charge_result::approved) {
-    p.status = "CAPTURED";
+    p.status = domain::payment_status::captured;
   } else {
-    p.status = "DECLINED";
+    p.status = domain::payment_status::declined;
     p.decline_reason = std::string{domain::to_string(answer)};
   }
   return p;

@@ -52,18 +52,16 @@ struct shipping_metrics {
                     .Help("Shipment status news its order could not be told (it asks later)")
                     .Register(r)
                     .Add({})) {
-    for (auto* status : {"IN_TRANSIT", "OUT_FOR_DELIVERY", "DELIVERED", "CANCELLED"})
-      by_status.emplace(status, &statuses.Add({{"status", status}}));
+    for (auto& [status, text] : domain::shipment_status_names)
+      if (status != domain::shipment_status::label_created) // no move ends there
+        by_status[status] = &statuses.Add({{"status", std::string{text}}});
   }
 
-  /// The known statuses' series, so a carrier step of hundreds of moves takes no family lock.
-  std::map<std::string, prometheus::Counter*, std::less<>> by_status;
+  /// Every status's series, so a carrier step of hundreds of moves takes no family lock.
+  std::map<domain::shipment_status, prometheus::Counter*> by_status;
 
   void moved(const shipment& s) {
-    auto i = by_status.find(s.status);
-    if (i == by_status.end())
-      i = by_status.emplace(s.status, &statuses.Add({{"status", s.status}})).first;
-    i->second->Increment();
+    by_status.at(s.status)->Increment();
   }
 
   /// Counts an answered operation as ok or error; a status it produced counts as a move.
@@ -88,7 +86,7 @@ const char* carriers[] = {"DHL", "UPS", "FedEx", "USPS"};
 
 /// A new shipment of `order_id` in `status`: a fresh id and a tracking number of `prefix` and 16
 /// upper-case hex digits.
-shipment fresh(const std::string& order_id, const char* status, const char* prefix) {
+shipment fresh(const std::string& order_id, domain::shipment_status status, const char* prefix) {
   shipment s;
   s.id = new_id("shp");
   s.order_id = order_id;
@@ -100,7 +98,7 @@ shipment fresh(const std::string& order_id, const char* status, const char* pref
 }
 
 shipment propose(const std::string& order_id) {
-  auto s = fresh(order_id, "LABEL_CREATED", "1Z");
+  auto s = fresh(order_id, domain::shipment_status::label_created, "1Z");
   uint8_t pick = 0;
   random_bytes(&pick, 1);
   s.carrier = carriers[pick % 4];
@@ -109,7 +107,7 @@ shipment propose(const std::string& order_id) {
 
 /// What stands in for the shipment of an order cancelled before it had one: no label, no carrier.
 shipment stand_in(const std::string& order_id) {
-  auto s = fresh(order_id, "CANCELLED", "VOID");
+  auto s = fresh(order_id, domain::shipment_status::cancelled, "VOID");
   s.carrier = "NONE";
   return s;
 }

@@ -17,12 +17,13 @@ namespace {
 using namespace agora::protocol;
 
 directory_actor::behavior_type directory(directory_actor::pointer,
-                                         std::map<std::string, caf::actor> services) {
+                                         std::map<domain::node_role, caf::actor> services) {
   return {
-    [=](lookup_atom, const std::string& role) -> caf::result<caf::actor> {
+    [=](lookup_atom, domain::node_role role) -> caf::result<caf::actor> {
       auto i = services.find(role);
       if (i == services.end())
-        return caf::make_error(errc::not_found, "this node does not serve " + role);
+        return caf::make_error(errc::not_found,
+                               "this node does not serve " + std::string{domain::to_string(role)});
       return i->second;
     },
   };
@@ -31,7 +32,7 @@ directory_actor::behavior_type directory(directory_actor::pointer,
 } // namespace
 
 directory_actor publish_directory(caf::actor_system& sys,
-                                  std::map<std::string, caf::actor> services,
+                                  std::map<domain::node_role, caf::actor> services,
                                   const transport_options& options) {
   auto dir = sys.spawn(directory, std::move(services));
   auto port = sys.middleman().publish(dir, options.port, options.address.c_str(), true);
@@ -44,7 +45,7 @@ directory_actor publish_directory(caf::actor_system& sys,
   return dir;
 }
 
-caf::actor resolve_role(caf::actor_system& sys, const std::string& role,
+caf::actor resolve_role(caf::actor_system& sys, domain::node_role role,
                         const transport_options& options) {
   auto deadline = std::chrono::steady_clock::now() + options.wait;
   std::string last = "no seeds configured (--seeds)";
@@ -67,14 +68,18 @@ caf::actor resolve_role(caf::actor_system& sys, const std::string& role,
           });
       if (found) {
         log::info("cluster.resolved")
-          .kv("role", role)
+          .kv("role", domain::to_string(role))
           .kv("seed", seed.host + ":" + std::to_string(seed.port));
         return found;
       }
     }
     if (std::chrono::steady_clock::now() >= deadline)
-      throw std::runtime_error("no seed serves the " + role + " role: " + last);
-    log::warn("cluster.waiting").kv("role", role).kv("attempt", attempt).kv("error", last);
+      throw std::runtime_error("no seed serves the " + std::string{domain::to_string(role)}
+                               + " role: " + last);
+    log::warn("cluster.waiting")
+      .kv("role", domain::to_string(role))
+      .kv("attempt", attempt)
+      .kv("error", last);
     std::this_thread::sleep_for(std::chrono::milliseconds{500});
   }
 }

@@ -24,12 +24,12 @@ struct transport_options {
 /// Spawns this node's directory over `services` (role → actor) and publishes it on
 /// `options.port` through CAF's middleman. Throws std::runtime_error (one line) when it cannot.
 protocol::directory_actor publish_directory(caf::actor_system& sys,
-                                            std::map<std::string, caf::actor> services,
+                                            std::map<domain::node_role, caf::actor> services,
                                             const transport_options& options);
 
 /// Finds the actor serving `role` on one of the seeds, retrying until `options.wait` has passed;
 /// throws std::runtime_error (one line) when none answers.
-caf::actor resolve_role(caf::actor_system& sys, const std::string& role,
+caf::actor resolve_role(caf::actor_system& sys, domain::node_role role,
                         const transport_options& options);
 
 } // namespace agora::cluster

@@ -26,7 +26,7 @@ using protocol::role_retry_atom_v;
 
 struct proxy_state {
   static inline const char* name = "cluster.role_proxy";
-  std::string role;
+  domain::node_role role = domain::node_role::payment;
   transport_options options;
   caf::actor remote; ///< empty while the role is being found again
   bool resolving = false;
@@ -57,10 +57,10 @@ void resolve_once(proxy_actor* self) {
     });
 }
 
-caf::behavior proxy(proxy_actor* self, std::string role, caf::actor remote,
+caf::behavior proxy(proxy_actor* self, domain::node_role role, caf::actor remote,
                     transport_options options) {
   auto& st = self->state;
-  st.role = std::move(role);
+  st.role = role;
   st.options = std::move(options);
   st.remote = std::move(remote);
   self->monitor(st.remote);
@@ -69,7 +69,7 @@ caf::behavior proxy(proxy_actor* self, std::string role, caf::actor remote,
     if (!st.remote || dm.source != st.remote.address())
       return;
     log::warn("cluster.role_lost")
-      .kv("role", st.role)
+      .kv("role", domain::to_string(st.role))
       .kv("reason", self->system().render(dm.reason));
     st.remote = nullptr;
     if (!st.resolving)
@@ -102,7 +102,9 @@ caf::behavior proxy(proxy_actor* self, std::string role, caf::actor remote,
       }
       st.remote = std::move(found);
       self->monitor(st.remote);
-      log::info("cluster.role_found").kv("role", st.role).kv("held", st.held.size());
+      log::info("cluster.role_found")
+        .kv("role", domain::to_string(st.role))
+        .kv("held", st.held.size());
       for (auto& passed : st.held)
         st.remote->enqueue(std::move(passed), self->context());
       st.held.clear();
@@ -116,7 +118,7 @@ caf::behavior proxy(proxy_actor* self, std::string role, caf::actor remote,
 
 } // namespace
 
-caf::actor spawn_role_proxy(caf::actor_system& sys, const std::string& role, caf::actor remote,
+caf::actor spawn_role_proxy(caf::actor_system& sys, domain::node_role role, caf::actor remote,
                             const transport_options& options) {
   return sys.spawn(proxy, role, std::move(remote), options);
 }

@@ -20,7 +20,7 @@ namespace agora::cluster {
 /// passes it on once the role is found: a restart of the other node is a pause, and requesters
 /// keep their own deadlines. Without it a node kept the handles it resolved at start for ever:
 /// after the other node restarted, every call to the role timed out.
-caf::actor spawn_role_proxy(caf::actor_system& sys, const std::string& role, caf::actor remote,
+caf::actor spawn_role_proxy(caf::actor_system& sys, domain::node_role role, caf::actor remote,
                             const transport_options& options);
 
 } // namespace agora::cluster

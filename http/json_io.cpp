@@ -43,7 +43,7 @@ json order_json(const protocol::order_view& v) {
                      {"unit_price_cents", i.unit_price_cents}});
   auto& a = v.ship_to;
   json out{{"id", v.id},
-           {"status", v.status},
+           {"status", domain::to_string(v.status)},
            {"reason", nullptr},
            {"customer_email", v.customer_email},
            {"items", std::move(items)},
@@ -60,14 +60,15 @@ json order_json(const protocol::order_view& v) {
            {"updated_at", rfc3339(v.updated_at_ms)},
            {"payment", nullptr},
            {"shipment", nullptr}};
-  if (!v.reason.empty())
-    out["reason"] = v.reason;
+  if (v.reason != domain::order_reason::none)
+    out["reason"] = domain::to_string(v.reason);
   if (!v.payment_id.empty())
-    out["payment"] = {
-      {"id", v.payment_id}, {"status", v.payment_status}, {"amount_cents", v.payment_amount_cents}};
+    out["payment"] = {{"id", v.payment_id},
+                      {"status", domain::to_string(v.payment_status)},
+                      {"amount_cents", v.payment_amount_cents}};
   if (!v.shipment_id.empty())
     out["shipment"] = {{"id", v.shipment_id},
-                       {"status", v.shipment_status},
+                       {"status", domain::to_string(v.shipment_status)},
                        {"tracking_number", v.tracking_number},
                        {"carrier", v.carrier}};
   return out;

@@ -261,7 +261,7 @@ void list_orders(const services& s, const exchange_ptr& ex) {
   f.status = ex->query("status").value_or("");
   f.limit = page->limit;
   f.offset = page->offset;
-  if (!f.status.empty() && !domain::parse_order_status(f.status))
+  if (!f.status.empty() && !domain::from_text<domain::order_status>(f.status))
     return ex->respond_problem(invalid({{"status", "must be an order status such as PAID"}}));
   auto p = *page;
   ask<order_page>(

@@ -139,7 +139,7 @@ shard_snapshot load(connection_pool& pool, uint32_t shard, uint32_t shards) {
            static_cast<int64_t>(shard))) {
       auto& h = holds[row[0].as<std::string>()];
       h.order_id = row[0].as<std::string>();
-      h.status = row[1].as<std::string>();
+      h.status = enum_of<domain::hold_status>(row[1].as<std::string>());
       if (!row[2].is_null())
         h.items.push_back({row[2].as<int64_t>(), row[3].as<int32_t>(), 0});
     }

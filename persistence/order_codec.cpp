@@ -77,7 +77,7 @@ json event_data(const domain::order_event& e) {
 
 domain::order_event event_from(const std::string& order_id, const std::string& type, const json& d,
                                int64_t at_ms) {
-  auto t = domain::parse_event_type(type);
+  auto t = domain::from_text<domain::event_type>(type);
   if (!t)
     throw std::runtime_error("unknown journal event type " + type);
   domain::order_event e;
@@ -99,7 +99,8 @@ domain::order_event event_from(const std::string& order_id, const std::string& t
       break;
     case domain::event_type::order_rejected:
     case domain::event_type::order_cancelled:
-      e.reason = domain::parse_order_reason(text("reason")).value_or(domain::order_reason::none);
+      e.reason = domain::from_text<domain::order_reason>(text("reason"))
+                   .value_or(domain::order_reason::none);
       if (d.contains("products"))
         e.products = d.at("products").get<std::vector<int64_t>>();
       break;
@@ -160,18 +161,19 @@ write_job journal_job(const protocol::journal_append& b) {
   auto version = lit(int64_t{b.first_seq} + static_cast<int64_t>(b.events.size()) - 1);
   if (b.first_seq > 1)
     job.rows.push_back(
-      {&projection_update, "("
-                             + list({lit(b.order_id), lit(v.status), lit_or_null(v.reason),
-                                     lit_or_null(v.payment_id), lit_or_null(v.shipment_id), version,
-                                     b.settled ? "true" : "false", ts(v.updated_at_ms)})
-                             + ")"});
+      {&projection_update,
+       "("
+         + list({lit(b.order_id), lit(v.status), lit_or_null(domain::to_string(v.reason)),
+                 lit_or_null(v.payment_id), lit_or_null(v.shipment_id), version,
+                 b.settled ? "true" : "false", ts(v.updated_at_ms)})
+         + ")"});
   else
     job.rows.push_back(
       {&projection_upsert,
        "("
-         + list({lit(b.order_id), lit(v.status), lit_or_null(v.reason), lit(v.customer_email),
-                 jsonb(items_json(v.items).dump()), lit(v.total_cents), lit(v.currency),
-                 jsonb(address_json(v.ship_to).dump()), lit_or_null(v.payment_id),
+         + list({lit(b.order_id), lit(v.status), lit_or_null(domain::to_string(v.reason)),
+                 lit(v.customer_email), jsonb(items_json(v.items).dump()), lit(v.total_cents),
+                 lit(v.currency), jsonb(address_json(v.ship_to).dump()), lit_or_null(v.payment_id),
                  lit_or_null(v.shipment_id), version, b.settled ? "true" : "false",
                  ts(v.created_at_ms), ts(v.updated_at_ms)})
          + ")"});

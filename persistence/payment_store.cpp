@@ -20,9 +20,14 @@ const std::string columns = "id, order_id, status, amount_cents, currency, refun
                             "coalesce(decline_reason, ''), card_last4";
 
 payment to_payment(const pqxx::row& r) {
-  return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-          r[3].as<int64_t>(),     r[4].as<std::string>(), r[5].as<int64_t>(),
-          r[6].as<std::string>(), r[7].as<std::string>()};
+  return {r[0].as<std::string>(),
+          r[1].as<std::string>(),
+          sql::enum_of<domain::payment_status>(r[2].as<std::string>()),
+          r[3].as<int64_t>(),
+          r[4].as<std::string>(),
+          r[5].as<int64_t>(),
+          r[6].as<std::string>(),
+          r[7].as<std::string>()};
 }
 
 payment by_order(pqxx::work& tx, const std::string& order_id) {
@@ -39,7 +44,9 @@ caf::result<payment> refund(pqxx::work& tx, const std::string& id, int64_t cents
   if (!tx.exec_params("SELECT 1 FROM refunds WHERE dedupe_key = $1", key).empty())
     return p; // this refund happened before
   auto left = p.amount_cents - p.refunded_cents;
-  if ((p.status != "CAPTURED" && p.status != "PARTIALLY_REFUNDED") || left <= 0)
+  using domain::payment_status;
+  if ((p.status != payment_status::captured && p.status != payment_status::partially_refunded)
+      || left <= 0)
     return caf::make_error(errc::conflict, std::string{"nothing left to refund"});
   auto amount = cents == 0 ? left : cents;
   if (amount > left)
@@ -66,8 +73,8 @@ payment_store_actor::behavior_type worker(payment_store_actor::pointer self, con
         tx.exec_params("INSERT INTO payments (id, order_id, status, amount_cents, currency, "
                        "card_last4, decline_reason) VALUES ($1, $2, $3, $4, $5, $6, "
                        "nullif($7, '')) ON CONFLICT (order_id) DO NOTHING",
-                       p.id, p.order_id, p.status, p.amount_cents, p.currency, p.card_last4,
-                       p.decline_reason);
+                       p.id, p.order_id, std::string{domain::to_string(p.status)}, p.amount_cents,
+                       p.currency, p.card_last4, p.decline_reason);
         return by_order(tx, p.order_id); // the first payment of the order wins
       });
     },

@@ -21,11 +21,9 @@ struct probe_state {
   bool joined = false;
 };
 
-std::string roles_literal(const std::vector<std::string>& roles) {
-  std::string out = "{";
-  for (size_t i = 0; i < roles.size(); ++i)
-    out += (i ? "," : "") + roles[i]; // role names are validated identifiers
-  return out + "}";
+/// The roles as a text[] literal.
+std::string roles_literal(domain::role_set roles) {
+  return "{" + domain::names(roles) + "}";
 }
 
 /// Joins (first probe) or refreshes the heartbeat. Returns whether the node is joined afterwards.

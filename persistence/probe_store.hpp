@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/domain/roles.hpp"
 #include "actors/protocol/health.hpp"
 
 #include <string>
@@ -21,7 +22,7 @@ class connection_pool;
 struct member_info {
   std::string id;
   std::string http_address;
-  std::vector<std::string> roles;
+  domain::role_set roles;
 };
 
 /// Spawns the probe store (a detached actor: it blocks on the database). The first successful

@@ -27,8 +27,8 @@ const std::string order_select =
 order_view to_view(const pqxx::row& r) {
   order_view v;
   v.id = r[0].as<std::string>();
-  v.status = r[1].as<std::string>();
-  v.reason = r[2].as<std::string>();
+  v.status = sql::enum_of<domain::order_status>(r[1].as<std::string>());
+  v.reason = sql::enum_of<domain::order_reason>(r[2].as<std::string>());
   v.customer_email = r[3].as<std::string>();
   v.items = items_from(json::parse(r[4].as<std::string>()));
   v.total_cents = r[5].as<int64_t>();
@@ -37,10 +37,12 @@ order_view to_view(const pqxx::row& r) {
   v.created_at_ms = r[8].as<int64_t>();
   v.updated_at_ms = r[9].as<int64_t>();
   v.payment_id = r[10].as<std::string>();
-  v.payment_status = r[11].as<std::string>();
+  if (!v.payment_id.empty())
+    v.payment_status = sql::enum_of<domain::payment_status>(r[11].as<std::string>());
   v.payment_amount_cents = r[12].as<int64_t>();
   v.shipment_id = r[13].as<std::string>();
-  v.shipment_status = r[14].as<std::string>();
+  if (!v.shipment_id.empty())
+    v.shipment_status = sql::enum_of<domain::shipment_status>(r[14].as<std::string>());
   v.tracking_number = r[15].as<std::string>();
   v.carrier = r[16].as<std::string>();
   return v;

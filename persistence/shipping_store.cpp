@@ -29,8 +29,9 @@ const std::string scan_on =
 const std::string moving = "ended_at IS NULL";
 
 shipment to_shipment(const pqxx::row& r) {
-  return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-          r[3].as<std::string>(), r[4].as<std::string>()};
+  return {r[0].as<std::string>(), r[1].as<std::string>(),
+          sql::enum_of<domain::shipment_status>(r[2].as<std::string>()), r[3].as<std::string>(),
+          r[4].as<std::string>()};
 }
 
 caf::result<shipment> by_order(pqxx::work& tx, const std::string& order_id) {
@@ -59,9 +60,10 @@ caf::result<shipment> cancel(pqxx::work& tx, const shipment& stand_in) {
   if (found.empty())
     return caf::make_error(errc::not_found, std::string{"no shipment for this order"});
   auto s = to_shipment(found[0]);
-  if (s.status == "CANCELLED")
+  if (s.status == domain::shipment_status::cancelled)
     return s;
-  return caf::make_error(errc::conflict, "the shipment is " + s.status);
+  return caf::make_error(errc::conflict,
+                         "the shipment is " + std::string{domain::to_string(s.status)});
 }
 
 caf::result<shipment> advance(pqxx::work& tx, const std::string& id) {
@@ -109,7 +111,8 @@ shipping_store_actor::behavior_type worker(shipping_store_actor::pointer self,
         tx.exec_params("INSERT INTO shipments (id, order_id, status, tracking_number, "
                        "carrier) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id) DO "
                        "NOTHING",
-                       s.id, s.order_id, s.status, s.tracking_number, s.carrier);
+                       s.id, s.order_id, std::string{domain::to_string(s.status)},
+                       s.tracking_number, s.carrier);
         return by_order(tx, s.order_id); // the order's first shipment wins
       });
     },

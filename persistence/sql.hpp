@@ -1,6 +1,9 @@
 #pragma once
 
+#include "actors/domain/enum_text.hpp"
+
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,5 +31,20 @@ std::string jsonb(std::string_view json);
 
 /// "a, b, c" from literals.
 std::string list(const std::vector<std::string>& literals);
+
+/// The literal of an enum's text ('PAID').
+template <class Enum, class = decltype(text_table(Enum{}))>
+std::string lit(Enum value) {
+  return lit(domain::to_string(value));
+}
+
+/// The enum a column spells (the schema's CHECK constraints allow the same words); throws
+/// std::runtime_error on any other text.
+template <class Enum>
+Enum enum_of(std::string_view text) {
+  if (auto value = domain::from_text<Enum>(text))
+    return *value;
+  throw std::runtime_error("unexpected value in the database: " + std::string{text});
+}
 
 } // namespace agora::persistence::sql

@@ -3,6 +3,7 @@
 #include "actors/protocol/catalog.hpp"
 #include "actors/protocol/cluster.hpp"
 #include "actors/protocol/domain_types.hpp"
+#include "actors/protocol/entity.hpp"
 #include "actors/protocol/health.hpp"
 #include "actors/protocol/inventory.hpp"
 #include "actors/protocol/mail.hpp"
@@ -28,6 +29,8 @@ void configure_actor_system(caf::actor_system_config& cfg, size_t scheduler_thre
   cfg.add_message_types<caf::id_block::agora_shipping>();
   cfg.add_message_types<caf::id_block::agora_reads>();
   cfg.add_message_types<caf::id_block::agora_mail>();
+  cfg.add_message_types<caf::id_block::agora_entity>();
+  cfg.add_message_types<caf::id_block::agora_cluster>();
   cfg.load<caf::io::middleman>();
   // Notice a silent peer (a partition, not just a closed socket) within seconds.
   cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds{1}});

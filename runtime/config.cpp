@@ -86,12 +86,6 @@ const std::vector<option_spec>& option_specs() {
   return specs;
 }
 
-const std::vector<std::string>& known_roles() {
-  static const std::vector<std::string> roles{"frontdoor", "orders",   "inventory",
-                                              "payment",   "shipping", "notification"};
-  return roles;
-}
-
 std::string env_name(const option_spec& spec) {
   std::string out = "AGORA_";
   for (const char* p = spec.flag; *p; ++p)
@@ -324,17 +318,18 @@ bool build(const std::map<std::string, std::string>& v, node_config& c, std::str
   c.scheduler_threads = n;
   if (!log::parse_level(v.at("log.level"), c.log_level))
     return bad("log-level", "must be debug, info, warn or error");
-  c.roles.clear();
+  c.roles = {};
   std::stringstream roles{v.at("node.roles")};
   for (std::string role; std::getline(roles, role, ',');) {
     role = trim(role);
     if (role == "all") {
-      c.roles = known_roles();
+      c.roles = domain::role_set::all();
       break;
     }
-    if (std::find(known_roles().begin(), known_roles().end(), role) == known_roles().end())
+    auto known = domain::from_text<domain::node_role>(role);
+    if (!known)
       return bad("roles", "unknown role '" + role + "'");
-    c.roles.push_back(role);
+    c.roles.add(*known);
   }
   if (c.roles.empty())
     return bad("roles", "name at least one role");
@@ -349,11 +344,12 @@ bool build(const std::map<std::string, std::string>& v, node_config& c, std::str
   if (!number(v.at("cluster.seed_wait_seconds"), 0ULL, 3600ULL, n))
     return bad("seed-wait-seconds", "must be 0..3600");
   c.cluster.wait = std::chrono::seconds{n};
-  for (auto role : {"orders", "frontdoor"})
-    if (c.has_role(role) && !c.has_role("inventory"))
-      return bad("roles",
-                 std::string{"the "} + role + " role needs the inventory role on the same node");
-  if (c.has_role("orders") != c.has_role("frontdoor"))
+  using domain::node_role;
+  for (auto role : {node_role::orders, node_role::frontdoor})
+    if (c.has_role(role) && !c.has_role(node_role::inventory))
+      return bad("roles", "the " + std::string{domain::to_string(role)}
+                            + " role needs the inventory role on the same node");
+  if (c.has_role(node_role::orders) != c.has_role(node_role::frontdoor))
     return bad("roles", "the orders and frontdoor roles go together");
   if (!build_mail(v, c, error))
     return false;
@@ -364,10 +360,6 @@ bool build(const std::map<std::string, std::string>& v, node_config& c, std::str
 }
 
 } // namespace
-
-bool node_config::has_role(const std::string& role) const {
-  return std::find(roles.begin(), roles.end(), role) != roles.end();
-}
 
 std::string default_node_id(uint16_t http_port) {
   char buf[256] = {};

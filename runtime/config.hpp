@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/catalog.hpp"
+#include "actors/domain/roles.hpp"
 #include "actors/health.hpp"
 #include "actors/inventory.hpp"
 #include "actors/notification.hpp"
@@ -37,10 +38,12 @@ const std::vector<option_spec>& option_specs();
 std::string env_name(const option_spec& spec);
 
 struct node_config {
-  bool has_role(const std::string& role) const;
+  bool has_role(domain::node_role role) const {
+    return roles.has(role);
+  }
 
   std::string node_id;
-  std::vector<std::string> roles;
+  domain::role_set roles;
   size_t scheduler_threads = 0; ///< 0: one per core
   log::level log_level = log::level::info;
   http::server_options http;
@@ -76,9 +79,6 @@ parse_result parse_config(const std::vector<std::string>& args,
 
 /// The --help text.
 std::string usage();
-
-/// The roles a node can host; "all" expands to these.
-const std::vector<std::string>& known_roles();
 
 /// "<hostname>-<http port>", the node id when none is configured.
 std::string default_node_id(uint16_t http_port);

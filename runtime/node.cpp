@@ -60,13 +60,6 @@ int fail(const std::string& why) {
   return 1;
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (auto& s : items)
-    out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
 /// Blocks SIGINT and SIGTERM in this thread and every thread it starts, so that only the
 /// sigwait() in run_node sees them.
 sigset_t block_stop_signals() {
@@ -211,23 +204,23 @@ struct node_parts {
     services.health = actors::spawn_health(*sys, probe, c.health, registry);
     services.reads = persistence::spawn_read_store(*sys, pool, 2 * c.store_workers, registry);
     keep(services.reads);
-    if (c.has_role("inventory"))
+    if (c.has_role(domain::node_role::inventory))
       spawn_inventory();
-    if (c.has_role("payment"))
+    if (c.has_role(domain::node_role::payment))
       services.payments =
         actors::spawn_payments(*sys,
                                keep(persistence::spawn_payment_store(*sys, pool, effects_writer,
                                                                      c.store_workers, registry)),
                                c.payment, registry, metrics.registry());
-    if (c.has_role("shipping"))
+    if (c.has_role(domain::node_role::shipping))
       services.shipping =
         actors::spawn_shipping(*sys,
                                keep(persistence::spawn_shipping_store(*sys, pool, effects_writer,
                                                                       c.store_workers, registry)),
                                c.shipping, registry, metrics.registry());
-    if (c.has_role("orders"))
+    if (c.has_role(domain::node_role::orders))
       spawn_orders();
-    if (c.has_role("notification"))
+    if (c.has_role(domain::node_role::notification))
       spawn_mail();
     connect();
   }
@@ -280,38 +273,41 @@ struct node_parts {
   /// before it publishes; one without publishes first: two nodes starting together never wait
   /// on each other.
   void connect() {
-    auto need = [&](const char* role) {
-      log::info("cluster.resolving").kv("role", role);
+    auto need = [&](domain::node_role role) {
+      log::info("cluster.resolving").kv("role", domain::to_string(role));
       // Through a proxy that finds the role again when its node dies or restarts.
       return keep(cluster::spawn_role_proxy(
         *sys, role, cluster::resolve_role(*sys, role, c.cluster), c.cluster));
     };
-    if (c.has_role("orders")) {
+    if (c.has_role(domain::node_role::orders)) {
       if (!services.payments)
-        services.payments = caf::actor_cast<protocol::payment_actor>(need("payment"));
+        services.payments =
+          caf::actor_cast<protocol::payment_actor>(need(domain::node_role::payment));
       if (!services.shipping)
-        services.shipping = caf::actor_cast<protocol::shipping_actor>(need("shipping"));
+        services.shipping =
+          caf::actor_cast<protocol::shipping_actor>(need(domain::node_role::shipping));
       actors::order_peers peers{order_store,       services.shards,     services.payments,
                                 services.shipping, order_metrics.get(), &registry};
       services.orders = actors::spawn_order_router(*sys, services.reads, peers, c.orders);
     }
     if (c.cluster.port != 0)
       directory = cluster::publish_directory(*sys, published(), c.cluster);
-    if (services.shipping && c.has_role("shipping")) {
-      auto orders = services.orders ? caf::actor_cast<caf::actor>(services.orders) : need("orders");
+    if (services.shipping && c.has_role(domain::node_role::shipping)) {
+      auto orders = services.orders ? caf::actor_cast<caf::actor>(services.orders)
+                                    : need(domain::node_role::orders);
       caf::anon_send(services.shipping, protocol::track_atom_v,
                      caf::actor_cast<protocol::order_router_actor>(orders));
     }
   }
 
-  std::map<std::string, caf::actor> published() const {
-    std::map<std::string, caf::actor> out;
-    if (c.has_role("payment"))
-      out.emplace("payment", caf::actor_cast<caf::actor>(services.payments));
-    if (c.has_role("shipping"))
-      out.emplace("shipping", caf::actor_cast<caf::actor>(services.shipping));
-    if (c.has_role("orders"))
-      out.emplace("orders", caf::actor_cast<caf::actor>(services.orders));
+  std::map<domain::node_role, caf::actor> published() const {
+    std::map<domain::node_role, caf::actor> out;
+    if (c.has_role(domain::node_role::payment))
+      out.emplace(domain::node_role::payment, caf::actor_cast<caf::actor>(services.payments));
+    if (c.has_role(domain::node_role::shipping))
+      out.emplace(domain::node_role::shipping, caf::actor_cast<caf::actor>(services.shipping));
+    if (c.has_role(domain::node_role::orders))
+      out.emplace(domain::node_role::orders, caf::actor_cast<caf::actor>(services.orders));
     return out;
   }
 
@@ -338,7 +334,7 @@ struct node_parts {
       for (auto& r : more)
         all.push_back(std::move(r));
     };
-    if (c.has_role("frontdoor")) {
+    if (c.has_role(domain::node_role::frontdoor)) {
       add(http::catalog_routes(services));
       add(http::order_routes(services));
     }
@@ -433,7 +429,7 @@ int run_node(const node_config& config) {
   log::set_node(c.node_id);
   log::info("node.starting")
     .kv("version", version)
-    .kv("roles", join(c.roles))
+    .kv("roles", domain::names(c.roles))
     .kv("database", redact_url(c.database.url))
     .kv("config_file", c.config_file);
   std::string error;

@@ -4,16 +4,6 @@
 
 namespace agora::domain {
 
-std::string_view to_string(delivery_outcome o) {
-  switch (o) {
-    case delivery_outcome::sent: return "sent";
-    case delivery_outcome::transient: return "transient";
-    case delivery_outcome::rejected: return "rejected";
-    case delivery_outcome::unavailable: return "unavailable";
-  }
-  return "transient";
-}
-
 std::chrono::milliseconds backoff_delay(int attempt, const retry_policy& policy, double jitter) {
   jitter = std::clamp(jitter, 0.0, 1.0);
   auto full = static_cast<double>(policy.base.count());

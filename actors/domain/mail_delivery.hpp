@@ -1,5 +1,7 @@
 #pragma once
 
+#include "actors/domain/enum_text.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <string_view>
@@ -16,7 +18,14 @@ enum class delivery_outcome : uint8_t {
   unavailable, ///< no usable server (connect, TLS, login, 421): not the mail's fault
 };
 
-std::string_view to_string(delivery_outcome o);
+inline constexpr enum_text<delivery_outcome> delivery_outcome_names[] = {
+  {delivery_outcome::sent, "sent"},
+  {delivery_outcome::transient, "transient"},
+  {delivery_outcome::rejected, "rejected"},
+  {delivery_outcome::unavailable, "unavailable"}};
+constexpr auto& text_table(delivery_outcome) {
+  return delivery_outcome_names;
+}
 
 struct retry_policy {
   int max_attempts = 8;                          ///< attempts before a row is FAILED

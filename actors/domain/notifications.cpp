@@ -7,16 +7,6 @@
 
 namespace agora::domain {
 
-std::string_view to_string(notification_type t) {
-  switch (t) {
-    case notification_type::order_created: return "ORDER_CREATED";
-    case notification_type::payment_status_changed: return "PAYMENT_STATUS_CHANGED";
-    case notification_type::shipment_delivered: return "SHIPMENT_DELIVERED";
-    case notification_type::low_inventory_alert: return "LOW_INVENTORY_ALERT";
-  }
-  return "ORDER_CREATED";
-}
-
 std::string format_money(int64_t cents, std::string_view currency) {
   char buf[64];
   auto sign = cents < 0 ? "-" : "";

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/domain/enum_text.hpp"
 #include "actors/domain/order.hpp"
 #include "actors/domain/types.hpp"
 
@@ -17,6 +18,15 @@ enum class notification_type : uint8_t {
   shipment_delivered,
   low_inventory_alert,
 };
+
+inline constexpr enum_text<notification_type> notification_type_names[] = {
+  {notification_type::order_created, "ORDER_CREATED"},
+  {notification_type::payment_status_changed, "PAYMENT_STATUS_CHANGED"},
+  {notification_type::shipment_delivered, "SHIPMENT_DELIVERED"},
+  {notification_type::low_inventory_alert, "LOW_INVENTORY_ALERT"}};
+constexpr auto& text_table(notification_type) {
+  return notification_type_names;
+}
 
 struct notification {
   notification_type type = notification_type::order_created;
@@ -39,8 +49,6 @@ std::optional<notification> notification_for(const order_state& after, const ord
 notification low_stock_notification(const product& p, const stock_level& level,
                                     const std::string& ops_email, int64_t alert_no,
                                     std::string_view public_url = {});
-
-std::string_view to_string(notification_type t);
 
 /// "$12.34" style rendering of cents in `currency`.
 std::string format_money(int64_t cents, std::string_view currency);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "actors/domain/enum_text.hpp"
+#include "actors/domain/statuses.hpp"
 #include "actors/domain/types.hpp"
 
 #include <cstdint>
@@ -13,24 +15,6 @@
 // still owed. The order actor journals the events, applies them and performs the effects; the
 // rules all live here.
 namespace agora::domain {
-
-enum class order_status : uint8_t {
-  pending,
-  reserved,
-  paid,
-  shipped,
-  delivered,
-  cancelled,
-  rejected
-};
-
-enum class order_reason : uint8_t {
-  none,
-  out_of_stock,
-  payment_declined,
-  customer_request,
-  timeout
-};
 
 enum class event_type : uint8_t {
   order_created,
@@ -48,6 +32,25 @@ enum class event_type : uint8_t {
   payment_refunded,
   shipment_cancelled,
 };
+
+inline constexpr enum_text<event_type> event_type_names[] = {
+  {event_type::order_created, "ORDER_CREATED"},
+  {event_type::stock_reserved, "STOCK_RESERVED"},
+  {event_type::order_rejected, "ORDER_REJECTED"},
+  {event_type::payment_captured, "PAYMENT_CAPTURED"},
+  {event_type::payment_declined, "PAYMENT_DECLINED"},
+  {event_type::payment_voided, "PAYMENT_VOIDED"},
+  {event_type::shipment_created, "SHIPMENT_CREATED"},
+  {event_type::order_shipped, "ORDER_SHIPPED"},
+  {event_type::order_delivered, "ORDER_DELIVERED"},
+  {event_type::order_cancelled, "ORDER_CANCELLED"},
+  {event_type::stock_released, "STOCK_RELEASED"},
+  {event_type::stock_committed, "STOCK_COMMITTED"},
+  {event_type::payment_refunded, "PAYMENT_REFUNDED"},
+  {event_type::shipment_cancelled, "SHIPMENT_CANCELLED"}};
+constexpr auto& text_table(event_type) {
+  return event_type_names;
+}
 
 /// What the front door accepted: prices and totals from the catalog.
 struct order_draft {
@@ -88,6 +91,16 @@ enum class effect : uint8_t {
   refund_payment,
   cancel_shipment,
 };
+
+inline constexpr enum_text<effect> effect_names[] = {
+  {effect::reserve_stock, "reserve_stock"},     {effect::charge_payment, "charge_payment"},
+  {effect::create_shipment, "create_shipment"}, {effect::follow_shipment, "follow_shipment"},
+  {effect::commit_stock, "commit_stock"},       {effect::release_stock, "release_stock"},
+  {effect::void_payment, "void_payment"},       {effect::refund_payment, "refund_payment"},
+  {effect::cancel_shipment, "cancel_shipment"}};
+constexpr auto& text_table(effect) {
+  return effect_names;
+}
 
 struct order_state {
   bool exists = false;
@@ -138,6 +151,14 @@ decision decide_reservation(const order_state& s, bool reserved,
                             const std::vector<int64_t>& short_products, int64_t now_ms);
 
 enum class payment_outcome : uint8_t { captured, declined, voided };
+
+inline constexpr enum_text<payment_outcome> payment_outcome_names[] = {
+  {payment_outcome::captured, "captured"},
+  {payment_outcome::declined, "declined"},
+  {payment_outcome::voided, "voided"}};
+constexpr auto& text_table(payment_outcome) {
+  return payment_outcome_names;
+}
 decision decide_payment(const order_state& s, payment_outcome outcome,
                         const std::string& payment_id, int64_t amount_cents,
                         const std::string& detail, int64_t now_ms);
@@ -145,13 +166,6 @@ decision decide_shipment_created(const order_state& s, const std::string& shipme
                                  const std::string& tracking, const std::string& carrier,
                                  int64_t now_ms);
 
-enum class shipment_status : uint8_t {
-  label_created,
-  in_transit,
-  out_for_delivery,
-  delivered,
-  cancelled
-};
 decision decide_shipment_status(const order_state& s, shipment_status status, int64_t now_ms);
 
 decision decide_cancel(const order_state& s, int64_t now_ms);
@@ -162,15 +176,5 @@ decision decide_step_timeout(const order_state& s, effect step, int64_t now_ms);
 /// A compensation or commit finished.
 decision decide_effect_done(const order_state& s, effect done, int64_t amount_cents,
                             int64_t now_ms);
-
-std::string_view to_string(order_status s);
-std::string_view to_string(order_reason r);
-std::string_view to_string(event_type t);
-std::string_view to_string(shipment_status s);
-std::string_view to_string(effect e);
-std::optional<order_status> parse_order_status(std::string_view text);
-std::optional<event_type> parse_event_type(std::string_view text);
-std::optional<order_reason> parse_order_reason(std::string_view text);
-std::optional<shipment_status> parse_shipment_status(std::string_view text);
 
 } // namespace agora::domain

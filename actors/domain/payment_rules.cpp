@@ -41,13 +41,4 @@ charge_result issuer_answer(std::string_view token) {
   return charge_result::declined;
 }
 
-std::string_view to_string(charge_result r) {
-  switch (r) {
-    case charge_result::approved: return "approved";
-    case charge_result::declined: return "card_declined";
-    case charge_result::insufficient_funds: return "insufficient_funds";
-  }
-  return "card_declined";
-}
-
 } // namespace agora::domain

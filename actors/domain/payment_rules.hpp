@@ -1,5 +1,7 @@
 #pragma once
 
+#include "actors/domain/enum_text.hpp"
+
 #include <string>
 #include <string_view>
 
@@ -14,6 +16,14 @@ bool luhn_valid(std::string_view number);
 
 enum class charge_result { approved, declined, insufficient_funds };
 
+inline constexpr enum_text<charge_result> charge_result_names[] = {
+  {charge_result::approved, "approved"},
+  {charge_result::declined, "card_declined"},
+  {charge_result::insufficient_funds, "insufficient_funds"}};
+constexpr auto& text_table(charge_result) {
+  return charge_result_names;
+}
+
 struct card_token {
   std::string token; ///< "tok_<behaviour>_<last4>"
   std::string last4;
@@ -25,7 +35,5 @@ card_token tokenize_card(std::string_view number);
 
 /// What the simulated issuer answers for a token; unknown tokens decline.
 charge_result issuer_answer(std::string_view token);
-
-std::string_view to_string(charge_result r);
 
 } // namespace agora::domain

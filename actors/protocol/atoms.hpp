@@ -51,6 +51,7 @@ AGORA_ATOM(retry_atom, "retry");
 AGORA_ATOM(failed_atom, "failed");
 AGORA_ATOM(stats_atom, "stats");
 AGORA_ATOM(send_atom, "send");
+AGORA_ATOM(handoff_atom, "handoff");
 // A cluster role proxy's own messages: nothing it passes on may look like them.
 AGORA_ATOM(role_found_atom, "rolefound");
 AGORA_ATOM(role_retry_atom, "roleretry");

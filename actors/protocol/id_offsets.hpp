@@ -15,5 +15,7 @@ constexpr caf::type_id_t payment_first_type_id = caf::first_custom_type_id + 160
 constexpr caf::type_id_t shipping_first_type_id = caf::first_custom_type_id + 192;
 constexpr caf::type_id_t reads_first_type_id = caf::first_custom_type_id + 224;
 constexpr caf::type_id_t mail_first_type_id = caf::first_custom_type_id + 256;
+constexpr caf::type_id_t entity_first_type_id = caf::first_custom_type_id + 288;
+constexpr caf::type_id_t cluster_first_type_id = caf::first_custom_type_id + 320;
 
 } // namespace agora::protocol

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/domain/statuses.hpp"
 #include "actors/protocol/atoms.hpp"
 #include "actors/protocol/domain_types.hpp"
 #include "actors/protocol/errors.hpp"
@@ -32,7 +33,7 @@ struct level_change {
 /// What a shard loads at start: its products, their stock and its live holds.
 struct shard_hold {
   std::string order_id;
-  std::string status; ///< HELD, COMMITTED, RELEASED
+  domain::hold_status status = domain::hold_status::held;
   std::vector<domain::line_item> items;
 };
 

@@ -20,8 +20,8 @@ namespace agora::protocol {
 /// An order as clients see it (the contract's Order document).
 struct order_view {
   std::string id;
-  std::string status;
-  std::string reason;
+  domain::order_status status = domain::order_status::pending;
+  domain::order_reason reason = domain::order_reason::none;
   std::string customer_email;
   std::vector<domain::line_item> items;
   int64_t total_cents = 0;
@@ -30,10 +30,10 @@ struct order_view {
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
   std::string payment_id; ///< empty: "payment": null
-  std::string payment_status;
+  domain::payment_status payment_status = domain::payment_status::captured;
   int64_t payment_amount_cents = 0;
   std::string shipment_id; ///< empty: "shipment": null
-  std::string shipment_status;
+  domain::shipment_status shipment_status = domain::shipment_status::label_created;
   std::string tracking_number;
   std::string carrier;
 };
@@ -55,7 +55,7 @@ struct journal_append {
 struct shipment_news {
   std::string order_id;
   std::string shipment_id;
-  std::string status; ///< LABEL_CREATED, IN_TRANSIT, OUT_FOR_DELIVERY, DELIVERED, CANCELLED
+  domain::shipment_status status = domain::shipment_status::label_created;
   std::string tracking_number;
   std::string carrier;
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/domain/statuses.hpp"
 #include "actors/protocol/atoms.hpp"
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/id_offsets.hpp"
@@ -20,7 +21,7 @@ namespace agora::protocol {
 struct payment {
   std::string id;
   std::string order_id;
-  std::string status; ///< CAPTURED, DECLINED, REFUNDED, PARTIALLY_REFUNDED, VOIDED
+  domain::payment_status status = domain::payment_status::captured;
   int64_t amount_cents = 0;
   std::string currency;
   int64_t refunded_cents = 0;

@@ -3,6 +3,7 @@
 #include "actors/protocol/catalog.hpp"
 #include "actors/protocol/cluster.hpp"
 #include "actors/protocol/domain_types.hpp"
+#include "actors/protocol/entity.hpp"
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/health.hpp"
 #include "actors/protocol/id_offsets.hpp"

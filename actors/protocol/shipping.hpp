@@ -23,7 +23,7 @@ namespace agora::protocol {
 struct shipment {
   std::string id;
   std::string order_id;
-  std::string status; ///< LABEL_CREATED, IN_TRANSIT, OUT_FOR_DELIVERY, DELIVERED, CANCELLED
+  domain::shipment_status status = domain::shipment_status::label_created;
   std::string tracking_number;
   std::string carrier;
 };

@@ -21,7 +21,9 @@ struct fixture : test::store_fixture {
 
   probe_store_actor spawn() {
     return persistence::spawn_probe_store(
-      *sys, *pool, {"node-a", "127.0.0.1:8080", {"orders", "payment"}}, registry);
+      *sys, *pool,
+      {"node-a", "127.0.0.1:8080", {domain::node_role::orders, domain::node_role::payment}},
+      registry);
   }
 
   void stop(probe_store_actor& s) {

@@ -12,12 +12,14 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using agora::domain::shipment_status;
+
 struct fixture : test::writer_store_fixture<shipping_store_actor> {
   fixture() : writer_store_fixture(persistence::spawn_shipping_store) {}
 
   shipment make(const std::string& id, const std::string& order) {
-    auto [s, err] =
-      ask<shipment>(create_atom_v, shipment{id, order, "LABEL_CREATED", "1Z" + id, "UPS"});
+    auto [s, err] = ask<shipment>(
+      create_atom_v, shipment{id, order, shipment_status::label_created, "1Z" + id, "UPS"});
     REQUIRE_FALSE(err);
     return s;
   }
@@ -25,8 +27,8 @@ struct fixture : test::writer_store_fixture<shipping_store_actor> {
   /// Cancels the order's shipment; `stand_in` is the CANCELLED one left if it has none.
   std::pair<shipment, caf::error> cancel(const std::string& order,
                                          const std::string& stand_in = "shp_void") {
-    return ask<shipment>(cancel_atom_v,
-                         shipment{stand_in, order, "CANCELLED", "VOID" + stand_in, "NONE"});
+    return ask<shipment>(cancel_atom_v, shipment{stand_in, order, shipment_status::cancelled,
+                                                 "VOID" + stand_in, "NONE"});
   }
 
   std::string sql(const std::string& query) {
@@ -59,7 +61,7 @@ TEST_CASE("the carrier step moves only shipments unchanged long enough, and reco
   f.make("shp_old", "ord_a");
   f.make("shp_new", "ord_b");
   f.make("shp_gone", "ord_c");
-  CHECK(f.cancel("ord_c").first.status == "CANCELLED");
+  CHECK(f.cancel("ord_c").first.status == shipment_status::cancelled);
   f.sql("UPDATE shipments SET created_at = now() - interval '1 hour', updated_at = now() - "
         "interval '1 hour' WHERE id IN ('shp_old', 'shp_gone')");
   auto [moved, err] = f.ask<std::vector<shipment>>(step_atom_v, int64_t{60000});
@@ -67,9 +69,9 @@ TEST_CASE("the carrier step moves only shipments unchanged long enough, and reco
   REQUIRE(moved.size() == 1); // the new one is too recent, the cancelled one does not move
   CHECK(moved[0].id == "shp_old");
   CHECK(moved[0].order_id == "ord_a");
-  CHECK(moved[0].status == "IN_TRANSIT");
+  CHECK(moved[0].status == shipment_status::in_transit);
   // Every step on: the last scan delivers, and a delivered shipment moves no more.
-  for (auto next : {"OUT_FOR_DELIVERY", "DELIVERED"}) {
+  for (auto next : {shipment_status::out_for_delivery, shipment_status::delivered}) {
     auto [again, step_err] = f.ask<std::vector<shipment>>(step_atom_v, int64_t{0});
     REQUIRE_FALSE(step_err);
     bool seen = false;
@@ -114,7 +116,7 @@ TEST_CASE("a shipment is cancelled only before pickup; advance scans it on", "[s
   auto s = f.make("shp_x", "ord_x");
   auto [scanned, err] = f.ask<shipment>(advance_atom_v, s.id);
   REQUIRE_FALSE(err);
-  CHECK(scanned.status == "IN_TRANSIT");
+  CHECK(scanned.status == shipment_status::in_transit);
   CHECK(f.cancel("ord_x").second == errc::conflict);
   CHECK(f.sql("SELECT count(*) FROM shipments WHERE order_id = 'ord_x'") == "1"); // no stand-in
   CHECK(f.ask<shipment>(advance_atom_v, std::string{"shp_unknown"}).second == errc::not_found);
@@ -131,10 +133,10 @@ TEST_CASE("cancelling an order without a shipment leaves a cancelled one, so non
   auto [stand_in, err] = f.cancel("ord_early", "shp_stand_in");
   REQUIRE_FALSE(err);
   CHECK(stand_in.id == "shp_stand_in");
-  CHECK(stand_in.status == "CANCELLED");
+  CHECK(stand_in.status == shipment_status::cancelled);
   auto late = f.make("shp_late", "ord_early");
   CHECK(late.id == "shp_stand_in");
-  CHECK(late.status == "CANCELLED");
+  CHECK(late.status == shipment_status::cancelled);
   // Cancelling again answers the same; the carrier never moves it.
   CHECK(f.cancel("ord_early", "shp_other").first.id == "shp_stand_in");
   f.sql("UPDATE shipments SET created_at = now() - interval '1 hour', updated_at = now() - "

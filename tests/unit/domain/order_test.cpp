@@ -232,15 +232,6 @@ TEST_CASE("replaying the journal rebuilds the same state", "[order]") {
   CHECK(pending_effects(replayed) == pending_effects(live));
 }
 
-TEST_CASE("names round-trip through their journal spelling", "[order]") {
-  for (auto t :
-       {event_type::order_created, event_type::payment_voided, event_type::shipment_cancelled})
-    CHECK(parse_event_type(to_string(t)) == t);
-  CHECK(parse_order_status("DELIVERED") == order_status::delivered);
-  CHECK_FALSE(parse_order_status("delivered"));
-  CHECK(parse_shipment_status("OUT_FOR_DELIVERY") == shipment_status::out_for_delivery);
-}
-
 TEST_CASE("order events cause the contract's notifications, keyed by event", "[order][notify]") {
   order_state s;
   auto created_events = run(s, decide_create(s, draft(), 1));

@@ -74,7 +74,8 @@ TEST_CASE("a later append updates only the moving parts of its own order's proje
   order_event e;
   e.type = event_type::order_shipped;
   b.events = {e};
-  b.projection.status = "SHIPPED"; // even with an empty id in the view, the key is the order's
+  b.projection.status =
+    order_status::shipped; // even with an empty id in the view, the key is the order's
   std::deque<persistence::write_job> batch;
   batch.push_back(persistence::journal_job(b));
   auto sql = persistence::writer::batch_sql(batch);

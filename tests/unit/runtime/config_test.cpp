@@ -31,7 +31,7 @@ TEST_CASE("defaults apply when nothing is configured", "[config]") {
   CHECK(r.config.http.port == 8080);
   CHECK(r.config.http.threads == 2);
   CHECK(r.config.database.pool_size == 12);
-  CHECK(r.config.roles == known_roles());
+  CHECK(r.config.roles == agora::domain::role_set::all());
   CHECK(r.config.log_level == agora::log::level::info);
   CHECK(r.config.node_id.empty()); // filled in from the port at start
   CHECK(r.config.shutdown_limit == std::chrono::seconds{20});

@@ -1,0 +1,473 @@
+#pragma once
+
+#include "actors/protocol/entity.hpp"
+#include "runtime/base/check.hpp"
+
+#include <caf/actor_clock.hpp>
+#include <caf/error.hpp>
+#include <caf/response_promise.hpp>
+#include <caf/sec.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+// The one place that owns a keyed, journaled entity's life (an order, an inventory shard). A pure
+// domain Model says what commands decide, how events change the state and which effects a state
+// owes; a Port, written by the entity's actor file, wires that to messages. The host in between:
+//
+// - keeps two states: `durable` (what the store has) and `ahead` (durable plus the events still on
+//   their way to the store). Commands decide one at a time, in arrival order, against `ahead`, so
+//   a command does not wait for the write before it; their events form the next write, sent when
+//   the one in flight has landed (one write in flight per entity: its store sees them in order).
+// - answers a command once its events, and every event decided before it, are durable, from the
+//   durable state; a failed write fails the commands it held, and everything decided on top of it
+//   decides again once the port has recovered the durable state.
+// - performs the effects that the durable state owes and `ahead` still owes (one not yet recorded
+//   by an event on its way), each attempt with a token and a deadline on the entity's own tick;
+//   answers to an abandoned attempt change nothing. Failures retry after the Model's backoff or,
+//   when it gives up, decide its give-up command.
+// - lets a decision consult another actor first (holding the commands behind it), rides events
+//   that only record an idempotent effect's completion on the next write, answers waiters when
+//   the state is what they wait for, passivates when idle or settled, and for a handoff stops
+//   taking commands, lands its writes and hands the commands it holds to the port.
+//
+// Model (static members): state, event, command, decision, effect types;
+//   apply(state&, const event&); decide(const state&, const command&, int64_t now_ms) -> decision;
+//   events(const decision&) -> const std::vector<event>&; consults(const decision&) ->
+//   std::optional<effect>; owed(const state&) -> std::vector<effect>; settled, exists,
+//   awaited(const state&) -> bool; retry(effect, int failures) -> retry_step; gave_up(effect) ->
+//   command; subscribes(effect) -> std::optional<effect>; rides(effect, const state& ahead) ->
+//   bool; housekeeping(state&, int64_t now_ms).
+// Port (members): now(), wall_ms(), tick_at(time_point), persist(events, batch, durable, after),
+//   perform(effect, token, durable), consult(effect, token, ahead), answer(pending&, durable,
+//   error), answer_await(promise&, durable), applied(events, durable), step_ended(effect,
+//   seconds, failures, error), recover(error), stop(), hand_on(queue, promise).
+namespace agora::actors::entity {
+
+using time_point = caf::actor_clock::time_point;
+
+struct options {
+  std::chrono::milliseconds step_timeout{5000}; ///< one effect attempt's deadline
+  std::chrono::milliseconds idle{60000};        ///< passivate after this long without a command
+  bool passivate = true;                        ///< false: the entity lives until it is stopped
+};
+
+/// What the Model's retry policy says after an effect failed.
+struct retry_step {
+  bool give_up = false;
+  std::chrono::milliseconds delay{0};
+};
+
+/// A command: waiting to decide, or decided and waiting until its events are durable.
+template <class Model>
+struct pending {
+  typename Model::command command;
+  caf::response_promise promise; ///< not pending for the entity's own commands
+  typename Model::decision decision{};
+  std::optional<typename Model::effect> source{}; ///< the effect whose answer this is
+  bool rides = false; ///< its events may wait for a write that is sent anyway
+};
+
+template <class Model, class Port>
+class host {
+ public:
+  using state = typename Model::state;
+  using event = typename Model::event;
+  using command = typename Model::command;
+  using effect = typename Model::effect;
+  using item = pending<Model>;
+
+  host(Port port, options opts, protocol::fence token)
+    : port_(std::move(port)), opts_(opts), fence_(token) {}
+
+  /// Starts the entity from its journal's (or snapshot's) state and resumes what it owes.
+  void activate(state s) {
+    durable_ = s;
+    ahead_ = std::move(s);
+    last_active_ = port_.now();
+    tick_by(last_active_ + opts_.idle);
+    run_effects();
+  }
+
+  const state& durable() const {
+    return durable_;
+  }
+  const protocol::fence& fence() const {
+    return fence_;
+  }
+  Port& port() {
+    return port_;
+  }
+
+  /// A command from outside; `rp` gets the port's answer once it is durable.
+  void submit(command c, caf::response_promise rp) {
+    enqueue(item{std::move(c), std::move(rp)});
+  }
+
+  /// Answers `rp` (from the durable state) once Model::awaited holds or at `deadline`.
+  void await(time_point deadline, caf::response_promise rp) {
+    if (Model::awaited(durable_) || deadline <= port_.now())
+      return port_.answer_await(rp, durable_);
+    waiters_.push_back({deadline, std::move(rp)});
+    tick_by(deadline);
+  }
+
+  /// Applies a change made durable elsewhere (e.g. a product the catalog wrote) to both states.
+  template <class Change>
+  void amend(Change change) {
+    change(durable_);
+    change(ahead_);
+  }
+
+  /// The write sent by Port::persist has landed (`err` empty) or failed.
+  void persisted(const caf::error& err) {
+    AGORA_CHECK_MSG(writing_, "a write landed that was never sent");
+    writing_ = false;
+    auto batch = std::move(in_flight_);
+    in_flight_.clear();
+    if (err)
+      return write_failed(std::move(batch), err);
+    std::vector<event> landed;
+    for (auto& it : batch)
+      for (auto& e : Model::events(it.decision)) {
+        Model::apply(durable_, e);
+        landed.push_back(e);
+      }
+    port_.applied(landed, durable_);
+    for (auto& it : batch)
+      answer(it);
+    after_landing();
+  }
+
+  /// After a failed write: the durable state as the store now has it.
+  void recovered(state s) {
+    durable_ = s;
+    ahead_ = std::move(s);
+    recovering_ = false;
+    run_effects();
+    pump();
+    maybe_passivate(false);
+  }
+
+  /// Attempt `token` of `e` was answered; its answer decides as `c`.
+  void completed(effect e, uint64_t token, command c) {
+    auto ran = end_attempt(e, token);
+    if (!ran)
+      return;
+    port_.step_ended(e, *ran, 0, {});
+    failures_.erase(e);
+    if (auto follows = Model::subscribes(e))
+      standing_.insert(*follows);
+    enqueue(item{std::move(c), {}, {}, e});
+  }
+
+  /// Attempt `token` of `e` failed (or passed its deadline): retry after the Model's backoff, or
+  /// decide its give-up command.
+  void failed(effect e, uint64_t token, const caf::error& err) {
+    auto ran = end_attempt(e, token);
+    if (!ran)
+      return;
+    auto failures = ++failures_[e];
+    port_.step_ended(e, *ran, failures, err);
+    auto next = Model::retry(e, failures);
+    if (next.give_up)
+      return enqueue(item{Model::gave_up(e)});
+    auto at = port_.now() + next.delay;
+    backing_off_[e] = at;
+    tick_by(at);
+  }
+
+  /// The consultation `token` came back; the command that asked for it decides again as `c`.
+  void consulted(uint64_t token, command c) {
+    if (!consulting_ || token != consult_token_)
+      return;
+    auto it = std::move(*consulting_);
+    consulting_.reset();
+    it.command = std::move(c);
+    queue_.push_front(std::move(it));
+    if (phase_ == phase::handing_off)
+      return finish_handoff();
+    pump();
+  }
+
+  /// Stops taking commands, lands every decided event, then hands the commands not yet decided
+  /// to Port::hand_on with `rp`.
+  void hand_off(caf::response_promise rp) {
+    if (phase_ != phase::running)
+      return (void) rp.deliver(caf::make_error(caf::sec::request_receiver_down));
+    phase_ = phase::handing_off;
+    handoff_ = std::move(rp);
+    flush(true);
+    finish_handoff();
+  }
+
+  /// The entity's own timer: deadlines, backoffs, riders, housekeeping, idleness.
+  void tick() {
+    auto now = port_.now();
+    if (now >= next_tick_)
+      next_tick_ = time_point::max();
+    expire_attempts(now);
+    for (auto i = backing_off_.begin(); i != backing_off_.end();)
+      i = i->second <= now ? backing_off_.erase(i) : std::next(i);
+    answer_expired_waiters(now);
+    flush(true); // riders waited long enough for company
+    amend([&](state& s) { Model::housekeeping(s, port_.wall_ms()); });
+    run_effects();
+    maybe_passivate(true);
+    if (phase_ != phase::stopped)
+      tick_by(next_deadline(now));
+  }
+
+  /// Whether anything is under way (queued, deciding, writing, running or backing off).
+  bool busy() const {
+    return writing_ || !next_.empty() || !queue_.empty() || consulting_ || recovering_
+           || !running_.empty() || !backing_off_.empty() || !waiters_.empty();
+  }
+
+ private:
+  enum class phase { running, handing_off, stopped };
+
+  struct attempt {
+    uint64_t token = 0;
+    time_point started;
+    time_point deadline;
+  };
+
+  struct waiter {
+    time_point deadline;
+    caf::response_promise promise;
+  };
+
+  void enqueue(item it) {
+    last_active_ = port_.now();
+    queue_.push_back(std::move(it));
+    pump();
+  }
+
+  /// Decides queued commands one at a time, in order, until one consults or none is left.
+  void pump() {
+    while (phase_ == phase::running && !recovering_ && !consulting_ && !queue_.empty()) {
+      auto it = std::move(queue_.front());
+      queue_.pop_front();
+      it.decision = Model::decide(ahead_, it.command, port_.wall_ms());
+      if (auto first = Model::consults(it.decision)) {
+        consulting_ = std::move(it);
+        consult_token_ = ++next_token_;
+        port_.consult(*first, consult_token_, ahead_);
+        break;
+      }
+      take(std::move(it));
+    }
+    flush(false);
+  }
+
+  /// A decided command: its events apply ahead and join the next write; it is answered when
+  /// they (and all before them) are durable. Events that ride wait for a write that is sent
+  /// anyway.
+  void take(item it) {
+    auto& events = Model::events(it.decision);
+    it.rides = it.source && Model::rides(*it.source, ahead_);
+    for (auto& e : events)
+      Model::apply(ahead_, e);
+    if (!events.empty() && !it.rides)
+      urgent_ = true;
+    if (events.empty() && !writing_ && !urgent_)
+      return answer(it); // nothing it depends on is on its way
+    next_.push_back(std::move(it));
+  }
+
+  /// Sends the next write when none is in flight and it holds an event that may not wait
+  /// (`force`: riders too). Commands without events that only riders precede are answered first.
+  void flush(bool force) {
+    if (writing_ || recovering_)
+      return;
+    for (auto i = next_.begin(); i != next_.end();) {
+      if (!Model::events(i->decision).empty()) {
+        if (!i->rides)
+          break;
+        ++i;
+        continue;
+      }
+      answer(*i);
+      i = next_.erase(i);
+    }
+    if (next_.empty() || !(urgent_ || force))
+      return;
+    in_flight_ = std::move(next_);
+    next_.clear();
+    urgent_ = false;
+    writing_ = true;
+    std::vector<event> events;
+    for (auto& it : in_flight_)
+      for (auto& e : Model::events(it.decision))
+        events.push_back(e);
+    port_.persist(events, in_flight_, durable_, ahead_); // ahead_ is durable_ + events
+  }
+
+  void after_landing() {
+    wake_waiters();
+    if (phase_ == phase::handing_off) {
+      flush(true);
+      return finish_handoff();
+    }
+    run_effects();
+    pump();
+    maybe_passivate(false);
+  }
+
+  /// A write failed: its commands fail, and everything decided on top of it decides again once
+  /// the port has the durable state back (riders' effects run again and answer the same).
+  void write_failed(std::deque<item> batch, const caf::error& err) {
+    for (auto& it : batch)
+      answer(it, err);
+    for (auto i = next_.rbegin(); i != next_.rend(); ++i)
+      queue_.push_front(item{std::move(i->command), std::move(i->promise), {}, i->source});
+    next_.clear();
+    urgent_ = false;
+    recovering_ = true;
+    if (phase_ == phase::handing_off)
+      phase_ = phase::running; // the handoff fails with the write; the caller asks again
+    if (handoff_.pending())
+      handoff_.deliver(err);
+    port_.recover(err);
+  }
+
+  void answer(item& it, const caf::error& err = {}) {
+    if (it.promise.pending())
+      port_.answer(it, durable_, err);
+  }
+
+  void finish_handoff() {
+    if (phase_ != phase::handing_off || writing_ || !next_.empty() || consulting_)
+      return;
+    phase_ = phase::stopped;
+    for (auto& w : waiters_)
+      port_.answer_await(w.promise, durable_);
+    waiters_.clear();
+    port_.hand_on(queue_, handoff_);
+  }
+
+  /// Starts every effect the durable state owes that `ahead` still owes, that is not under way,
+  /// backing off, or standing (its news comes by itself in this activation).
+  void run_effects() {
+    if (phase_ != phase::running || recovering_)
+      return;
+    auto owed = Model::owed(durable_);
+    if (owed.empty())
+      return;
+    auto still = writing_ || !next_.empty() ? Model::owed(ahead_) : owed;
+    for (auto e : owed) {
+      if (running_.count(e) || backing_off_.count(e) || standing_.count(e)
+          || std::find(still.begin(), still.end(), e) == still.end())
+        continue;
+      auto now = port_.now();
+      auto token = ++next_token_;
+      running_[e] = {token, now, now + opts_.step_timeout};
+      tick_by(now + opts_.step_timeout);
+      port_.perform(e, token, durable_);
+    }
+  }
+
+  /// Ends attempt `token` of `e`, answering how long it ran (seconds), or nothing when it is not
+  /// the one under way (finished, failed, timed out, or the entity stopped).
+  std::optional<double> end_attempt(effect e, uint64_t token) {
+    auto i = running_.find(e);
+    if (phase_ == phase::stopped || i == running_.end() || i->second.token != token)
+      return std::nullopt;
+    auto ran = std::chrono::duration<double>(port_.now() - i->second.started).count();
+    running_.erase(i);
+    return ran;
+  }
+
+  void expire_attempts(time_point now) {
+    std::vector<std::pair<effect, uint64_t>> late;
+    for (auto& [e, a] : running_)
+      if (a.deadline <= now)
+        late.emplace_back(e, a.token);
+    for (auto& [e, token] : late)
+      failed(e, token, caf::make_error(caf::sec::request_timeout));
+  }
+
+  void wake_waiters() {
+    if (waiters_.empty() || !Model::awaited(durable_))
+      return;
+    for (auto& w : waiters_)
+      port_.answer_await(w.promise, durable_);
+    waiters_.clear();
+  }
+
+  void answer_expired_waiters(time_point now) {
+    for (auto i = waiters_.begin(); i != waiters_.end();) {
+      if (i->deadline > now) {
+        ++i;
+        continue;
+      }
+      port_.answer_await(i->promise, durable_);
+      i = waiters_.erase(i);
+    }
+  }
+
+  /// Passivates when nothing is under way and the entity is settled, gone, or (on a tick) idle.
+  void maybe_passivate(bool idle_check) {
+    if (!opts_.passivate || phase_ != phase::running || busy())
+      return;
+    bool idle = idle_check && port_.now() - last_active_ >= opts_.idle;
+    if (Model::settled(durable_) || idle || !Model::exists(durable_)) {
+      phase_ = phase::stopped;
+      port_.stop();
+    }
+  }
+
+  /// The next tick: the earliest deadline, backoff or waiter, or after the idle time.
+  time_point next_deadline(time_point now) const {
+    auto when = now + opts_.idle;
+    for (auto& [e, a] : running_)
+      when = std::min(when, a.deadline);
+    for (auto& [e, at] : backing_off_)
+      when = std::min(when, at);
+    for (auto& w : waiters_)
+      when = std::min(when, w.deadline);
+    return when;
+  }
+
+  /// Makes sure a tick comes by `when` (a spare one is harmless).
+  void tick_by(time_point when) {
+    if (when >= next_tick_)
+      return;
+    next_tick_ = std::max(when, port_.now());
+    port_.tick_at(next_tick_);
+  }
+
+  Port port_;
+  options opts_;
+  protocol::fence fence_;
+  phase phase_ = phase::running;
+  state durable_;
+  state ahead_;
+  std::deque<item> queue_;     ///< not yet decided
+  std::deque<item> next_;      ///< decided; their events form the next write
+  std::deque<item> in_flight_; ///< decided; their events are being written
+  bool writing_ = false;
+  bool urgent_ = false;   ///< next_ holds an event that may not wait
+  bool recovering_ = false;
+  std::optional<item> consulting_;
+  uint64_t consult_token_ = 0;
+  uint64_t next_token_ = 0;
+  std::map<effect, attempt> running_;
+  std::map<effect, time_point> backing_off_;
+  std::map<effect, int> failures_;
+  std::set<effect> standing_;
+  std::vector<waiter> waiters_;
+  caf::response_promise handoff_;
+  time_point last_active_{};
+  time_point next_tick_ = time_point::max();
+};
+
+} // namespace agora::actors::entity

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "actors/protocol/id_offsets.hpp"
+
+#include <caf/meta/type_name.hpp>
+#include <caf/type_id.hpp>
+
+#include <cstdint>
+
+// What every keyed, journaled entity (an order, an inventory shard) carries on its writes.
+
+namespace agora::protocol {
+
+/// The fencing token of a write: the shard its entity belongs to and the epoch of that shard's
+/// lease. A store may refuse a write whose epoch is older than the shard's current one, so an
+/// owner that lost its lease cannot write behind its successor. Epoch 0: no lease (one node).
+struct fence {
+  uint32_t shard = 0;
+  uint64_t epoch = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fence& x) {
+  return f(caf::meta::type_name("fence"), x.shard, x.epoch);
+}
+
+} // namespace agora::protocol
+
+CAF_BEGIN_TYPE_ID_BLOCK(agora_entity, agora::protocol::entity_first_type_id)
+CAF_ADD_TYPE_ID(agora_entity, (agora::protocol::fence))
+CAF_END_TYPE_ID_BLOCK(agora_entity)
