@@ -1,7 +1,10 @@
 #include "actors/inventory.hpp"
 
-#include "actors/domain/inventory_rules.hpp"
+#include "actors/domain/notifications.hpp"
+#include "actors/domain/overloaded.hpp"
+#include "actors/entity/host.hpp"
 #include "runtime/base/actor_registry.hpp"
+#include "runtime/base/clock.hpp"
 #include "runtime/base/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -14,25 +17,18 @@
 
 #include <map>
 #include <memory>
-#include <unordered_map>
 
+// An inventory shard's actor: the shard domain (actors/domain/inventory_shard.*) run by the entity
+// host, wired here to its store.
 namespace agora::actors {
 
 namespace {
 
 using namespace agora::protocol;
-using domain::line_item;
-using domain::stock_level;
-
-struct hold {
-  domain::hold_status status = domain::hold_status::held;
-  std::vector<line_item> items;
-  std::chrono::steady_clock::time_point finished{}; ///< when it stopped being HELD
-};
-
-/// Finished holds stay in memory this long, so late or repeated commands for their order are
-/// still answered the same way; then only the database remembers them.
-constexpr std::chrono::minutes hold_memory{60};
+using namespace std::chrono;
+using domain::stock_event_type;
+namespace cmd = domain::stock_cmd;
+using shard_entity = domain::inventory_shard_entity;
 
 /// What a shard counts. Every shard registers the same series (the registry merges them), all
 /// created up front, so shards on several threads only ever increment.
@@ -42,7 +38,7 @@ struct inventory_metrics {
   prometheus::Counter& alerts;
   prometheus::Counter& write_failures;
   prometheus::Family<prometheus::Counter>& changes;
-  std::map<change_kind, prometheus::Counter*> by_kind;
+  std::map<stock_event_type, prometheus::Counter*> by_kind;
   prometheus::Gauge& on_hand;
   prometheus::Gauge& reserved;
 
@@ -65,12 +61,12 @@ struct inventory_metrics {
                 .Register(r)),
       on_hand(units(r).Add({{"state", "on_hand"}})),
       reserved(units(r).Add({{"state", "reserved"}})) {
-    for (auto [kind, name] : {std::pair{change_kind::reserve, "reserve"},
-                              {change_kind::release, "release"},
-                              {change_kind::commit, "commit"},
-                              {change_kind::restock, "restock"},
-                              {change_kind::set_levels, "set_levels"}})
-      by_kind[kind] = &changes.Add({{"kind", name}});
+    for (auto [type, kind] : {std::pair{stock_event_type::held, "reserve"},
+                              {stock_event_type::released, "release"},
+                              {stock_event_type::committed, "commit"},
+                              {stock_event_type::restocked, "restock"},
+                              {stock_event_type::levels_set, "set_levels"}})
+      by_kind[type] = &changes.Add({{"kind", kind}});
   }
 
   static prometheus::Family<prometheus::Counter>& reservations(prometheus::Registry& r) {
@@ -86,204 +82,224 @@ struct inventory_metrics {
       .Help("Stock units on hand and reserved, summed over the products of this node's shards")
       .Register(r);
   }
-
-  void committed(change_kind kind) {
-    if (auto i = by_kind.find(kind); i != by_kind.end())
-      i->second->Increment();
-  }
-};
-
-struct shard_state {
-  static inline const char* name = "inventory";
-  std::shared_ptr<inventory_metrics> metrics;
-  int64_t published_on_hand = 0; ///< this shard's share of agora_inventory_units
-  int64_t published_reserved = 0;
-
-  /// Brings this shard's share of agora_inventory_units up to date.
-  void publish_units() {
-    int64_t on_hand = 0, held = 0;
-    for (auto& [id, level] : levels) {
-      on_hand += level.on_hand;
-      held += level.reserved;
-    }
-    metrics->on_hand.Increment(static_cast<double>(on_hand - published_on_hand));
-    metrics->reserved.Increment(static_cast<double>(held - published_reserved));
-    published_on_hand = on_hand;
-    published_reserved = held;
-  }
-
-  uint32_t shard = 0;
-  inventory_options options;
-  inventory_store_actor store;
-  std::map<int64_t, domain::product> products;
-  std::map<int64_t, stock_level> levels;
-  std::map<int64_t, int64_t> alerts;
-  std::unordered_map<std::string, hold> holds;
-
-  void load(const shard_snapshot& snap) {
-    products.clear();
-    levels.clear();
-    alerts.clear();
-    holds.clear();
-    for (auto& p : snap.products)
-      products[p.id] = p;
-    for (size_t i = 0; i < snap.levels.size(); ++i) {
-      levels[snap.levels[i].product_id] = snap.levels[i];
-      alerts[snap.levels[i].product_id] = i < snap.alert_counts.size() ? snap.alert_counts[i] : 0;
-    }
-    for (auto& h : snap.holds)
-      holds[h.order_id] = {h.status, h.items, std::chrono::steady_clock::now()};
-  }
-
-  /// Re-arms or fires the low-stock alert of each touched product; records both in `change`.
-  void settle_alerts(stock_change& change, const std::vector<int64_t>& touched) {
-    for (auto id : touched) {
-      auto& level = levels.at(id);
-      auto was_armed = level.low_alert_armed;
-      domain::rearm_low_stock_alert(level);
-      if (domain::low_stock_alert_due(level)) {
-        level.low_alert_armed = false;
-        auto n = ++alerts[id];
-        metrics->alerts.Increment();
-        change.alerts.push_back(domain::low_stock_notification(
-          products[id], level, options.ops_email, n, options.public_url));
-        log::info("inventory.low_stock").kv("product_id", id).kv("available", level.available());
-        change.flags.push_back({id, level.low_alert_armed, n});
-      } else if (level.low_alert_armed != was_armed) {
-        change.flags.push_back({id, level.low_alert_armed, alerts[id]});
-      }
-    }
-  }
 };
 
 using shard_impl = inventory_actor::extend<caf::reacts_to<tick_atom>>;
+struct shard_state;
 using self_ptr = shard_impl::stateful_pointer<shard_state>;
+using item = entity::pending<shard_entity>;
 
-/// Writes `change` through the store, then answers `value`. A failed write leaves memory ahead of
-/// the database, so the shard reloads itself from the store. No timeout: the store's group commit
-/// answers every change exactly once, and a timeout could report a change that then commits.
-template <class T>
-caf::result<T> persist(self_ptr self, stock_change change, T value) {
-  auto rp = self->make_response_promise<T>();
-  auto kind = change.kind;
-  self->state.publish_units();
-  self->request(self->state.store, caf::infinite, commit_atom_v, std::move(change))
+/// What the entity host asks of a shard's actor.
+struct shard_port {
+  self_ptr self;
+
+  entity::time_point now() const;
+  int64_t wall_ms() const;
+  void tick_at(entity::time_point at) const;
+  void persist(const std::vector<domain::stock_event>& events, const std::deque<item>& batch,
+               const domain::inventory_shard_state& durable,
+               const domain::inventory_shard_state& after) const;
+  void perform(shard_entity::effect, uint64_t, const domain::inventory_shard_state&) const {}
+  void consult(shard_entity::effect, uint64_t, const domain::inventory_shard_state&) const {}
+  void answer(item& it, const domain::inventory_shard_state& s, const caf::error& err) const;
+  void answer_await(caf::response_promise& rp, const domain::inventory_shard_state&) const {
+    rp.deliver(true);
+  }
+  void applied(const std::vector<domain::stock_event>& events,
+               const domain::inventory_shard_state& s) const;
+  void step_ended(shard_entity::effect, double, int, const caf::error&) const {}
+  void recover(const caf::error& err) const;
+  void stop() const {}
+  void hand_on(std::deque<item>& held, caf::response_promise& rp) const;
+};
+
+using shard_host = entity::host<shard_entity, shard_port>;
+
+struct shard_state {
+  static inline const char* name = "inventory";
+  uint32_t shard = 0;
+  inventory_options options;
+  inventory_store_actor store;
+  std::shared_ptr<inventory_metrics> metrics;
+  int64_t published_on_hand = 0; ///< this shard's share of agora_inventory_units
+  int64_t published_reserved = 0;
+  caf::actor successor; ///< where a handoff sends the commands held
+  std::optional<shard_host> host;
+};
+
+shard_host& host_of(self_ptr self) {
+  return *self->state.host;
+}
+
+/// The shard's state as its store loaded it; finished holds are kept another hold memory.
+domain::inventory_shard_state state_of(const shard_snapshot& snap) {
+  domain::inventory_shard_state s;
+  for (auto& p : snap.products)
+    s.products[p.id] = p;
+  for (size_t i = 0; i < snap.levels.size(); ++i) {
+    auto id = snap.levels[i].product_id;
+    s.levels[id] = snap.levels[i];
+    s.alerts[id] = i < snap.alert_counts.size() ? snap.alert_counts[i] : 0;
+  }
+  auto now = unix_ms();
+  for (auto& h : snap.holds)
+    s.holds[h.order_id] = {h.status, h.items, h.status == domain::hold_status::held ? 0 : now};
+  return s;
+}
+
+/// Brings this shard's share of agora_inventory_units up to date.
+void publish_units(self_ptr self, const domain::inventory_shard_state& s) {
+  auto& st = self->state;
+  int64_t on_hand = 0, held = 0;
+  for (auto& [id, level] : s.levels) {
+    on_hand += level.on_hand;
+    held += level.reserved;
+  }
+  st.metrics->on_hand.Increment(static_cast<double>(on_hand - st.published_on_hand));
+  st.metrics->reserved.Increment(static_cast<double>(held - st.published_reserved));
+  st.published_on_hand = on_hand;
+  st.published_reserved = held;
+}
+
+entity::time_point shard_port::now() const {
+  return self->clock().now();
+}
+
+int64_t shard_port::wall_ms() const {
+  return unix_ms();
+}
+
+void shard_port::tick_at(entity::time_point at) const {
+  self->delayed_send(self, duration_cast<milliseconds>(at - now()) + 1ms, tick_atom_v);
+}
+
+/// Writes the events with the alert mails they cause. No timeout: the store's group commit
+/// answers every write exactly once, and a timeout could report a write that then commits.
+void shard_port::persist(const std::vector<domain::stock_event>& events, const std::deque<item>&,
+                         const domain::inventory_shard_state&,
+                         const domain::inventory_shard_state& after) const {
+  auto& st = self->state;
+  shard_append a;
+  a.token = host_of(self).fence();
+  a.events = events;
+  for (auto& e : events)
+    if (e.type == stock_event_type::alert_raised)
+      a.alerts.push_back(domain::low_stock_notification(after.products.at(e.product_id), e.level,
+                                                        st.options.ops_email, e.alerts,
+                                                        st.options.public_url));
+  self->request(st.store, caf::infinite, commit_atom_v, std::move(a))
     .then(
-      [=](bool) mutable {
-        self->state.metrics->committed(kind);
-        rp.deliver(value);
+      [s = self](bool) {
+        host_of(s).persisted({});
       },
-      [=](caf::error& err) mutable {
-        self->state.metrics->write_failures.Increment();
-        rp.deliver(err);
-        log::warn("inventory.write_failed")
-          .kv("shard", self->state.shard)
-          .kv("error", self->system().render(err));
-        self
-          ->request(self->state.store, self->state.options.store_timeout, load_atom_v,
-                    self->state.shard, self->state.options.shards)
-          .then(
-            [=](const shard_snapshot& snap) {
-              self->state.load(snap);
-              self->state.publish_units();
-            },
-            [=](caf::error&) {
-              self->quit(caf::exit_reason::unhandled_exception);
-            });
+      [s = self](caf::error& err) {
+        host_of(s).persisted(err);
       });
-  return rp;
 }
 
-caf::result<reserve_reply> reserve(self_ptr self, const std::string& order_id,
-                                   const std::vector<line_item>& items) {
-  auto& st = self->state;
-  auto known = st.holds.find(order_id);
-  if (known != st.holds.end()) // a retry: the first answer stands; a released order stays so
-    return reserve_reply{known->second.status != domain::hold_status::released, {}};
-  auto check = domain::check_reservation(st.levels, items);
-  if (!check.ok) {
-    auto short_products = check.short_products;
-    short_products.insert(short_products.end(), check.unknown_products.begin(),
-                          check.unknown_products.end());
-    st.metrics->refused.Increment();
-    return reserve_reply{false, short_products};
-  }
-  stock_change change;
-  change.kind = change_kind::reserve;
-  change.shard = st.shard;
-  change.order_id = order_id;
-  change.items = items;
-  std::vector<int64_t> touched;
-  for (auto& item : items) {
-    st.levels[item.product_id].reserved += item.quantity;
-    touched.push_back(item.product_id);
-  }
-  st.holds[order_id] = {domain::hold_status::held, items};
-  st.metrics->held.Increment();
-  st.settle_alerts(change, touched);
-  return persist(self, std::move(change), reserve_reply{true, {}});
+void shard_port::answer(item& it, const domain::inventory_shard_state& s,
+                        const caf::error& err) const {
+  auto& d = it.decision;
+  if (err)
+    return it.promise.deliver(err);
+  if (d.refused != domain::stock_refusal::none)
+    return it.promise.deliver(caf::make_error(
+      d.refused == domain::stock_refusal::not_found ? errc::not_found : errc::conflict, d.why));
+  auto& metrics = *self->state.metrics;
+  std::visit(domain::overloaded{
+               [&](const cmd::reserve&) {
+                 if (!d.events.empty())
+                   metrics.held.Increment();
+                 else if (!d.short_products.empty())
+                   metrics.refused.Increment();
+                 it.promise.deliver(reserve_reply{d.held, d.short_products});
+               },
+               [&](const cmd::restock& c) {
+                 it.promise.deliver(s.levels.at(c.product_id));
+               },
+               [&](const cmd::set_levels& c) {
+                 it.promise.deliver(s.levels.at(c.product_id));
+               },
+               [&](const auto&) {
+                 it.promise.deliver(true);
+               }, // release, commit
+             },
+             it.command);
 }
 
-/// Release (HELD → RELEASED, stock back) or commit (HELD → COMMITTED, stock leaves).
-caf::result<bool> finish(self_ptr self, const std::string& order_id, change_kind kind) {
-  auto& st = self->state;
-  stock_change change;
-  change.kind = kind;
-  change.shard = st.shard;
-  change.order_id = order_id;
-  auto known = st.holds.find(order_id);
-  if (known == st.holds.end()) {
-    if (kind == change_kind::commit)
-      return true; // nothing held here
-    st.holds[order_id] = {domain::hold_status::released, {}, std::chrono::steady_clock::now()};
-    change.tombstone = true; // a reserve arriving later is refused
-    return persist(self, std::move(change), true);
+void shard_port::applied(const std::vector<domain::stock_event>& events,
+                         const domain::inventory_shard_state& s) const {
+  auto& metrics = *self->state.metrics;
+  for (auto& e : events) {
+    if (auto i = metrics.by_kind.find(e.type); i != metrics.by_kind.end())
+      i->second->Increment();
+    if (e.type == stock_event_type::alert_raised) {
+      metrics.alerts.Increment();
+      log::info("inventory.low_stock")
+        .kv("product_id", e.product_id)
+        .kv("available", e.level.available());
+    }
   }
-  if (known->second.status != domain::hold_status::held)
-    return true; // done before
-  std::vector<int64_t> touched;
-  for (auto& item : known->second.items) {
-    auto& level = st.levels[item.product_id];
-    level.reserved -= item.quantity;
-    if (kind == change_kind::commit)
-      level.on_hand -= item.quantity;
-    touched.push_back(item.product_id);
-  }
-  known->second.status =
-    kind == change_kind::commit ? domain::hold_status::committed : domain::hold_status::released;
-  known->second.finished = std::chrono::steady_clock::now();
-  st.settle_alerts(change, touched);
-  return persist(self, std::move(change), true);
+  publish_units(self, s);
 }
 
-caf::result<stock_level> change_levels(self_ptr self, int64_t product_id, change_kind kind,
-                                       int32_t restock, const level_change& set) {
+/// A write failed, or its outcome is unknown: the store's state is the truth, so the shard
+/// reloads it (holding its commands meanwhile); a shard that cannot reload stops.
+void shard_port::recover(const caf::error& err) const {
   auto& st = self->state;
-  auto i = st.levels.find(product_id);
-  if (i == st.levels.end())
+  st.metrics->write_failures.Increment();
+  log::warn("inventory.write_failed").kv("shard", st.shard).kv("error", self->system().render(err));
+  self->request(st.store, st.options.store_timeout, load_atom_v, st.shard, st.options.shards)
+    .then(
+      [s = self](const shard_snapshot& snap) {
+        host_of(s).recovered(state_of(snap));
+        publish_units(s, host_of(s).durable());
+      },
+      [s = self](caf::error&) {
+        s->quit(caf::exit_reason::unhandled_exception);
+      });
+}
+
+void shard_port::hand_on(std::deque<item>& held, caf::response_promise& rp) const {
+  auto to = caf::actor_cast<inventory_actor>(self->state.successor);
+  for (auto& it : held)
+    std::visit(domain::overloaded{
+                 [&](const cmd::reserve& c) {
+                   it.promise.delegate(to, reserve_atom_v, c.order_id, c.items);
+                 },
+                 [&](const cmd::release& c) {
+                   it.promise.delegate(to, release_atom_v, c.order_id);
+                 },
+                 [&](const cmd::commit& c) {
+                   it.promise.delegate(to, commit_atom_v, c.order_id);
+                 },
+                 [&](const cmd::restock& c) {
+                   it.promise.delegate(to, restock_atom_v, c.product_id, c.quantity);
+                 },
+                 [&](const cmd::set_levels& c) {
+                   it.promise.delegate(
+                     to, set_atom_v, c.product_id,
+                     level_change{c.on_hand ? caf::optional<int32_t>{*c.on_hand} : caf::none,
+                                  c.threshold ? caf::optional<int32_t>{*c.threshold} : caf::none});
+                 },
+               },
+               it.command);
+  rp.deliver(true);
+  self->quit();
+}
+
+caf::result<product_stock> show(self_ptr self, const domain::product& p) {
+  auto& levels = host_of(self).durable().levels;
+  auto i = levels.find(p.id);
+  if (i == levels.end())
     return caf::make_error(errc::not_found, std::string{"no such product"});
-  auto next = i->second;
-  if (kind == change_kind::restock) {
-    next.on_hand += restock;
-  } else {
-    if (set.on_hand)
-      next.on_hand = *set.on_hand;
-    if (set.low_stock_threshold)
-      next.low_stock_threshold = *set.low_stock_threshold;
-  }
-  if (next.on_hand < next.reserved)
-    return caf::make_error(errc::conflict, "on_hand " + std::to_string(next.on_hand)
-                                             + " would fall below reserved "
-                                             + std::to_string(next.reserved));
-  stock_change change;
-  change.kind = kind;
-  change.shard = st.shard;
-  change.level = next;
-  if (kind == change_kind::restock)
-    change.level.on_hand = restock; // the store applies restocks as a delta
-  i->second = next;
-  st.settle_alerts(change, {product_id});
-  return persist(self, std::move(change), i->second);
+  return product_stock{p, i->second};
+}
+
+template <class Reply>
+caf::delegated<Reply> submit(self_ptr self, domain::stock_command c) {
+  host_of(self).submit(std::move(c), self->make_response_promise());
+  return {};
 }
 
 shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snapshot snapshot,
@@ -295,68 +311,72 @@ shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snaps
   st.options = std::move(options);
   st.store = std::move(store);
   st.metrics = std::move(metrics);
-  st.load(snapshot);
-  st.publish_units();
   track_sampled(self, *registry, "inventory", std::to_string(shard));
-  self->delayed_send(self, std::chrono::minutes{1}, tick_atom_v);
+  // Holds are forgotten on the host's tick, every minute when nothing else happens.
+  entity::options host_options{st.options.store_timeout, minutes{1}, false};
+  st.host.emplace(shard_port{self}, host_options, fence{shard, 0});
+  st.host->activate(state_of(snapshot));
+  publish_units(self, host_of(self).durable());
   return {
-    [=](reserve_atom, const std::string& order_id, const std::vector<line_item>& items) {
-      return reserve(self, order_id, items);
+    [=](reserve_atom, std::string& order_id, std::vector<domain::line_item>& items) {
+      return submit<reserve_reply>(self, cmd::reserve{std::move(order_id), std::move(items)});
     },
-    [=](release_atom, const std::string& order_id) {
-      return finish(self, order_id, change_kind::release);
+    [=](release_atom, std::string& order_id) {
+      return submit<bool>(self, cmd::release{std::move(order_id)});
     },
-    [=](commit_atom, const std::string& order_id) {
-      return finish(self, order_id, change_kind::commit);
+    [=](commit_atom, std::string& order_id) {
+      return submit<bool>(self, cmd::commit{std::move(order_id)});
     },
-    [=](get_atom, int64_t product_id) -> caf::result<stock_level> {
-      auto i = self->state.levels.find(product_id);
-      if (i == self->state.levels.end())
+    [=](get_atom, int64_t product_id) -> caf::result<domain::stock_level> {
+      auto& levels = host_of(self).durable().levels;
+      auto i = levels.find(product_id);
+      if (i == levels.end())
         return caf::make_error(errc::not_found, std::string{"no such product"});
       return i->second;
     },
     [=](get_atom, const std::vector<int64_t>& ids) {
-      std::vector<stock_level> found;
-      for (auto id : ids) {
-        auto i = self->state.levels.find(id);
-        if (i != self->state.levels.end())
+      auto& levels = host_of(self).durable().levels;
+      std::vector<domain::stock_level> found;
+      for (auto id : ids)
+        if (auto i = levels.find(id); i != levels.end())
           found.push_back(i->second);
-      }
       return found;
     },
     [=](restock_atom, int64_t product_id, int32_t quantity) {
-      return change_levels(self, product_id, change_kind::restock, quantity, {});
+      return submit<domain::stock_level>(self, cmd::restock{product_id, quantity});
     },
     [=](set_atom, int64_t product_id, const level_change& set) {
-      return change_levels(self, product_id, change_kind::set_levels, 0, set);
+      cmd::set_levels c{product_id, {}, {}};
+      if (set.on_hand)
+        c.on_hand = *set.on_hand;
+      if (set.low_stock_threshold)
+        c.threshold = *set.low_stock_threshold;
+      return submit<domain::stock_level>(self, std::move(c));
     },
     [=](show_atom, int64_t id) -> caf::result<product_stock> {
-      auto p = self->state.products.find(id);
-      auto i = self->state.levels.find(id);
-      if (p == self->state.products.end() || i == self->state.levels.end())
+      auto& products = host_of(self).durable().products;
+      auto p = products.find(id);
+      if (p == products.end())
         return caf::make_error(errc::not_found, std::string{"no such product"});
-      return product_stock{p->second, i->second};
+      return show(self, p->second);
     },
-    [=](show_atom, const domain::product& p) -> caf::result<product_stock> {
-      auto i = self->state.levels.find(p.id);
-      if (i == self->state.levels.end())
-        return caf::make_error(errc::not_found, std::string{"no such product"});
-      return product_stock{p, i->second};
+    [=](show_atom, const domain::product& p) {
+      return show(self, p);
+    },
+    [=](adopt_atom, const domain::product& p, const domain::stock_level& level) {
+      // The catalog wrote the product and its stock row: durable already.
+      host_of(self).amend([&](domain::inventory_shard_state& s) {
+        domain::adopt(s, p, level);
+      });
+      return true;
+    },
+    [=](handoff_atom, caf::actor successor) {
+      self->state.successor = std::move(successor);
+      host_of(self).hand_off(self->make_response_promise());
+      return caf::delegated<bool>{};
     },
     [=](tick_atom) {
-      // Memory stays bounded by live holds: finished ones are forgotten after hold_memory.
-      auto horizon = std::chrono::steady_clock::now() - hold_memory;
-      auto& holds = self->state.holds;
-      for (auto i = holds.begin(); i != holds.end();)
-        i = i->second.status != domain::hold_status::held && i->second.finished < horizon
-              ? holds.erase(i)
-              : std::next(i);
-      self->delayed_send(self, std::chrono::minutes{1}, tick_atom_v);
-    },
-    [=](adopt_atom, const domain::product& p, const stock_level& level) {
-      self->state.products[p.id] = p;
-      self->state.levels.emplace(p.id, level); // the stock row is already written
-      return true;
+      host_of(self).tick();
     },
   };
 }

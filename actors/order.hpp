@@ -24,9 +24,9 @@ class order_metrics;
 
 struct order_options {
   std::chrono::milliseconds step_timeout{5000}; ///< one attempt of a saga step
-  int step_retries = 3;                         ///< attempts before a forward step gives up
   std::chrono::milliseconds idle{60000};        ///< an idle order passivates after this
   std::chrono::milliseconds store_timeout{30000};
+  uint32_t shards = 64;   ///< order ids hash to this many shards (the fencing token's shard)
   std::string public_url; ///< links in mails start with it
   /// New orders are refused (errc::overloaded, a 503 at the door) while this many orders on the
   /// node are still PENDING or RESERVED: a saga backlog beyond it would only time out. 0: no limit.
@@ -44,10 +44,10 @@ struct order_peers {
 };
 
 /// Spawns the actor of order `id` over its journal (empty for a new order). It resumes whatever
-/// effects its state owes, and stops when settled or idle.
+/// effects its state owes, and stops when settled or idle. Its appends carry `token`.
 protocol::order_actor spawn_order(caf::actor_system& sys, std::string id,
                                   std::vector<domain::order_event> journal, order_peers peers,
-                                  order_options options);
+                                  order_options options, protocol::fence token = {});
 
 /// The view of an order state, as actors answer it; `seen` is the shipment's last known status.
 protocol::order_view view_of(const domain::order_state& s,

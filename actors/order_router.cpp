@@ -1,7 +1,9 @@
 #include "actors/order_router.hpp"
 
+#include "actors/domain/hash.hpp"
 #include "actors/order_metrics.hpp"
 #include "runtime/base/actor_registry.hpp"
+#include "runtime/base/clock.hpp"
 #include "runtime/base/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -35,7 +37,8 @@ using self_ptr = order_router_actor::stateful_pointer<router_state>;
 order_actor activate(self_ptr self, const std::string& id,
                      std::vector<domain::order_event> journal) {
   auto& st = self->state;
-  auto a = spawn_order(self->system(), id, std::move(journal), st.peers, st.options);
+  fence token{domain::shard_of(id, st.options.shards), 0}; // epoch 0: no shard leases yet
+  auto a = spawn_order(self->system(), id, std::move(journal), st.peers, st.options, token);
   self->monitor(a);
   st.live.emplace(id, a);
   st.ids.emplace(caf::actor_cast<caf::actor_addr>(a), id);
@@ -151,9 +154,8 @@ order_router_actor::behavior_type router(self_ptr self, read_store_actor reads, 
       return forward<order_view>(self, id, slow, cancel_atom_v);
     },
     [=](wait_atom, const std::string& id, int64_t deadline_ms) {
-      auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
       return forward<order_view>(self, id,
-                                 milliseconds{std::max<int64_t>(0, deadline_ms - now)} + slow,
+                                 milliseconds{std::max<int64_t>(0, deadline_ms - unix_ms())} + slow,
                                  wait_atom_v, deadline_ms);
     },
     [=](shipment_atom, const shipment_news& news) {

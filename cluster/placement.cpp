@@ -4,19 +4,6 @@
 
 namespace agora::cluster {
 
-uint64_t stable_hash(std::string_view key) {
-  uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : key) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-uint32_t shard_of(std::string_view key, uint32_t shard_count) {
-  return static_cast<uint32_t>(stable_hash(key) % shard_count);
-}
-
 namespace {
 
 std::optional<endpoint> parse_one(std::string_view item) {

@@ -1,5 +1,6 @@
 #include "http/order_routes.hpp"
 
+#include "actors/domain/hash.hpp"
 #include "actors/domain/ids.hpp"
 #include "actors/domain/payment_rules.hpp"
 #include "actors/domain/validation.hpp"
@@ -55,16 +56,9 @@ domain::order_request read_order(const json& body, std::vector<field_error>& err
   return r;
 }
 
-/// FNV-1a of the canonical body (keys sorted): what an idempotency key was first used with.
+/// The hash of the canonical body (keys sorted): what an idempotency key was first used with.
 std::string body_hash(const json& body) {
-  uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : body.dump()) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return domain::stable_hash_hex(body.dump());
 }
 
 int64_t now_ms() {

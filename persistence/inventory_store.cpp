@@ -31,19 +31,12 @@ struct store_state {
   write_back pending;
 };
 
-// Every shard change of a batch merges into these few statements. Deltas are summed per product
-// first (an UPDATE ... FROM applies one joined row per target row); the CHECK on stock refuses
-// an oversell loudly, and the hold keys refuse a second reserve of the same order and shard.
-const merge_spec hold_insert{10, "INSERT INTO holds (order_id, shard, status) VALUES ", ""};
-const merge_spec reservation_insert{
-  11, "INSERT INTO reservations (order_id, product_id, shard, quantity) VALUES ", ""};
-const merge_spec reserve_delta{
-  12,
-  "UPDATE stock s SET reserved = s.reserved + v.q, updated_at = now() FROM (SELECT p, sum(q) AS q "
-  "FROM (VALUES ",
-  ") AS x (p, q) GROUP BY p) AS v WHERE s.product_id = v.p"};
-const merge_spec tombstone_insert{13, "INSERT INTO holds (order_id, shard, status) VALUES ",
-                                  " ON CONFLICT DO NOTHING"};
+// Every shard write of a batch merges into these few statements, in rank order: what frees stock
+// (releases, on_hand raised, commits) before what takes it (new holds, on_hand lowered), so the
+// CHECK (reserved <= on_hand) holds after every statement whatever a batch holds; all changes are
+// deltas, which commute. Deltas are summed per product first (an UPDATE ... FROM applies one
+// joined row per target row); the CHECK refuses an oversell loudly, and the hold keys refuse a
+// second reserve of the same order and shard.
 
 /// Moves holds from HELD to `to` and applies `stock_set` (over the summed quantity q) to their
 /// products: a hold that is not HELD changes nothing.
@@ -58,55 +51,141 @@ std::string finish_tail(const char* stock_set) {
            "reservations r JOIN h ON r.order_id = h.order_id AND r.shard = h.shard GROUP BY "
            "r.product_id) AS v WHERE s.product_id = v.p";
 }
-const merge_spec release_holds{14, finish_head("RELEASED"),
+
+/// Adds the summed q to a stock column per product.
+std::string delta_head(const char* column) {
+  return std::string{"UPDATE stock s SET "} + column + " = s." + column
+         + " + v.q, updated_at = now() FROM (SELECT p, sum(q) AS q FROM (VALUES ";
+}
+const std::string delta_tail = ") AS x (p, q) GROUP BY p) AS v WHERE s.product_id = v.p";
+
+const merge_spec release_holds{10, finish_head("RELEASED"),
                                finish_tail("reserved = s.reserved - v.q")};
+const merge_spec on_hand_raise{11, delta_head("on_hand"), delta_tail};
 const merge_spec commit_holds{
-  15, finish_head("COMMITTED"),
+  12, finish_head("COMMITTED"),
   finish_tail("on_hand = s.on_hand - v.q, reserved = s.reserved - v.q")};
+const merge_spec tombstone_insert{13, "INSERT INTO holds (order_id, shard, status) VALUES ",
+                                  " ON CONFLICT DO NOTHING"};
+const merge_spec hold_insert{14, "INSERT INTO holds (order_id, shard, status) VALUES ", ""};
+const merge_spec reservation_insert{
+  15, "INSERT INTO reservations (order_id, product_id, shard, quantity) VALUES ", ""};
+const merge_spec reserve_delta{16, delta_head("reserved"), delta_tail};
+const merge_spec on_hand_lower{17, delta_head("on_hand"), delta_tail};
+
+/// A hold the write creates, with its status once the whole write has applied.
+struct new_hold {
+  domain::hold_status status = domain::hold_status::held;
+  std::vector<domain::line_item> items;
+};
+
+/// What one write does, net: events of one order fold into one change of its hold.
+struct net_change {
+  std::vector<std::pair<std::string, domain::hold_status>> new_order; ///< new holds, in order
+  std::map<std::string, new_hold> created;
+  std::vector<std::pair<std::string, domain::stock_event_type>> finished; ///< existing holds
+  std::vector<std::string> tombstones;
+  std::map<int64_t, int64_t> on_hand; ///< product → delta
+  std::string sql;                    ///< thresholds and alert flags, in event order
+
+  void add(const domain::stock_event& e) {
+    using domain::stock_event_type;
+    switch (e.type) {
+      case stock_event_type::held:
+        created[e.order_id] = {domain::hold_status::held, e.items};
+        new_order.emplace_back(e.order_id, domain::hold_status::held);
+        break;
+      case stock_event_type::released:
+      case stock_event_type::committed: finish(e); break;
+      case stock_event_type::restocked: on_hand[e.product_id] += e.quantity; break;
+      case stock_event_type::levels_set:
+        on_hand[e.product_id] += int64_t{e.quantity} - e.before;
+        statement("low_stock_threshold = " + lit(int64_t{e.threshold}), e.product_id);
+        break;
+      case stock_event_type::alert_raised:
+      case stock_event_type::alert_rearmed:
+        statement(std::string{"low_alert_armed = "}
+                    + (e.type == stock_event_type::alert_rearmed ? "true" : "false")
+                    + ", low_alerts = " + lit(e.alerts),
+                  e.product_id);
+        break;
+    }
+  }
+
+  void finish(const domain::stock_event& e) {
+    auto to = e.type == domain::stock_event_type::committed ? domain::hold_status::committed
+                                                            : domain::hold_status::released;
+    if (auto i = created.find(e.order_id); i != created.end()) {
+      i->second.status = to; // held and finished in one write: inserted finished
+      if (to == domain::hold_status::committed)
+        for (auto& item : i->second.items)
+          on_hand[item.product_id] -= item.quantity;
+    } else if (e.tombstone) {
+      tombstones.push_back(e.order_id);
+    } else {
+      finished.emplace_back(e.order_id, e.type);
+    }
+  }
+
+  void statement(const std::string& set, int64_t product_id) {
+    sql += (sql.empty() ? "" : ";\n") + std::string{"UPDATE stock SET "} + set
+           + " WHERE product_id = " + lit(product_id);
+  }
+};
+
+/// A query that finds a row iff the write committed (for a COMMIT whose answer was lost); empty
+/// when nothing it writes is distinguishable (the shard then reloads what the database has).
+std::string verify_of(const net_change& net, const std::string& shard) {
+  auto hold = [&](const std::string& order_id, std::string_view status) {
+    return "SELECT 1 FROM holds WHERE order_id = " + lit(order_id) + " AND shard = " + shard
+           + (status.empty() ? std::string{} : " AND status = " + lit(status));
+  };
+  if (!net.new_order.empty())
+    return hold(net.new_order.front().first, {});
+  if (!net.finished.empty())
+    return hold(net.finished.front().first, domain::to_string(net.finished.front().second));
+  return {};
+}
 
 } // namespace
 
-write_job stock_change_job(const stock_change& c) {
+write_job shard_job(const shard_append& a) {
+  net_change net;
+  for (auto& e : a.events)
+    net.add(e);
   write_job job;
-  auto key = "(" + lit(c.order_id) + ", " + lit(int64_t{c.shard}) + ")";
-  switch (c.kind) {
-    case change_kind::reserve:
+  auto shard = lit(int64_t{a.token.shard});
+  auto pair = [&](const std::string& order_id) {
+    return "(" + lit(order_id) + ", " + shard + ")";
+  };
+  for (auto& [order_id, type] : net.finished)
+    job.rows.push_back(
+      {type == domain::stock_event_type::committed ? &commit_holds : &release_holds,
+       pair(order_id)});
+  for (auto& order_id : net.tombstones)
+    job.rows.push_back({&tombstone_insert, "(" + lit(order_id) + ", " + shard + ", 'RELEASED')"});
+  for (auto& [order_id, first] : net.new_order) {
+    auto& h = net.created.at(order_id);
+    job.rows.push_back(
+      {&hold_insert, "(" + lit(order_id) + ", " + shard + ", " + lit(h.status) + ")"});
+    for (auto& item : h.items) {
       job.rows.push_back(
-        {&hold_insert, "(" + lit(c.order_id) + ", " + lit(int64_t{c.shard}) + ", 'HELD')"});
-      for (auto& item : c.items) {
-        job.rows.push_back(
-          {&reservation_insert, "("
-                                  + list({lit(c.order_id), lit(item.product_id),
-                                          lit(int64_t{c.shard}), lit(int64_t{item.quantity})})
-                                  + ")"});
+        {&reservation_insert,
+         "(" + list({lit(order_id), lit(item.product_id), shard, lit(int64_t{item.quantity})})
+           + ")"});
+      if (h.status == domain::hold_status::held)
         job.rows.push_back(
           {&reserve_delta, "(" + lit(item.product_id) + ", " + lit(int64_t{item.quantity}) + ")"});
-      }
-      break;
-    case change_kind::release:
-      if (c.tombstone)
-        job.rows.push_back({&tombstone_insert, "(" + lit(c.order_id) + ", " + lit(int64_t{c.shard})
-                                                 + ", 'RELEASED')"});
-      else
-        job.rows.push_back({&release_holds, key});
-      break;
-    case change_kind::commit: job.rows.push_back({&commit_holds, key}); break;
-    case change_kind::restock:
-      job.sql = "UPDATE stock SET on_hand = on_hand + " + lit(int64_t{c.level.on_hand})
-                + ", updated_at = now() WHERE product_id = " + lit(c.level.product_id);
-      break;
-    case change_kind::set_levels:
-      job.sql = "UPDATE stock SET on_hand = " + lit(int64_t{c.level.on_hand})
-                + ", low_stock_threshold = " + lit(int64_t{c.level.low_stock_threshold})
-                + ", updated_at = now() WHERE product_id = " + lit(c.level.product_id);
-      break;
+    }
   }
-  for (auto& f : c.flags)
-    job.sql += (job.sql.empty() ? "" : ";\n") + std::string{"UPDATE stock SET low_alert_armed = "}
-               + (f.armed ? "true" : "false") + ", low_alerts = " + lit(f.alerts)
-               + " WHERE product_id = " + lit(f.product_id);
-  for (auto& n : c.alerts)
+  for (auto& [product_id, delta] : net.on_hand)
+    if (delta != 0)
+      job.rows.push_back({delta > 0 ? &on_hand_raise : &on_hand_lower,
+                          "(" + lit(product_id) + ", " + lit(delta) + ")"});
+  job.sql = std::move(net.sql);
+  for (auto& n : a.alerts)
     job.rows.push_back(outbox_row(n, new_id("ntf")));
+  job.verify = verify_of(net, shard);
   return job;
 }
 
@@ -181,18 +260,11 @@ store_impl::behavior_type store(store_impl::stateful_pointer<store_state> self, 
     [=](load_atom, uint32_t shard, uint32_t shards) {
       return self->delegate(loads, load_atom_v, shard, shards);
     },
-    [=](commit_atom, const stock_change& change) -> caf::result<bool> {
-      std::string verify;
-      if (change.kind == change_kind::reserve || change.kind == change_kind::release
-          || change.kind == change_kind::commit) {
-        auto status = change.kind == change_kind::reserve   ? "HELD"
-                      : change.kind == change_kind::release ? "RELEASED"
-                                                            : "COMMITTED";
-        verify = "SELECT 1 FROM holds WHERE order_id = " + lit(change.order_id)
-                 + " AND shard = " + lit(int64_t{change.shard}) + " AND status = '" + status + "'";
-      }
+    [=](commit_atom, const shard_append& a) -> caf::result<bool> {
       try {
-        return self->state.pending.submit(self, *w, stock_change_job(change), std::move(verify));
+        auto job = shard_job(a);
+        auto verify = job.verify;
+        return self->state.pending.submit(self, *w, std::move(job), std::move(verify));
       } catch (...) {
         return translate_current_exception();
       }

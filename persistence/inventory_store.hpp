@@ -18,9 +18,9 @@ namespace agora::persistence {
 class connection_pool;
 class writer;
 
-/// The rows that write one shard change: hold transitions, stock deltas guarded by them, alert
-/// flags and outbox rows. Exposed for tests.
-write_job stock_change_job(const protocol::stock_change& change);
+/// The rows that write one shard write: hold transitions, stock deltas guarded by them, alert
+/// flags and outbox rows, with its verify query. Exposed for tests.
+write_job shard_job(const protocol::shard_append& append);
 
 /// Spawns the inventory store (detached: snapshots are blocking reads; changes go to `w`).
 protocol::inventory_store_actor spawn_inventory_store(caf::actor_system& sys, connection_pool& pool,

@@ -1,5 +1,6 @@
 #include "persistence/migrations.hpp"
 
+#include "actors/domain/hash.hpp"
 #include "runtime/base/log.hpp"
 
 #include <pqxx/transaction>
@@ -15,16 +16,9 @@ namespace {
 // pg_advisory_xact_lock key: "agora" + "mig" as an arbitrary, fixed 64-bit number.
 constexpr long long migration_lock_key = 0x61676f72616d6967LL;
 
-// FNV-1a, 64 bit, as hex: detects an edited migration, not an attacker.
+// Detects an edited migration, not an attacker.
 std::string checksum(std::string_view text) {
-  uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return domain::stable_hash_hex(text);
 }
 
 int version_of(std::string_view name) {

@@ -19,7 +19,7 @@
 
 namespace agora::runtime {
 
-void configure_actor_system(caf::actor_system_config& cfg, size_t scheduler_threads) {
+void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::agora_health>();
   cfg.add_message_types<caf::id_block::agora_domain>();
   cfg.add_message_types<caf::id_block::agora_catalog>();
@@ -31,6 +31,10 @@ void configure_actor_system(caf::actor_system_config& cfg, size_t scheduler_thre
   cfg.add_message_types<caf::id_block::agora_mail>();
   cfg.add_message_types<caf::id_block::agora_entity>();
   cfg.add_message_types<caf::id_block::agora_cluster>();
+}
+
+void configure_actor_system(caf::actor_system_config& cfg, size_t scheduler_threads) {
+  add_message_types(cfg);
   cfg.load<caf::io::middleman>();
   // Notice a silent peer (a partition, not just a closed socket) within seconds.
   cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds{1}});

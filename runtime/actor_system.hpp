@@ -6,8 +6,11 @@
 
 namespace agora::runtime {
 
-/// CAF configuration for a node: every agora type-ID block registered (in one place), scheduler
-/// sized, and settings tests share with the node.
+/// Registers every agora type-ID block (the one place that lists them).
+void add_message_types(caf::actor_system_config& cfg);
+
+/// CAF configuration for a node: the message types, the middleman, the scheduler sized, and
+/// settings tests share with the node.
 void configure_actor_system(caf::actor_system_config& cfg, size_t scheduler_threads);
 
 } // namespace agora::runtime

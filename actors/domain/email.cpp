@@ -1,5 +1,7 @@
 #include "actors/domain/email.hpp"
 
+#include "actors/domain/hash.hpp"
+
 #include <cstdio>
 
 namespace agora::domain {
@@ -54,12 +56,7 @@ std::string mailbox_header(std::string_view mailbox) {
 }
 
 std::string boundary_for(std::string_view message_id) {
-  uint64_t h = 1469598103934665603ULL; // FNV-1a
-  for (unsigned char c : message_id)
-    h = (h ^ c) * 1099511628211ULL;
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
-  return std::string{"=_agora_"} + buf;
+  return "=_agora_" + stable_hash_hex(message_id);
 }
 
 std::string part(std::string_view boundary, std::string_view type, std::string_view body) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/domain/enum_text.hpp"
+#include "actors/domain/retry.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -27,12 +28,6 @@ constexpr auto& text_table(delivery_outcome) {
   return delivery_outcome_names;
 }
 
-struct retry_policy {
-  int max_attempts = 8;                          ///< attempts before a row is FAILED
-  std::chrono::milliseconds base{2000};          ///< delay after the first failed attempt
-  std::chrono::milliseconds max{10 * 60 * 1000}; ///< cap of the exponential delay
-};
-
 enum class delivery_action : uint8_t {
   mark_sent,   ///< SENT with sent_at
   retry,       ///< stays QUEUED; the attempt counts
@@ -44,10 +39,6 @@ struct delivery_decision {
   delivery_action action = delivery_action::retry;
   std::chrono::milliseconds delay{0}; ///< until the next attempt (retry, defer)
 };
-
-/// Exponential backoff with "equal jitter": half of min(max, base * 2^(attempt - 1)) plus a
-/// `jitter` fraction (0..1) of the other half. `attempt` counts from 1.
-std::chrono::milliseconds backoff_delay(int attempt, const retry_policy& policy, double jitter);
 
 /// The action after attempt number `attempt` (counting from 1) ended with `outcome`.
 delivery_decision decide_delivery(delivery_outcome outcome, int attempt, const retry_policy& policy,

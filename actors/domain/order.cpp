@@ -1,5 +1,7 @@
 #include "actors/domain/order.hpp"
 
+#include "actors/domain/overloaded.hpp"
+
 #include <algorithm>
 
 namespace agora::domain {
@@ -246,6 +248,100 @@ decision decide_effect_done(const order_state& s, effect done, int64_t amount_ce
     }
     default: return {};
   }
+}
+
+namespace {
+
+/// The cancel of a paid order, once shipping has answered for the shipment.
+decision decide_cancel_answer(const order_state& s, order_cmd::shipment_cancel outcome,
+                              int64_t now_ms) {
+  switch (outcome) {
+    case order_cmd::shipment_cancel::cancelled: return decide_cancel(s, now_ms);
+    case order_cmd::shipment_cancel::picked_up: // the news of it follows
+      return refuse(refusal::conflict, "the order has shipped");
+    case order_cmd::shipment_cancel::unanswered: break;
+  }
+  return refuse(refusal::unavailable, "shipping did not answer in time");
+}
+
+/// The shipment the order asked for; an earlier attempt's may have moved on already.
+decision decide_shipment_answer(const order_state& s, const order_cmd::shipment_answer& a,
+                                int64_t now_ms) {
+  auto d = decide_shipment_created(s, a.shipment_id, a.tracking_number, a.carrier, now_ms);
+  if (a.status == shipment_status::label_created)
+    return d;
+  auto after = s;
+  for (auto& e : d.events)
+    apply(after, e);
+  if (after.shipment_id != a.shipment_id)
+    return d;
+  for (auto& e : decide_shipment_status(after, a.status, now_ms).events)
+    d.events.push_back(e);
+  return d;
+}
+
+} // namespace
+
+decision decide(const order_state& s, const order_command& c, int64_t now_ms) {
+  using namespace order_cmd;
+  return std::visit(overloaded{
+                      [&](const place& x) {
+                        return decide_create(s, x.draft, now_ms);
+                      },
+                      [&](const cancel&) {
+                        // A paid order's shipment (existing, or being created) can be picked up at
+                        // any moment, and the news of it may still be on its way: the cancel must
+                        // win that race at the shipment first, or the goods ship while the money is
+                        // refunded and the stock released. Shipping cancels it only before pickup
+                        // (or leaves a CANCELLED one if there is none yet, so none can follow); a
+                        // crash before the journal entry is completed from the cancelled shipment
+                        // (decide_shipment_status).
+                        if (s.exists && s.status == order_status::paid) {
+                          decision d;
+                          d.consult = effect::cancel_shipment;
+                          return d;
+                        }
+                        return decide_cancel(s, now_ms);
+                      },
+                      [&](const cancel_answer& x) {
+                        return decide_cancel_answer(s, x.outcome, now_ms);
+                      },
+                      [&](const shipment_update& x) {
+                        if (x.shipment_id != s.shipment_id)
+                          return decision{}; // not (yet) the order's shipment
+                        return decide_shipment_status(s, x.status, now_ms);
+                      },
+                      [&](const reservation_answer& x) {
+                        return decide_reservation(s, x.held, x.short_products, now_ms);
+                      },
+                      [&](const payment_answer& x) {
+                        return decide_payment(s, x.outcome, x.payment_id, x.amount_cents, x.detail,
+                                              now_ms);
+                      },
+                      [&](const shipment_answer& x) {
+                        return decide_shipment_answer(s, x, now_ms);
+                      },
+                      [&](const effect_answer& x) {
+                        return decide_effect_done(s, x.done, x.amount_cents, now_ms);
+                      },
+                      [&](const give_up& x) {
+                        return decide_step_timeout(s, x.step, now_ms);
+                      },
+                    },
+                    c);
+}
+
+bool decided(const order_state& s) {
+  return s.status != order_status::pending && s.status != order_status::reserved;
+}
+
+retry_step step_retry(effect step, int failures) {
+  static const retry_policy backoff{3, std::chrono::milliseconds{400}, std::chrono::seconds{30}};
+  bool forward = step == effect::reserve_stock || step == effect::charge_payment
+                 || step == effect::create_shipment;
+  if (forward && failures >= backoff.max_attempts)
+    return {true, {}};
+  return {false, backoff_delay(failures, backoff, 1.0)};
 }
 
 } // namespace agora::domain

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/domain/enum_text.hpp"
+#include "actors/domain/retry.hpp"
 #include "actors/domain/statuses.hpp"
 #include "actors/domain/types.hpp"
 
@@ -8,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 // The order entity, Akka style: commands are decided against the current state into events,
@@ -126,14 +128,83 @@ struct order_state {
   bool stock_committed = false;
 };
 
+enum class payment_outcome : uint8_t { captured, declined, voided };
+
+inline constexpr enum_text<payment_outcome> payment_outcome_names[] = {
+  {payment_outcome::captured, "captured"},
+  {payment_outcome::declined, "declined"},
+  {payment_outcome::voided, "voided"}};
+constexpr auto& text_table(payment_outcome) {
+  return payment_outcome_names;
+}
 /// Why a command was refused (a business outcome, not a failure).
-enum class refusal : uint8_t { none, not_found, conflict };
+enum class refusal : uint8_t {
+  none,
+  not_found,
+  conflict,
+  unavailable ///< another service did not answer in time
+};
 
 struct decision {
   std::vector<order_event> events;
   refusal refused = refusal::none;
   std::string why; ///< for a refusal
+  /// Before deciding, perform this effect and decide again with its answer (a paid order's
+  /// cancel asks shipping to cancel the shipment first).
+  std::optional<effect> consult;
 };
+
+/// The commands an order decides: the customer's, and the answers of the services it asked.
+namespace order_cmd {
+
+struct place {
+  order_draft draft;
+  std::string idempotency_key; ///< recorded with ORDER_CREATED
+  std::string request_hash;
+};
+struct cancel {};
+/// Shipping's answer to a paid order's cancel.
+enum class shipment_cancel : uint8_t { cancelled, picked_up, unanswered };
+struct cancel_answer {
+  shipment_cancel outcome = shipment_cancel::unanswered;
+};
+/// News of the order's shipment (from shipping, or asked for).
+struct shipment_update {
+  std::string shipment_id;
+  shipment_status status = shipment_status::label_created;
+};
+struct reservation_answer {
+  bool held = false;
+  std::vector<int64_t> short_products;
+};
+struct payment_answer {
+  payment_outcome outcome = payment_outcome::captured;
+  std::string payment_id;
+  int64_t amount_cents = 0;
+  std::string detail;
+};
+struct shipment_answer {
+  std::string shipment_id;
+  std::string tracking_number;
+  std::string carrier;
+  shipment_status status = shipment_status::label_created;
+};
+/// A compensation or the stock commit finished (`amount_cents`: what a refund returned).
+struct effect_answer {
+  effect done = effect::release_stock;
+  int64_t amount_cents = 0;
+};
+/// A step failed as often as its retry policy allows.
+struct give_up {
+  effect step = effect::reserve_stock;
+};
+
+} // namespace order_cmd
+
+using order_command =
+  std::variant<order_cmd::place, order_cmd::cancel, order_cmd::cancel_answer,
+               order_cmd::shipment_update, order_cmd::reservation_answer, order_cmd::payment_answer,
+               order_cmd::shipment_answer, order_cmd::effect_answer, order_cmd::give_up>;
 
 bool is_terminal(order_status s);
 
@@ -150,15 +221,6 @@ decision decide_create(const order_state& s, order_draft draft, int64_t now_ms);
 decision decide_reservation(const order_state& s, bool reserved,
                             const std::vector<int64_t>& short_products, int64_t now_ms);
 
-enum class payment_outcome : uint8_t { captured, declined, voided };
-
-inline constexpr enum_text<payment_outcome> payment_outcome_names[] = {
-  {payment_outcome::captured, "captured"},
-  {payment_outcome::declined, "declined"},
-  {payment_outcome::voided, "voided"}};
-constexpr auto& text_table(payment_outcome) {
-  return payment_outcome_names;
-}
 decision decide_payment(const order_state& s, payment_outcome outcome,
                         const std::string& payment_id, int64_t amount_cents,
                         const std::string& detail, int64_t now_ms);
@@ -176,5 +238,68 @@ decision decide_step_timeout(const order_state& s, effect step, int64_t now_ms);
 /// A compensation or commit finished.
 decision decide_effect_done(const order_state& s, effect done, int64_t amount_cents,
                             int64_t now_ms);
+
+/// Any command: the decide_* rule it names.
+decision decide(const order_state& s, const order_command& c, int64_t now_ms);
+
+/// Whether the order has left PENDING and RESERVED (what `Prefer: wait` waits for).
+bool decided(const order_state& s);
+
+/// After `failures` failed attempts of `step`: a forward step (reserve, charge, create the
+/// shipment) gives up after three, and the order compensates; the others retry for ever, backing
+/// off from 400 ms to 30 s.
+retry_step step_retry(effect step, int failures);
+
+/// An order as the entity host runs it: the rules above, named as the host expects.
+struct order_entity {
+  using state = order_state;
+  using event = order_event;
+  using command = order_command;
+  using decision = domain::decision;
+  using effect = domain::effect;
+
+  static void apply(state& s, const event& e) {
+    domain::apply(s, e);
+  }
+  static decision decide(const state& s, const command& c, int64_t now_ms) {
+    return domain::decide(s, c, now_ms);
+  }
+  static const std::vector<event>& events(const decision& d) {
+    return d.events;
+  }
+  static std::optional<effect> consults(const decision& d) {
+    return d.consult;
+  }
+  static std::vector<effect> owed(const state& s) {
+    return pending_effects(s);
+  }
+  static bool settled(const state& s) {
+    return domain::settled(s);
+  }
+  static bool exists(const state& s) {
+    return s.exists;
+  }
+  static bool awaited(const state& s) {
+    return decided(s);
+  }
+  static retry_step retry(effect e, int failures) {
+    return step_retry(e, failures);
+  }
+  static command gave_up(effect e) {
+    return order_cmd::give_up{e};
+  }
+  /// Creating the shipment, like asking for it, subscribes the order to its news.
+  static std::optional<effect> subscribes(effect e) {
+    if (e == effect::create_shipment || e == effect::follow_shipment)
+      return effect::follow_shipment;
+    return std::nullopt;
+  }
+  /// The stock commit only records what the inventory did (idempotently, keyed by the order):
+  /// its event rides with the order's next append, unless the order is terminal already.
+  static bool rides(effect e, const state& ahead) {
+    return e == effect::commit_stock && !is_terminal(ahead.status);
+  }
+  static void housekeeping(state&, int64_t) {}
+};
 
 } // namespace agora::domain

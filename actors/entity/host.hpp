@@ -178,7 +178,7 @@ class host {
     port_.step_ended(e, *ran, failures, err);
     auto next = Model::retry(e, failures);
     if (next.give_up)
-      return enqueue(item{Model::gave_up(e)});
+      return enqueue(item{Model::gave_up(e), {}});
     auto at = port_.now() + next.delay;
     backing_off_[e] = at;
     tick_by(at);
@@ -201,7 +201,7 @@ class host {
   /// to Port::hand_on with `rp`.
   void hand_off(caf::response_promise rp) {
     if (phase_ != phase::running)
-      return (void) rp.deliver(caf::make_error(caf::sec::request_receiver_down));
+      return (void)rp.deliver(caf::make_error(caf::sec::request_receiver_down));
     phase_ = phase::handing_off;
     handoff_ = std::move(rp);
     flush(true);
@@ -218,7 +218,9 @@ class host {
       i = i->second <= now ? backing_off_.erase(i) : std::next(i);
     answer_expired_waiters(now);
     flush(true); // riders waited long enough for company
-    amend([&](state& s) { Model::housekeeping(s, port_.wall_ms()); });
+    amend([&](state& s) {
+      Model::housekeeping(s, port_.wall_ms());
+    });
     run_effects();
     maybe_passivate(true);
     if (phase_ != phase::stopped)
@@ -455,7 +457,7 @@ class host {
   std::deque<item> next_;      ///< decided; their events form the next write
   std::deque<item> in_flight_; ///< decided; their events are being written
   bool writing_ = false;
-  bool urgent_ = false;   ///< next_ holds an event that may not wait
+  bool urgent_ = false; ///< next_ holds an event that may not wait
   bool recovering_ = false;
   std::optional<item> consulting_;
   uint64_t consult_token_ = 0;

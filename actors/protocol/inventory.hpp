@@ -1,8 +1,10 @@
 #pragma once
 
+#include "actors/domain/inventory_shard.hpp"
 #include "actors/domain/statuses.hpp"
 #include "actors/protocol/atoms.hpp"
 #include "actors/protocol/domain_types.hpp"
+#include "actors/protocol/entity.hpp"
 #include "actors/protocol/errors.hpp"
 
 #include <caf/optional.hpp>
@@ -16,6 +18,16 @@
 
 // Inventory: one actor per shard (product id → shard), the single writer of its products' stock.
 // Reserve, release and commit are keyed by order id, so each is idempotent.
+
+namespace agora::domain {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stock_event& x) {
+  return f(caf::meta::type_name("stock_event"), x.type, x.at_ms, x.order_id, x.items, x.tombstone,
+           x.product_id, x.quantity, x.before, x.threshold, x.level, x.alerts);
+}
+
+} // namespace agora::domain
 
 namespace agora::protocol {
 
@@ -75,37 +87,19 @@ typename Inspector::result_type inspect(Inspector& f, product_stock& x) {
   return f(caf::meta::type_name("product_stock"), x.product, x.level);
 }
 
-/// A committed change of one shard, for its store to write. Reserve, release and commit move the
-/// order's hold (the database refuses a second hold for the same order and shard); the stock
-/// deltas follow from the hold's reservations, so a change can never apply twice.
-enum class change_kind : uint8_t { reserve, release, commit, restock, set_levels };
-
-struct alert_flag {
-  int64_t product_id = 0;
-  bool armed = true;
-  int64_t alerts = 0; ///< alerts sent for the product so far
-};
-
-struct stock_change {
-  change_kind kind = change_kind::reserve;
-  uint32_t shard = 0;
-  std::string order_id;                     ///< reserve, release, commit
-  std::vector<domain::line_item> items;     ///< reserve: the quantities held
-  bool tombstone = false;                   ///< release of an order with nothing held
-  domain::stock_level level;                ///< restock (delta in on_hand), set_levels (absolute)
-  std::vector<alert_flag> flags;            ///< new alert state of the products touched
-  std::vector<domain::notification> alerts; ///< LOW_INVENTORY_ALERT mails, same transaction
+/// One write of a shard: its events (applied in order), with the LOW_INVENTORY_ALERT mails they
+/// cause, in one transaction. Reserve, release and commit move the order's hold (the database
+/// refuses a second hold of the same order and shard); the stock deltas follow from the hold's
+/// reservations, so a write can never apply twice.
+struct shard_append {
+  fence token; ///< token.shard is the inventory shard
+  std::vector<domain::stock_event> events;
+  std::vector<domain::notification> alerts;
 };
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, alert_flag& x) {
-  return f(caf::meta::type_name("alert_flag"), x.product_id, x.armed, x.alerts);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, stock_change& x) {
-  return f(caf::meta::type_name("stock_change"), x.kind, x.shard, x.order_id, x.items, x.tombstone,
-           x.level, x.flags, x.alerts);
+typename Inspector::result_type inspect(Inspector& f, shard_append& x) {
+  return f(caf::meta::type_name("shard_append"), x.token, x.events, x.alerts);
 }
 
 /// The shard a product belongs to.
@@ -120,10 +114,10 @@ CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::reserve_reply))
 CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::level_change))
 CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::shard_hold))
 CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::shard_snapshot))
-CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::stock_change))
-CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::alert_flag))
+CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::shard_append))
+CAF_ADD_TYPE_ID(agora_inventory, (agora::domain::stock_event))
 CAF_ADD_TYPE_ID(agora_inventory, (std::vector<agora::protocol::shard_hold>))
-CAF_ADD_TYPE_ID(agora_inventory, (std::vector<agora::protocol::alert_flag>))
+CAF_ADD_TYPE_ID(agora_inventory, (std::vector<agora::domain::stock_event>))
 CAF_END_TYPE_ID_BLOCK(agora_inventory)
 
 namespace agora::protocol {
@@ -133,7 +127,9 @@ namespace agora::protocol {
 /// `restock` and `set` answer its levels (`get` of many: those found), or errc::not_found; `set`
 /// fails with errc::conflict when on_hand would fall below reserved. `adopt` adds a product created
 /// (or changed) by the catalog before the catalog answers, so `show` of a product id answers the
-/// current product with its stock straight from its shard.
+/// current product with its stock straight from its shard. `handoff` stops the shard taking
+/// commands, lands its writes, passes the commands it holds on to the given successor (an
+/// inventory_actor; their requesters get its answers) and ends the shard, answering true.
 using inventory_actor = caf::typed_actor<
   caf::replies_to<reserve_atom, std::string, std::vector<domain::line_item>>::with<reserve_reply>,
   caf::replies_to<release_atom, std::string>::with<bool>,
@@ -144,12 +140,13 @@ using inventory_actor = caf::typed_actor<
   caf::replies_to<show_atom, int64_t>::with<product_stock>,
   caf::replies_to<restock_atom, int64_t, int32_t>::with<domain::stock_level>,
   caf::replies_to<set_atom, int64_t, level_change>::with<domain::stock_level>,
-  caf::replies_to<adopt_atom, domain::product, domain::stock_level>::with<bool>>;
+  caf::replies_to<adopt_atom, domain::product, domain::stock_level>::with<bool>,
+  caf::replies_to<handoff_atom, caf::actor>::with<bool>>;
 
-/// The inventory's store: a shard's snapshot (shard number, shard count), and a change written
-/// durably (group-committed with other shards' and orders' writes) before the shard answers.
+/// The inventory's store: a shard's snapshot (shard number, shard count), and a shard's write made
+/// durable (group-committed with other shards' and orders' writes) before the shard answers.
 using inventory_store_actor =
   caf::typed_actor<caf::replies_to<load_atom, uint32_t, uint32_t>::with<shard_snapshot>,
-                   caf::replies_to<commit_atom, stock_change>::with<bool>>;
+                   caf::replies_to<commit_atom, shard_append>::with<bool>>;
 
 } // namespace agora::protocol

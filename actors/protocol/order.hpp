@@ -3,6 +3,7 @@
 #include "actors/domain/order.hpp"
 #include "actors/protocol/atoms.hpp"
 #include "actors/protocol/domain_types.hpp"
+#include "actors/protocol/entity.hpp"
 #include "actors/protocol/errors.hpp"
 
 #include <caf/replies_to.hpp>
@@ -42,6 +43,7 @@ struct order_view {
 /// stands after them, and what they cause.
 struct journal_append {
   std::string order_id;
+  fence token; ///< the order's shard and its lease's epoch
   int32_t first_seq = 1;
   std::vector<domain::order_event> events;
   order_view projection;
@@ -97,8 +99,8 @@ typename Inspector::result_type inspect(Inspector& f, order_view& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, journal_append& x) {
-  return f(caf::meta::type_name("journal_append"), x.order_id, x.first_seq, x.events, x.projection,
-           x.settled, x.notifications, x.idempotency_key, x.request_hash);
+  return f(caf::meta::type_name("journal_append"), x.order_id, x.token, x.first_seq, x.events,
+           x.projection, x.settled, x.notifications, x.idempotency_key, x.request_hash);
 }
 
 template <class Inspector>
@@ -140,12 +142,15 @@ using order_router_actor =
                    caf::replies_to<shipment_atom, shipment_news>::with<bool>,
                    caf::reacts_to<resume_atom, std::vector<std::string>>>;
 
-/// One order's actor (reached through the router; it may live on another node).
+/// One order's actor (reached through the router; it may live on another node). `handoff` stops
+/// it taking commands, lands its appends, passes the commands it holds on to the given router
+/// (their requesters get its answers) and ends the actor, answering true.
 using order_actor = caf::typed_actor<caf::replies_to<create_atom, create_order>::with<order_view>,
                                      caf::replies_to<get_atom>::with<order_view>,
                                      caf::replies_to<cancel_atom>::with<order_view>,
                                      caf::replies_to<wait_atom, int64_t>::with<order_view>,
-                                     caf::replies_to<shipment_atom, shipment_news>::with<bool>>;
+                                     caf::replies_to<shipment_atom, shipment_news>::with<bool>,
+                                     caf::replies_to<handoff_atom, order_router_actor>::with<bool>>;
 
 /// The order store: appends are group-committed; errc::conflict means the sequence number or the
 /// idempotency key was taken (another writer, or a replayed create).

@@ -1,0 +1,153 @@
+#include "actors/inventory.hpp"
+#include "runtime/base/actor_registry.hpp"
+#include "runtime/base/metrics.hpp"
+#include "tests/support/deterministic.hpp"
+#include "tests/support/stand_ins.hpp"
+
+#include <caf/send.hpp>
+#include <catch2/catch.hpp>
+
+// An inventory shard on CAF's test coordinator with a stand-in store: replies and writes, and
+// what a failed write does to the commands decided on top of it.
+
+using namespace agora;
+using namespace agora::protocol;
+using domain::stock_event_type;
+
+namespace {
+
+struct fixture : test::deterministic {
+  metrics::hub hub{"test", "n1"};
+  actor_registry registry{"n1", hub.registry()};
+  std::shared_ptr<test::stock_store_stand_in> store =
+    std::make_shared<test::stock_store_stand_in>();
+  inventory_store_actor store_actor = test::spawn_stock_store(sys(), store);
+  inventory_actor shard;
+
+  fixture() {
+    // Product 3 (shard 3 of 8): 5 on hand, nothing reserved, alerts at 1.
+    store->snapshot.products = {{3, "SKU-3", "Lamp", "", 1500, "USD"}};
+    store->snapshot.levels = {{3, 5, 0, 1, true}};
+    store->snapshot.alert_counts = {0};
+    actors::inventory_options options;
+    options.ops_email = "ops@example.com";
+    shard = actors::spawn_inventory_shard(sys(), 3, store->snapshot, store_actor, options, registry,
+                                          hub.registry());
+    run();
+  }
+
+  ~fixture() {
+    caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
+    stop();
+  }
+
+  std::shared_ptr<test::answer<reserve_reply>> reserve(const std::string& order, int32_t n) {
+    auto r = request<reserve_reply>(shard, reserve_atom_v, order,
+                                    std::vector<domain::line_item>{{3, n, 1500}});
+    run();
+    return r;
+  }
+
+  std::string levels() {
+    auto r = request<domain::stock_level>(shard, get_atom_v, int64_t{3});
+    run();
+    REQUIRE(r->value);
+    return std::to_string(r->value->on_hand) + "/" + std::to_string(r->value->reserved);
+  }
+};
+
+} // namespace
+
+TEST_CASE("a shard answers a reserve once its hold is written", "[entity][inventory]") {
+  fixture f;
+  f.store->auto_land = false;
+  auto r = f.reserve("ord_a", 2);
+  REQUIRE(f.store->appends.size() == 1);
+  auto& w = f.store->appends[0];
+  CHECK(w.token.shard == 3);
+  REQUIRE(w.events.size() == 1);
+  CHECK(w.events[0].type == stock_event_type::held);
+  CHECK(w.events[0].order_id == "ord_a");
+  CHECK_FALSE(r->answered());
+  CHECK(f.levels() == "5/0"); // reads see what is durable
+  test::land(f.store_actor, 0, true);
+  f.run();
+  REQUIRE(r->value);
+  CHECK(r->value->ok);
+  CHECK(f.levels() == "5/2");
+  auto again = f.reserve("ord_a", 2); // a retry: the first answer stands, nothing is written
+  REQUIRE(again->value);
+  CHECK(again->value->ok);
+  CHECK(f.store->appends.size() == 1);
+}
+
+TEST_CASE("a failed write fails its reserve, and what was decided on top of it decides again",
+          "[entity][inventory]") {
+  fixture f;
+  f.store->auto_land = false;
+  auto first = f.reserve("ord_a", 4);  // in flight
+  auto second = f.reserve("ord_b", 1); // decided against the stock ord_a would hold
+  CHECK(f.store->appends.size() == 1); // one write in flight at a time
+  test::land(f.store_actor, 0, false);
+  f.run();
+  CHECK(first->error == errc::storage_unavailable);
+  CHECK(f.store->loads == 1); // the shard reloads what the store has
+  REQUIRE(f.store->appends.size() == 2);
+  REQUIRE(f.store->appends[1].events.size() == 1); // only ord_b's hold: ord_a's never landed
+  CHECK(f.store->appends[1].events[0].order_id == "ord_b");
+  test::land(f.store_actor, 1, true);
+  f.run();
+  REQUIRE(second->value);
+  CHECK(second->value->ok);
+  CHECK(f.levels() == "5/1");
+  auto retried = f.reserve("ord_a", 4); // the order asks again: now it holds
+  test::land(f.store_actor, 2, true);
+  f.run();
+  REQUIRE(retried->value);
+  CHECK(retried->value->ok);
+  CHECK(f.levels() == "5/5");
+}
+
+TEST_CASE("commands that arrive during a write go out together in the next one",
+          "[entity][inventory]") {
+  fixture f;
+  f.store->auto_land = false;
+  auto a = f.reserve("ord_a", 1);
+  auto b = f.reserve("ord_b", 1);
+  auto c = f.reserve("ord_c", 9); // short: answered, nothing written
+  auto released = f.request<bool>(f.shard, release_atom_v, std::string{"ord_a"});
+  f.run();
+  REQUIRE(f.store->appends.size() == 1);
+  test::land(f.store_actor, 0, true);
+  f.run();
+  CHECK(a->value);
+  REQUIRE(f.store->appends.size() == 2);
+  auto& next = f.store->appends[1].events;
+  REQUIRE(next.size() == 2);
+  CHECK(next[0].type == stock_event_type::held);     // ord_b
+  CHECK(next[1].type == stock_event_type::released); // ord_a
+  CHECK_FALSE(b->answered());                        // not before its write lands
+  test::land(f.store_actor, 1, true);
+  f.run();
+  REQUIRE(b->value);
+  CHECK(b->value->ok);
+  REQUIRE(c->value);
+  CHECK_FALSE(c->value->ok);
+  CHECK(c->value->short_products == std::vector<int64_t>{3});
+  CHECK(released->value);
+  CHECK(f.levels() == "5/1");
+}
+
+TEST_CASE("a fall to the threshold writes one alert mail with the change", "[entity][inventory]") {
+  fixture f;
+  REQUIRE(f.reserve("ord_a", 4)->value); // 1 left: at the threshold
+  REQUIRE(f.store->appends.size() == 1);
+  auto& w = f.store->appends[0];
+  REQUIRE(w.events.size() == 2);
+  CHECK(w.events[1].type == stock_event_type::alert_raised);
+  REQUIRE(w.alerts.size() == 1);
+  CHECK(w.alerts[0].recipient == "ops@example.com");
+  CHECK(w.alerts[0].subject.find("Lamp") != std::string::npos);
+  REQUIRE(f.reserve("ord_b", 1)->value); // further down: no second mail
+  CHECK(f.store->appends[1].alerts.empty());
+}
