@@ -2,7 +2,8 @@
 
 #include "actors/domain/notifications.hpp"
 #include "actors/domain/overloaded.hpp"
-#include "actors/entity/host.hpp"
+#include "actors/entity/port_base.hpp"
+#include "actors/inventory_metrics.hpp"
 #include "runtime/base/actor_registry.hpp"
 #include "runtime/base/clock.hpp"
 #include "runtime/base/log.hpp"
@@ -11,9 +12,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <prometheus/counter.h>
-#include <prometheus/family.h>
 #include <prometheus/gauge.h>
-#include <prometheus/registry.h>
 
 #include <map>
 #include <memory>
@@ -30,89 +29,9 @@ using domain::stock_event_type;
 namespace cmd = domain::stock_cmd;
 using shard_entity = domain::inventory_shard_entity;
 
-/// What a shard counts. Every shard registers the same series (the registry merges them), all
-/// created up front, so shards on several threads only ever increment.
-struct inventory_metrics {
-  prometheus::Counter& held;
-  prometheus::Counter& refused;
-  prometheus::Counter& alerts;
-  prometheus::Counter& write_failures;
-  prometheus::Family<prometheus::Counter>& changes;
-  std::map<stock_event_type, prometheus::Counter*> by_kind;
-  prometheus::Gauge& on_hand;
-  prometheus::Gauge& reserved;
-
-  explicit inventory_metrics(prometheus::Registry& r)
-    : held(reservations(r).Add({{"result", "held"}})),
-      refused(reservations(r).Add({{"result", "refused"}})),
-      alerts(prometheus::BuildCounter()
-               .Name("agora_inventory_low_stock_alerts_total")
-               .Help("LOW_INVENTORY_ALERT mails queued (once per fall to the threshold)")
-               .Register(r)
-               .Add({})),
-      write_failures(prometheus::BuildCounter()
-                       .Name("agora_inventory_write_failures_total")
-                       .Help("Stock changes the store failed to commit (the shard reloads)")
-                       .Register(r)
-                       .Add({})),
-      changes(prometheus::BuildCounter()
-                .Name("agora_inventory_stock_changes_total")
-                .Help("Stock changes committed by the inventory shards, by kind")
-                .Register(r)),
-      on_hand(units(r).Add({{"state", "on_hand"}})),
-      reserved(units(r).Add({{"state", "reserved"}})) {
-    for (auto [type, kind] : {std::pair{stock_event_type::held, "reserve"},
-                              {stock_event_type::released, "release"},
-                              {stock_event_type::committed, "commit"},
-                              {stock_event_type::restocked, "restock"},
-                              {stock_event_type::levels_set, "set_levels"}})
-      by_kind[type] = &changes.Add({{"kind", kind}});
-  }
-
-  static prometheus::Family<prometheus::Counter>& reservations(prometheus::Registry& r) {
-    return prometheus::BuildCounter()
-      .Name("agora_inventory_reservations_total")
-      .Help("Reservations the inventory shards decided (held, refused), one per order and shard")
-      .Register(r);
-  }
-
-  static prometheus::Family<prometheus::Gauge>& units(prometheus::Registry& r) {
-    return prometheus::BuildGauge()
-      .Name("agora_inventory_units")
-      .Help("Stock units on hand and reserved, summed over the products of this node's shards")
-      .Register(r);
-  }
-};
-
 using shard_impl = inventory_actor::extend<caf::reacts_to<tick_atom>>;
-struct shard_state;
-using self_ptr = shard_impl::stateful_pointer<shard_state>;
 using item = entity::pending<shard_entity>;
-
-/// What the entity host asks of a shard's actor.
-struct shard_port {
-  self_ptr self;
-
-  entity::time_point now() const;
-  int64_t wall_ms() const;
-  void tick_at(entity::time_point at) const;
-  void persist(const std::vector<domain::stock_event>& events, const std::deque<item>& batch,
-               const domain::inventory_shard_state& durable,
-               const domain::inventory_shard_state& after) const;
-  void perform(shard_entity::effect, uint64_t, const domain::inventory_shard_state&) const {}
-  void consult(shard_entity::effect, uint64_t, const domain::inventory_shard_state&) const {}
-  void answer(item& it, const domain::inventory_shard_state& s, const caf::error& err) const;
-  void answer_await(caf::response_promise& rp, const domain::inventory_shard_state&) const {
-    rp.deliver(true);
-  }
-  void applied(const std::vector<domain::stock_event>& events,
-               const domain::inventory_shard_state& s) const;
-  void step_ended(shard_entity::effect, double, int, const caf::error&) const {}
-  void recover(const caf::error& err) const;
-  void stop() const {}
-  void hand_on(std::deque<item>& held, caf::response_promise& rp) const;
-};
-
+struct shard_port;
 using shard_host = entity::host<shard_entity, shard_port>;
 
 struct shard_state {
@@ -123,13 +42,13 @@ struct shard_state {
   std::shared_ptr<inventory_metrics> metrics;
   int64_t published_on_hand = 0; ///< this shard's share of agora_inventory_units
   int64_t published_reserved = 0;
-  caf::actor successor; ///< where a handoff sends the commands held
-  std::optional<shard_host> host;
+  caf::actor successor;             ///< where a handoff sends the commands held
+  std::unique_ptr<shard_host> host; ///< behind a pointer: its port needs this state
 };
 
-shard_host& host_of(self_ptr self) {
-  return *self->state.host;
-}
+using self_ptr = shard_impl::stateful_pointer<shard_state>;
+
+shard_host& host_of(self_ptr self);
 
 /// The shard's state as its store loaded it; finished holds are kept another hold memory.
 domain::inventory_shard_state state_of(const shard_snapshot& snap) {
@@ -161,131 +80,127 @@ void publish_units(self_ptr self, const domain::inventory_shard_state& s) {
   st.published_reserved = held;
 }
 
-entity::time_point shard_port::now() const {
-  return self->clock().now();
-}
-
-int64_t shard_port::wall_ms() const {
-  return unix_ms();
-}
-
-void shard_port::tick_at(entity::time_point at) const {
-  self->delayed_send(self, duration_cast<milliseconds>(at - now()) + 1ms, tick_atom_v);
-}
-
-/// Writes the events with the alert mails they cause. No timeout: the store's group commit
-/// answers every write exactly once, and a timeout could report a write that then commits.
-void shard_port::persist(const std::vector<domain::stock_event>& events, const std::deque<item>&,
-                         const domain::inventory_shard_state&,
-                         const domain::inventory_shard_state& after) const {
-  auto& st = self->state;
-  shard_append a;
-  a.token = host_of(self).fence();
-  a.events = events;
-  for (auto& e : events)
-    if (e.type == stock_event_type::alert_raised)
-      a.alerts.push_back(domain::low_stock_notification(after.products.at(e.product_id), e.level,
-                                                        st.options.ops_email, e.alerts,
-                                                        st.options.public_url));
-  self->request(st.store, caf::infinite, commit_atom_v, std::move(a))
-    .then(
-      [s = self](bool) {
-        host_of(s).persisted({});
-      },
-      [s = self](caf::error& err) {
-        host_of(s).persisted(err);
-      });
-}
-
-void shard_port::answer(item& it, const domain::inventory_shard_state& s,
-                        const caf::error& err) const {
-  auto& d = it.decision;
-  if (err)
-    return it.promise.deliver(err);
-  if (d.refused != domain::stock_refusal::none)
-    return it.promise.deliver(caf::make_error(
-      d.refused == domain::stock_refusal::not_found ? errc::not_found : errc::conflict, d.why));
-  auto& metrics = *self->state.metrics;
-  std::visit(domain::overloaded{
-               [&](const cmd::reserve&) {
-                 if (!d.events.empty())
-                   metrics.held.Increment();
-                 else if (!d.short_products.empty())
-                   metrics.refused.Increment();
-                 it.promise.deliver(reserve_reply{d.held, d.short_products});
-               },
-               [&](const cmd::restock& c) {
-                 it.promise.deliver(s.levels.at(c.product_id));
-               },
-               [&](const cmd::set_levels& c) {
-                 it.promise.deliver(s.levels.at(c.product_id));
-               },
-               [&](const auto&) {
-                 it.promise.deliver(true);
-               }, // release, commit
-             },
-             it.command);
-}
-
-void shard_port::applied(const std::vector<domain::stock_event>& events,
-                         const domain::inventory_shard_state& s) const {
-  auto& metrics = *self->state.metrics;
-  for (auto& e : events) {
-    if (auto i = metrics.by_kind.find(e.type); i != metrics.by_kind.end())
-      i->second->Increment();
-    if (e.type == stock_event_type::alert_raised) {
-      metrics.alerts.Increment();
-      log::info("inventory.low_stock")
-        .kv("product_id", e.product_id)
-        .kv("available", e.level.available());
-    }
+/// What the entity host asks of a shard's actor.
+struct shard_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
+  /// Writes the events with the alert mails they cause. No timeout: the store's group commit
+  /// answers every write exactly once, and a timeout could report a write that then commits.
+  void persist(const std::vector<domain::stock_event>& events, const std::deque<item>&,
+               const domain::inventory_shard_state&,
+               const domain::inventory_shard_state& after) const {
+    auto& st = self->state;
+    shard_append a;
+    a.token = host_of(self).fence();
+    a.events = events;
+    for (auto& e : events)
+      if (e.type == stock_event_type::alert_raised)
+        a.alerts.push_back(domain::low_stock_notification(after.products.at(e.product_id), e.level,
+                                                          st.options.ops_email, e.alerts,
+                                                          st.options.public_url));
+    self->request(st.store, caf::infinite, commit_atom_v, std::move(a))
+      .then(
+        [s = self](bool) {
+          host_of(s).persisted({});
+        },
+        [s = self](caf::error& err) {
+          host_of(s).persisted(err);
+        });
   }
-  publish_units(self, s);
-}
 
-/// A write failed, or its outcome is unknown: the store's state is the truth, so the shard
-/// reloads it (holding its commands meanwhile); a shard that cannot reload stops.
-void shard_port::recover(const caf::error& err) const {
-  auto& st = self->state;
-  st.metrics->write_failures.Increment();
-  log::warn("inventory.write_failed").kv("shard", st.shard).kv("error", self->system().render(err));
-  self->request(st.store, st.options.store_timeout, load_atom_v, st.shard, st.options.shards)
-    .then(
-      [s = self](const shard_snapshot& snap) {
-        host_of(s).recovered(state_of(snap));
-        publish_units(s, host_of(s).durable());
-      },
-      [s = self](caf::error&) {
-        s->quit(caf::exit_reason::unhandled_exception);
-      });
-}
-
-void shard_port::hand_on(std::deque<item>& held, caf::response_promise& rp) const {
-  auto to = caf::actor_cast<inventory_actor>(self->state.successor);
-  for (auto& it : held)
+  void answer(item& it, const domain::inventory_shard_state& s, const caf::error& err) const {
+    auto& d = it.decision;
+    if (err)
+      return it.promise.deliver(err);
+    if (auto no = refused(d.refused, d.why))
+      return it.promise.deliver(no);
+    auto& metrics = *self->state.metrics;
     std::visit(domain::overloaded{
-                 [&](const cmd::reserve& c) {
-                   it.promise.delegate(to, reserve_atom_v, c.order_id, c.items);
-                 },
-                 [&](const cmd::release& c) {
-                   it.promise.delegate(to, release_atom_v, c.order_id);
-                 },
-                 [&](const cmd::commit& c) {
-                   it.promise.delegate(to, commit_atom_v, c.order_id);
+                 [&](const cmd::reserve&) {
+                   if (!d.events.empty())
+                     metrics.held.Increment();
+                   else if (!d.short_products.empty())
+                     metrics.refused.Increment();
+                   it.promise.deliver(reserve_reply{d.held, d.short_products});
                  },
                  [&](const cmd::restock& c) {
-                   it.promise.delegate(to, restock_atom_v, c.product_id, c.quantity);
+                   it.promise.deliver(s.levels.at(c.product_id));
                  },
                  [&](const cmd::set_levels& c) {
-                   it.promise.delegate(
-                     to, set_atom_v, c.product_id,
-                     level_change{c.on_hand ? caf::optional<int32_t>{*c.on_hand} : caf::none,
-                                  c.threshold ? caf::optional<int32_t>{*c.threshold} : caf::none});
+                   it.promise.deliver(s.levels.at(c.product_id));
                  },
+                 [&](const auto&) {
+                   it.promise.deliver(true);
+                 }, // release, commit
                },
                it.command);
-  rp.deliver(true);
-  self->quit();
+  }
+
+  void applied(const std::vector<domain::stock_event>& events,
+               const domain::inventory_shard_state& s) const {
+    auto& metrics = *self->state.metrics;
+    for (auto& e : events) {
+      if (auto i = metrics.changes.find(e.type); i != metrics.changes.end())
+        i->second->Increment();
+      if (e.type == stock_event_type::alert_raised) {
+        metrics.alerts.Increment();
+        log::info("inventory.low_stock")
+          .kv("product_id", e.product_id)
+          .kv("available", e.level.available());
+      }
+    }
+    publish_units(self, s);
+  }
+
+  /// A write failed, or its outcome is unknown: the store's state is the truth, so the shard
+  /// reloads it (holding its commands meanwhile); a shard that cannot reload stops.
+  void recover(const caf::error& err) const {
+    auto& st = self->state;
+    st.metrics->write_failures.Increment();
+    log::warn("inventory.write_failed")
+      .kv("shard", st.shard)
+      .kv("error", self->system().render(err));
+    self->request(st.store, st.options.store_timeout, load_atom_v, st.shard, st.options.shards)
+      .then(
+        [s = self](const shard_snapshot& snap) {
+          host_of(s).recovered(state_of(snap));
+          publish_units(s, host_of(s).durable());
+        },
+        [s = self](caf::error&) {
+          s->quit(caf::exit_reason::unhandled_exception);
+        });
+  }
+
+  void hand_on(std::deque<item>& held, caf::response_promise& rp) const {
+    auto to = caf::actor_cast<inventory_actor>(self->state.successor);
+    for (auto& it : held)
+      std::visit(
+        domain::overloaded{
+          [&](const cmd::reserve& c) {
+            it.promise.delegate(to, reserve_atom_v, c.order_id, c.items);
+          },
+          [&](const cmd::release& c) {
+            it.promise.delegate(to, release_atom_v, c.order_id);
+          },
+          [&](const cmd::commit& c) {
+            it.promise.delegate(to, commit_atom_v, c.order_id);
+          },
+          [&](const cmd::restock& c) {
+            it.promise.delegate(to, restock_atom_v, c.product_id, c.quantity);
+          },
+          [&](const cmd::set_levels& c) {
+            it.promise.delegate(
+              to, set_atom_v, c.product_id,
+              level_change{c.on_hand ? caf::optional<int32_t>{*c.on_hand} : caf::none,
+                           c.threshold ? caf::optional<int32_t>{*c.threshold} : caf::none});
+          },
+        },
+        it.command);
+    rp.deliver(true);
+    self->quit();
+  }
+};
+
+shard_host& host_of(self_ptr self) {
+  return *self->state.host;
 }
 
 caf::result<product_stock> show(self_ptr self, const domain::product& p) {
@@ -314,7 +229,7 @@ shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snaps
   track_sampled(self, *registry, "inventory", std::to_string(shard));
   // Holds are forgotten on the host's tick, every minute when nothing else happens.
   entity::options host_options{st.options.store_timeout, minutes{1}, false};
-  st.host.emplace(shard_port{self}, host_options, fence{shard, 0});
+  st.host = std::make_unique<shard_host>(shard_port{{self}}, host_options, fence{shard, 0});
   st.host->activate(state_of(snapshot));
   publish_units(self, host_of(self).durable());
   return {

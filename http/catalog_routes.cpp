@@ -3,6 +3,7 @@
 #include "actors/domain/validation.hpp"
 #include "http/actor_bridge.hpp"
 #include "http/json_io.hpp"
+#include "runtime/base/gather.hpp"
 
 #include <map>
 
@@ -54,28 +55,22 @@ void list_products(const services& s, const exchange_ptr& ex) {
           for (auto& p : found.items)
             by_shard[inventory_shard_of(p.id, static_cast<uint32_t>(s.shards.size()))].push_back(
               p.id);
-          auto available = std::make_shared<std::map<int64_t, int32_t>>();
-          auto waiting = std::make_shared<size_t>(by_shard.size());
-          auto finish = [=] {
+          auto ask = [&](auto& entry) {
+            return self->request(s.shards[entry.first], s.ask_timeout, get_atom_v, entry.second);
+          };
+          auto all = [=](std::vector<std::vector<stock_level>>& replies) {
+            std::map<int64_t, int32_t> available;
+            for (auto& levels : replies)
+              for (auto& l : levels)
+                available[l.product_id] = l.available();
             auto items = json::array();
             for (auto& p : found.items)
-              items.push_back(product_json(p, (*available)[p.id]));
+              items.push_back(product_json(p, available[p.id]));
             respond_json(ex, 200, page_json(std::move(items), found.total, *page));
           };
-          if (by_shard.empty())
-            return finish();
-          for (auto& [shard, ids] : by_shard)
-            self->request(s.shards[shard], s.ask_timeout, get_atom_v, ids)
-              .then(
-                [=](const std::vector<stock_level>& levels) {
-                  for (auto& l : levels)
-                    (*available)[l.product_id] = l.available();
-                  if (--*waiting == 0)
-                    finish();
-                },
-                [=](caf::error& err) {
-                  respond_error(ex, self->system(), err);
-                });
+          gather<std::vector<stock_level>>(by_shard, ask, all, [=](caf::error& err) {
+            respond_error(ex, self->system(), err);
+          });
         },
         [=](caf::error& err) {
           respond_error(ex, self->system(), err);

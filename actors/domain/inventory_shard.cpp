@@ -50,7 +50,7 @@ stock_event make(stock_event_type t, int64_t now_ms) {
   return e;
 }
 
-stock_decision refuse(stock_refusal r, std::string why) {
+stock_decision refuse(refusal r, std::string why) {
   stock_decision d;
   d.refused = r;
   d.why = std::move(why);
@@ -141,12 +141,12 @@ stock_decision decide_levels(const inventory_shard_state& s, const stock_cmd::se
                              int64_t now_ms) {
   auto i = s.levels.find(c.product_id);
   if (i == s.levels.end())
-    return refuse(stock_refusal::not_found, "no such product");
+    return refuse(refusal::not_found, "no such product");
   auto next = i->second;
   next.on_hand = c.on_hand.value_or(next.on_hand);
   next.low_stock_threshold = c.threshold.value_or(next.low_stock_threshold);
   if (next.on_hand < next.reserved)
-    return refuse(stock_refusal::conflict, "on_hand " + std::to_string(next.on_hand)
+    return refuse(refusal::conflict, "on_hand " + std::to_string(next.on_hand)
                                              + " would fall below reserved "
                                              + std::to_string(next.reserved));
   stock_decision d;
@@ -163,7 +163,7 @@ stock_decision decide_levels(const inventory_shard_state& s, const stock_cmd::se
 stock_decision decide_restock(const inventory_shard_state& s, const stock_cmd::restock& c,
                               int64_t now_ms) {
   if (s.levels.count(c.product_id) == 0)
-    return refuse(stock_refusal::not_found, "no such product");
+    return refuse(refusal::not_found, "no such product");
   stock_decision d;
   auto e = make(stock_event_type::restocked, now_ms);
   e.product_id = c.product_id;

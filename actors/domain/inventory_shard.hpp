@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/domain/enum_text.hpp"
+#include "actors/domain/refusal.hpp"
 #include "actors/domain/statuses.hpp"
 #include "actors/domain/types.hpp"
 
@@ -98,12 +99,9 @@ struct set_levels {
 using stock_command = std::variant<stock_cmd::reserve, stock_cmd::release, stock_cmd::commit,
                                    stock_cmd::restock, stock_cmd::set_levels>;
 
-/// Why a stock command was refused.
-enum class stock_refusal : uint8_t { none, not_found, conflict };
-
 struct stock_decision {
   std::vector<stock_event> events;
-  stock_refusal refused = stock_refusal::none;
+  refusal refused = refusal::none;
   std::string why;
   bool held = false;                   ///< reserve: the order holds its items (now, or from before)
   std::vector<int64_t> short_products; ///< reserve refused: products short or unknown here

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/domain/enum_text.hpp"
+#include "actors/domain/refusal.hpp"
 #include "actors/domain/retry.hpp"
 #include "actors/domain/statuses.hpp"
 #include "actors/domain/types.hpp"
@@ -137,14 +138,13 @@ inline constexpr enum_text<payment_outcome> payment_outcome_names[] = {
 constexpr auto& text_table(payment_outcome) {
   return payment_outcome_names;
 }
-/// Why a command was refused (a business outcome, not a failure).
-enum class refusal : uint8_t {
-  none,
-  not_found,
-  conflict,
-  unavailable ///< another service did not answer in time
-};
 
+/// What a payment's status says of its charge.
+constexpr payment_outcome outcome_of(payment_status s) {
+  return s == payment_status::declined ? payment_outcome::declined
+         : s == payment_status::voided ? payment_outcome::voided
+                                       : payment_outcome::captured;
+}
 struct decision {
   std::vector<order_event> events;
   refusal refused = refusal::none;

@@ -4,7 +4,10 @@
 #include <caf/make_message.hpp>
 #include <caf/message.hpp>
 
+#include "actors/domain/refusal.hpp"
+
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace agora::protocol {
@@ -56,3 +59,25 @@ constexpr errc all_errc[] = {errc::invalid_argument, errc::unauthenticated,
 } // namespace agora::protocol
 
 CAF_ERROR_CODE_ENUM(agora::protocol::errc, "agora")
+
+namespace agora::protocol {
+
+/// The code a refused command answers with (none for domain::refusal::none).
+constexpr errc code_of(domain::refusal r) {
+  switch (r) {
+    case domain::refusal::none: return errc::none;
+    case domain::refusal::not_found: return errc::not_found;
+    case domain::refusal::conflict: return errc::conflict;
+    case domain::refusal::unavailable: return errc::timeout;
+  }
+  return errc::internal;
+}
+
+/// The error a refused command answers with, `why` as its detail; empty when not refused.
+inline caf::error refused(domain::refusal r, std::string why) {
+  if (r == domain::refusal::none)
+    return {};
+  return caf::make_error(code_of(r), std::move(why));
+}
+
+} // namespace agora::protocol

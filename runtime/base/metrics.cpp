@@ -1,7 +1,10 @@
 #include "runtime/base/metrics.hpp"
 
 #include <prometheus/collectable.h>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
@@ -55,6 +58,37 @@ const std::vector<double>& latency_buckets() {
   static const std::vector<double> buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                            0.1,    0.25,  0.5,    1.0,   2.5,  5.0,   10.0};
   return buckets;
+}
+
+prometheus::Family<prometheus::Counter>& counters(prometheus::Registry& r, const std::string& name,
+                                                  const std::string& help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(r);
+}
+
+prometheus::Family<prometheus::Gauge>& gauges(prometheus::Registry& r, const std::string& name,
+                                              const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(r);
+}
+
+prometheus::Family<prometheus::Histogram>& histograms(prometheus::Registry& r,
+                                                      const std::string& name,
+                                                      const std::string& help) {
+  return prometheus::BuildHistogram().Name(name).Help(help).Register(r);
+}
+
+prometheus::Counter& counter(prometheus::Registry& r, const std::string& name,
+                             const std::string& help) {
+  return counters(r, name, help).Add({});
+}
+
+prometheus::Gauge& gauge(prometheus::Registry& r, const std::string& name,
+                         const std::string& help) {
+  return gauges(r, name, help).Add({});
+}
+
+prometheus::Histogram& histogram(prometheus::Registry& r, const std::string& name,
+                                 const std::string& help) {
+  return histograms(r, name, help).Add({}, latency_buckets());
 }
 
 namespace {

@@ -7,7 +7,12 @@
 
 namespace prometheus {
 class Collectable;
+class Counter;
+class Gauge;
+class Histogram;
 class Registry;
+template <typename T>
+class Family;
 } // namespace prometheus
 
 namespace agora::metrics {
@@ -43,5 +48,23 @@ std::shared_ptr<prometheus::Collectable> make_process_collector();
 
 /// Latency buckets in seconds, from 0.5 ms to 10 s.
 const std::vector<double>& latency_buckets();
+
+// How a module declares its metrics, the one way: a struct of references, each built in its
+// constructor by one of these (registering the same name twice answers the same family).
+prometheus::Family<prometheus::Counter>& counters(prometheus::Registry& r, const std::string& name,
+                                                  const std::string& help);
+prometheus::Family<prometheus::Gauge>& gauges(prometheus::Registry& r, const std::string& name,
+                                              const std::string& help);
+prometheus::Family<prometheus::Histogram>& histograms(prometheus::Registry& r,
+                                                      const std::string& name,
+                                                      const std::string& help);
+/// The one series of a family without labels.
+prometheus::Counter& counter(prometheus::Registry& r, const std::string& name,
+                             const std::string& help);
+prometheus::Gauge& gauge(prometheus::Registry& r, const std::string& name,
+                         const std::string& help);
+/// With the latency buckets.
+prometheus::Histogram& histogram(prometheus::Registry& r, const std::string& name,
+                                 const std::string& help);
 
 } // namespace agora::metrics

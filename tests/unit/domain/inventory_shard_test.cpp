@@ -79,15 +79,15 @@ TEST_CASE("admin levels never fall below what is reserved", "[shard]") {
   auto s = shard();
   run(s, reserve("ord_a", 6));
   auto d = run(s, stock_cmd::set_levels{3, 5, std::nullopt});
-  CHECK(d.refused == stock_refusal::conflict);
+  CHECK(d.refused == refusal::conflict);
   CHECK(d.why == "on_hand 5 would fall below reserved 6");
-  CHECK(run(s, stock_cmd::set_levels{99, 5, std::nullopt}).refused == stock_refusal::not_found);
+  CHECK(run(s, stock_cmd::set_levels{99, 5, std::nullopt}).refused == refusal::not_found);
   auto ok = run(s, stock_cmd::set_levels{3, 8, 1});
-  REQUIRE(ok.refused == stock_refusal::none);
+  REQUIRE(ok.refused == refusal::none);
   CHECK(ok.events[0].before == 10);
   CHECK(s.levels[3].on_hand == 8);
   CHECK(s.levels[3].low_stock_threshold == 1);
-  CHECK(run(s, stock_cmd::restock{99, 1}).refused == stock_refusal::not_found);
+  CHECK(run(s, stock_cmd::restock{99, 1}).refused == refusal::not_found);
 }
 
 TEST_CASE("a fall to the threshold alerts once, and a restock above it re-arms", "[shard]") {
