@@ -84,18 +84,18 @@ void publish_units(self_ptr self, const domain::inventory_shard_state& s) {
 struct shard_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
   /// Writes the events with the alert mails they cause. No timeout: the store's group commit
   /// answers every write exactly once, and a timeout could report a write that then commits.
-  void persist(const std::vector<domain::stock_event>& events, const std::deque<item>&,
+  void persist(std::vector<domain::stock_event> events, const std::deque<item>&,
                const domain::inventory_shard_state&,
                const domain::inventory_shard_state& after) const {
     auto& st = self->state;
     shard_append a;
     a.token = host_of(self).fence();
-    a.events = events;
     for (auto& e : events)
       if (e.type == stock_event_type::alert_raised)
         a.alerts.push_back(domain::low_stock_notification(after.products.at(e.product_id), e.level,
                                                           st.options.ops_email, e.alerts,
                                                           st.options.public_url));
+    a.events = std::move(events);
     self->request(st.store, caf::infinite, commit_atom_v, std::move(a))
       .then(
         [s = self](bool) {
@@ -134,19 +134,19 @@ struct shard_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
                it.command);
   }
 
-  void applied(const std::vector<domain::stock_event>& events,
-               const domain::inventory_shard_state& s) const {
+  void applied(const std::deque<item>& batch, const domain::inventory_shard_state& s) const {
     auto& metrics = *self->state.metrics;
-    for (auto& e : events) {
-      if (auto i = metrics.changes.find(e.type); i != metrics.changes.end())
-        i->second->Increment();
-      if (e.type == stock_event_type::alert_raised) {
-        metrics.alerts.Increment();
-        log::info("inventory.low_stock")
-          .kv("product_id", e.product_id)
-          .kv("available", e.level.available());
+    for (auto& it : batch)
+      for (auto& e : it.decision.events) {
+        if (auto i = metrics.changes.find(e.type); i != metrics.changes.end())
+          i->second->Increment();
+        if (e.type == stock_event_type::alert_raised) {
+          metrics.alerts.Increment();
+          log::info("inventory.low_stock")
+            .kv("product_id", e.product_id)
+            .kv("available", e.level.available());
+        }
       }
-    }
     publish_units(self, s);
   }
 

@@ -55,7 +55,7 @@ struct order_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
   /// Journals `events` with the projection as it stands after them and the mail they cause. No
   /// timeout: the journal answers every append exactly once (committed, failed, or a lost COMMIT
   /// resolved by reading back), and a timeout could fail an append that then commits.
-  void persist(const std::vector<domain::order_event>& events, const std::deque<item>& batch,
+  void persist(std::vector<domain::order_event> events, const std::deque<item>& batch,
                const domain::order_state& durable, const domain::order_state& after) const {
     auto& st = self->state;
     journal_append a;
@@ -73,7 +73,7 @@ struct order_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
       if (auto n = domain::notification_for(s, e, st.options.public_url))
         a.notifications.push_back(std::move(*n));
     }
-    a.events = events;
+    a.events = std::move(events);
     a.projection = view(self, after);
     a.settled = domain::settled(after);
     self->request(st.peers.store, caf::infinite, append_atom_v, std::move(a))
@@ -131,10 +131,11 @@ struct order_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
     rp.deliver(view(self, s));
   }
 
-  void applied(const std::vector<domain::order_event>& events, const domain::order_state& s) const {
+  void applied(const std::deque<item>& batch, const domain::order_state& s) const {
     auto& st = self->state;
-    for (auto& e : events)
-      st.peers.metrics->transition(domain::to_string(e.type));
+    for (auto& it : batch)
+      for (auto& e : it.decision.events)
+        st.peers.metrics->transition(domain::to_string(e.type));
     auto now = std::string{domain::to_string(s.status)};
     if (*st.live_status != now) {
       st.peers.metrics->live(*st.live_status, now);

@@ -47,8 +47,9 @@
 //   bool; housekeeping(state&, int64_t now_ms).
 // Port (members): now(), wall_ms(), tick_at(time_point), persist(events, batch, durable, after),
 //   perform(effect, token, durable), consult(effect, token, ahead), answer(pending&, durable,
-//   error), answer_await(promise&, durable), applied(events, durable), step_ended(effect,
-//   seconds, failures, error), recover(error), stop(), hand_on(queue, promise).
+//   error), answer_await(promise&, durable), applied(batch, durable), step_ended(effect,
+//   seconds, failures, error), recover(error), stop(), hand_on(queue, promise). A batch is the
+//   commands of one write, each with its decision (and so its events).
 namespace agora::actors::entity {
 
 using time_point = caf::actor_clock::time_point;
@@ -134,13 +135,10 @@ class host {
     in_flight_.clear();
     if (err)
       return write_failed(std::move(batch), err);
-    std::vector<event> landed;
     for (auto& it : batch)
-      for (auto& e : Model::events(it.decision)) {
+      for (auto& e : Model::events(it.decision))
         Model::apply(durable_, e);
-        landed.push_back(e);
-      }
-    port_.applied(landed, durable_);
+    port_.applied(batch, durable_);
     for (auto& it : batch)
       answer(it);
     after_landing();
@@ -310,7 +308,7 @@ class host {
     for (auto& it : in_flight_)
       for (auto& e : Model::events(it.decision))
         events.push_back(e);
-    port_.persist(events, in_flight_, durable_, ahead_); // ahead_ is durable_ + events
+    port_.persist(std::move(events), in_flight_, durable_, ahead_); // ahead_: durable_ + events
   }
 
   void after_landing() {
