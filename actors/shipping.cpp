@@ -77,6 +77,7 @@ struct shipping_metrics {
 struct shipping_state {
   static inline const char* name = "shipping";
   order_router_actor orders;
+  milliseconds news_timeout{30000}; ///< an order told of its shipment may load its journal first
   std::shared_ptr<shipping_metrics> metrics; ///< kept here; handlers use the plain pointer
 };
 
@@ -117,7 +118,7 @@ void tell(self_ptr self, shipping_metrics* metrics, const shipment& s) {
   if (!self->state.orders)
     return;
   self
-    ->request(self->state.orders, seconds{30}, shipment_atom_v,
+    ->request(self->state.orders, self->state.news_timeout, shipment_atom_v,
               shipment_news{s.order_id, s.id, s.status, s.tracking_number, s.carrier})
     .then([](bool) {},
           [=](caf::error& err) {
@@ -134,6 +135,7 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
   track_sampled(self, *registry, "shipping");
   auto* metrics = counters.get();
   self->state.metrics = std::move(counters);
+  self->state.news_timeout = options.store_timeout;
   if (options.step.count() > 0)
     self->send(self, tick_atom_v);
   auto timeout = options.store_timeout;

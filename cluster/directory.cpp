@@ -58,7 +58,7 @@ caf::actor resolve_role(caf::actor_system& sys, domain::node_role role,
       }
       caf::scoped_actor self{sys};
       caf::actor found;
-      self->request(*dir, std::chrono::seconds{5}, lookup_atom_v, role)
+      self->request(*dir, options.timeout, lookup_atom_v, role)
         .receive(
           [&](caf::actor& a) {
             found = std::move(a);

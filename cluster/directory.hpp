@@ -19,6 +19,8 @@ struct transport_options {
   uint16_t port = 0;                 ///< 0: this node publishes nothing
   std::vector<endpoint> seeds;       ///< other nodes' cluster endpoints
   std::chrono::seconds wait{30};     ///< how long start-up waits for a role on the seeds
+  std::chrono::milliseconds heartbeat{1000}; ///< between nodes, so a silent one is noticed
+  std::chrono::milliseconds timeout{5000}; ///< a node silent this long is gone; a lookup's deadline
 };
 
 /// Spawns this node's directory over `services` (role → actor) and publishes it on

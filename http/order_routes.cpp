@@ -141,7 +141,7 @@ void place(caf::event_based_actor* self, const services& s, const exchange_ptr& 
   d.card_last4 = card.last4;
   req.idempotency_key = plan.key;
   req.request_hash = plan.hash;
-  self->request(s.orders, s.ask_timeout + seconds{30}, create_atom_v, req)
+  self->request(s.orders, s.ask_timeout + s.store_timeout, create_atom_v, req)
     .then(
       [=](order_view& v) {
         answer_created(self, s, ex, plan, v);
@@ -242,7 +242,7 @@ void order_events(const services& s, const exchange_ptr& ex) {
 
 void cancel_order(const services& s, const exchange_ptr& ex) {
   if (auto id = order_id(ex))
-    ask<order_view>(*s.bridges, ex, s.orders, s.ask_timeout + seconds{30}, answer_order,
+    ask<order_view>(*s.bridges, ex, s.orders, s.ask_timeout + s.store_timeout, answer_order,
                     cancel_atom_v, *id);
 }
 

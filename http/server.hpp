@@ -24,8 +24,9 @@ struct server_options {
   size_t max_body_bytes = 64 * 1024;     ///< larger bodies: 413
   std::chrono::seconds read_timeout{10}; ///< a whole request (headers and body) must arrive by then
   std::chrono::seconds write_timeout{10};
-  std::chrono::seconds handle_timeout{40};   ///< above the longest Prefer: wait
-  std::map<std::string, std::string> tokens; ///< bearer token → role ("admin", "operator")
+  std::chrono::seconds handle_timeout{40};         ///< above the longest Prefer: wait
+  std::chrono::milliseconds request_timeout{5000}; ///< a handler's wait for an actor's answer
+  std::map<std::string, std::string> tokens;       ///< bearer token → role ("admin", "operator")
 };
 
 /// The front door: RESTinio on a few I/O threads, the routes given, and around every handler the

@@ -36,7 +36,8 @@ struct services {
   protocol::read_store_actor reads;
   protocol::payment_actor payments;
   protocol::shipping_actor shipping;
-  std::chrono::milliseconds ask_timeout{5000};
+  std::chrono::milliseconds ask_timeout{5000};    ///< a handler's wait for an actor
+  std::chrono::milliseconds store_timeout{30000}; ///< and for a journal behind it (create, cancel)
 
   const protocol::inventory_actor& shard_for(int64_t product_id) const {
     return shards[protocol::inventory_shard_of(product_id, static_cast<uint32_t>(shards.size()))];

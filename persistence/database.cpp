@@ -36,7 +36,8 @@ std::string with_connection_defaults(const std::string& url) {
   return out;
 }
 
-std::unique_ptr<pqxx::connection> connect(const std::string& url) {
+std::unique_ptr<pqxx::connection> connect(const std::string& url,
+                                          std::chrono::milliseconds statement_timeout) {
   auto conn = std::make_unique<pqxx::connection>(with_connection_defaults(url));
   pqxx::nontransaction tx{*conn};
   tx.exec("SET application_name = 'agora'; SET standard_conforming_strings = on; "
@@ -132,7 +133,9 @@ connection_pool::lease connection_pool::acquire() {
   guard.unlock();
   try {
     if (!conn || !conn->is_open())
-      conn = connect(options_.url); // outside the lock: connecting takes a round trip or more
+      conn = connect(
+        options_.url,
+        options_.statement_timeout); // outside the lock: connecting takes a round trip or more
   } catch (...) {
     give_back(nullptr);
     throw;

@@ -21,12 +21,12 @@ struct database_options {
   std::string url;                        ///< libpq URL, e.g. postgresql://user@host:port/db
   size_t pool_size = 4;                   ///< connections shared by the store actors
   std::chrono::seconds wait_at_start{30}; ///< how long start-up waits for the database
-  std::chrono::milliseconds acquire_timeout{5000};
+  std::chrono::milliseconds acquire_timeout{5000}; ///< a store's wait for a free connection
+  /// No statement of agora's runs this long; one that does (a lock never released, a server that
+  /// stopped answering) fails instead of holding its writer or worker for ever. Migrations lift
+  /// it.
+  std::chrono::milliseconds statement_timeout{30000};
 };
-
-/// No statement of agora's runs this long; one that does (a lock never released, a server that
-/// stopped answering) fails instead of holding its writer or worker for ever. Migrations lift it.
-inline constexpr std::chrono::milliseconds statement_timeout{30000};
 
 /// `url` (a libpq URI or key=value string) with agora's connection defaults for what it does not
 /// set itself: connect_timeout 10 s and TCP keepalives (30 s idle, 3 probes 10 s apart).
@@ -34,7 +34,9 @@ std::string with_connection_defaults(const std::string& url);
 
 /// Opens one connection (throws on failure). Sets a per-connection application_name and
 /// `statement_timeout`.
-std::unique_ptr<pqxx::connection> connect(const std::string& url);
+std::unique_ptr<pqxx::connection>
+connect(const std::string& url,
+        std::chrono::milliseconds statement_timeout = database_options{}.statement_timeout);
 
 /// Tries to connect until it works or `options.wait_at_start` has passed, logging each failed
 /// attempt. Returns an empty string on success, else the last error (one line, no secrets).
@@ -81,6 +83,10 @@ class connection_pool {
   /// Closes idle connections and makes further acquire() calls fail; leased connections close
   /// when they come back.
   void close();
+
+  const database_options& options() const {
+    return options_;
+  }
 
   size_t size() const {
     return options_.pool_size;

@@ -106,12 +106,16 @@ using front_impl = payment_store_actor::extend<caf::reacts_to<written_atom, uint
 struct front_state {
   static inline const char* name = "store.payments";
   write_back_value<payment> pending;
+  /// A worker's answer takes a free connection and a statement at most.
+  std::chrono::milliseconds fallback_timeout{60000};
 };
 
 /// Charges take the group commit; everything else, and every charge that cannot be answered from
 /// its own insert, goes to the detached workers.
 front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
-                                payment_store_actor slow, writer* w, actor_registry* registry) {
+                                payment_store_actor slow, writer* w, actor_registry* registry,
+                                std::chrono::milliseconds fallback_timeout) {
+  self->state.fallback_timeout = fallback_timeout;
   track_sampled(self, *registry, "store.payments.front");
   stop_with(self, slow);
   return {
@@ -130,7 +134,7 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
     [=](written_atom, uint64_t token, const caf::error& err) {
       // The order has a payment or a void already, or the commit is in doubt: the stored row
       // answers (the workers' insert does nothing when one exists).
-      self->state.pending.done(self, token, err, slow, charge_atom_v);
+      self->state.pending.done(self, token, err, self->state.fallback_timeout, slow, charge_atom_v);
     },
     [=](void_atom, const std::string& order_id, const std::string& id) {
       return self->delegate(slow, void_atom_v, order_id, id);
@@ -149,7 +153,9 @@ payment_store_actor spawn_payment_store(caf::actor_system& sys, connection_pool&
   auto slow = spawn_pooled<payment_store_actor>(sys, workers, [&] {
     return spawn_counted<caf::detached>(sys, worker, &pool, &registry);
   });
-  return caf::actor_cast<payment_store_actor>(spawn_counted(sys, front, slow, &w, &registry));
+  return caf::actor_cast<payment_store_actor>(
+    spawn_counted(sys, front, slow, &w, &registry,
+                  pool.options().acquire_timeout + pool.options().statement_timeout));
 }
 
 } // namespace agora::persistence

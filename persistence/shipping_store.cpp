@@ -147,12 +147,16 @@ using front_impl = shipping_store_actor::extend<caf::reacts_to<written_atom, uin
 struct front_state {
   static inline const char* name = "store.shipping";
   write_back_value<shipment> pending;
+  /// A worker's answer takes a free connection and a statement at most.
+  std::chrono::milliseconds fallback_timeout{60000};
 };
 
 /// New shipments take the group commit (a plain insert: a second shipment of an order fails the
 /// job); the rest, and a create that cannot be answered from its own insert, go to the workers.
 front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
-                                shipping_store_actor slow, writer* w, actor_registry* registry) {
+                                shipping_store_actor slow, writer* w, actor_registry* registry,
+                                std::chrono::milliseconds fallback_timeout) {
+  self->state.fallback_timeout = fallback_timeout;
   track_sampled(self, *registry, "store.shipping.front");
   stop_with(self, slow);
   return {
@@ -167,7 +171,7 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
       return self->state.pending.submit(self, *w, std::move(job), s);
     },
     [=](written_atom, uint64_t token, const caf::error& err) {
-      self->state.pending.done(self, token, err, slow, create_atom_v);
+      self->state.pending.done(self, token, err, self->state.fallback_timeout, slow, create_atom_v);
     },
     [=](cancel_atom, const shipment& stand_in) {
       return self->delegate(slow, cancel_atom_v, stand_in);
@@ -191,7 +195,9 @@ shipping_store_actor spawn_shipping_store(caf::actor_system& sys, connection_poo
   auto slow = spawn_pooled<shipping_store_actor>(sys, workers, [&] {
     return spawn_counted<caf::detached>(sys, worker, &pool, &registry);
   });
-  return caf::actor_cast<shipping_store_actor>(spawn_counted(sys, front, slow, &w, &registry));
+  return caf::actor_cast<shipping_store_actor>(
+    spawn_counted(sys, front, slow, &w, &registry,
+                  pool.options().acquire_timeout + pool.options().statement_timeout));
 }
 
 } // namespace agora::persistence

@@ -85,9 +85,10 @@ class write_back_value {
   }
 
   /// The handler for (written_atom, token, error): on failure, `self` asks `fallback` with
-  /// (xs..., value) and answers what it answers.
+  /// (xs..., value), waiting up to `timeout`, and answers what it answers.
   template <class Self, class Handle, class... Ts>
-  void done(Self* self, uint64_t token, const caf::error& err, const Handle& fallback, Ts... xs) {
+  void done(Self* self, uint64_t token, const caf::error& err, std::chrono::milliseconds timeout,
+            const Handle& fallback, Ts... xs) {
     auto i = waiting_.find(token);
     if (i == waiting_.end())
       return;
@@ -97,7 +98,7 @@ class write_back_value {
       rp.deliver(value);
       return;
     }
-    self->request(fallback, std::chrono::seconds{30}, xs..., value)
+    self->request(fallback, timeout, xs..., value)
       .then(
         [rp](T& stored) mutable {
           rp.deliver(stored);

@@ -88,7 +88,7 @@ size_t writer::queued() const {
 
 pqxx::connection& writer::conn() {
   if (!conn_ || !conn_->is_open())
-    conn_ = connect(url_);
+    conn_ = connect(url_, options_.statement_timeout);
   return *conn_;
 }
 

@@ -54,6 +54,7 @@ struct writer_options {
   size_t max_batch = 1000;
   int attempts = 3; ///< tries for a batch while the database is away
   std::chrono::milliseconds retry_pause{200};
+  std::chrono::milliseconds statement_timeout{30000}; ///< of every statement of a batch
   /// Commits a batch's transaction; empty: tx.commit(). A seam for tests that lose a COMMIT's
   /// acknowledgement on purpose (commit, then throw pqxx::in_doubt_error).
   std::function<void(pqxx::transaction_base&)> commit;

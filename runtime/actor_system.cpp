@@ -33,12 +33,13 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::agora_cluster>();
 }
 
-void configure_actor_system(caf::actor_system_config& cfg, size_t scheduler_threads) {
+void configure_actor_system(caf::actor_system_config& cfg, size_t scheduler_threads,
+                            const cluster::transport_options& cluster) {
   add_message_types(cfg);
   cfg.load<caf::io::middleman>();
   // Notice a silent peer (a partition, not just a closed socket) within seconds.
-  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds{1}});
-  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds{5}});
+  cfg.set("middleman.heartbeat-interval", caf::timespan{cluster.heartbeat});
+  cfg.set("middleman.connection-timeout", caf::timespan{cluster.timeout});
   cfg.set("middleman.app-identifiers", std::vector<std::string>{"agora-1"});
   // One worker per core: CAF's own default, max(cores, 4), oversubscribes a 2-core machine
   // (measured: GET /products/{id} +27 % with 2 workers instead of 4 on 2 cores).

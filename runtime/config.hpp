@@ -15,7 +15,9 @@
 
 #include "mail/smtp.hpp"
 #include <chrono>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,11 +25,21 @@
 // order of precedence) and hands plain option structs to each module.
 namespace agora::runtime {
 
+struct node_config;
+
+/// How an option's text becomes part of a node_config: nothing when it did, else why not (the
+/// flag is prefixed by the caller).
+using option_reader =
+  std::function<std::optional<std::string>(const std::string& text, node_config& c)>;
+
+/// One option: its names, its default, its help and how it is read. The table of these is the
+/// whole configuration: --help, the environment, the file and the checks all come from it.
 struct option_spec {
   const char* flag; ///< without the leading "--"
-  const char* key;  ///< config-file key
+  const char* key;  ///< config-file key ("" for --config itself)
   const char* def;  ///< default, as text ("" for none)
   const char* help;
+  option_reader read;
   bool secret = false; ///< never printed or logged
 };
 
@@ -62,6 +74,9 @@ struct node_config {
   size_t store_workers = 2; ///< detached workers per blocking store (readers get twice as many)
   std::string config_file;  ///< the file read, if any
   std::chrono::seconds shutdown_limit{20}; ///< a longer shutdown logs its stuck step, exits 70
+  std::chrono::seconds drain{5};           ///< in-flight requests may finish this long at a stop
+  /// An actor's request to a store (and a load at start); set into every module's options.
+  std::chrono::milliseconds store_timeout{30000};
 };
 
 enum class parse_outcome { run, help, version, error };

@@ -159,3 +159,38 @@ TEST_CASE("mail options are parsed and checked", "[config][mail]") {
   REQUIRE(secret != option_specs().end());
   CHECK(secret->secret);
 }
+
+TEST_CASE("timeouts are options, and the store timeout reaches every module", "[config]") {
+  using std::chrono::milliseconds;
+  auto r = parse_config({"--store-timeout-ms=1234", "--request-timeout-ms=250",
+                         "--cluster-heartbeat-ms=200", "--cluster-timeout-ms=900",
+                         "--drain-seconds=2", "--db-statement-timeout-ms=700",
+                         "--db-acquire-timeout-ms=300", "--health-probe-ms=100",
+                         "--health-timeout-ms=150", "--http-handle-timeout-seconds=60"},
+                        db_env);
+  REQUIRE(r.outcome == parse_outcome::run);
+  auto& c = r.config;
+  for (auto timeout : {c.orders.store_timeout, c.inventory.store_timeout, c.catalog.store_timeout,
+                       c.shipping.store_timeout, c.notifications.store_timeout})
+    CHECK(timeout == milliseconds{1234});
+  CHECK(c.http.request_timeout == milliseconds{250});
+  CHECK(c.cluster.heartbeat == milliseconds{200});
+  CHECK(c.cluster.timeout == milliseconds{900});
+  CHECK(c.drain == std::chrono::seconds{2});
+  CHECK(c.database.statement_timeout == milliseconds{700});
+  CHECK(c.database.acquire_timeout == milliseconds{300});
+  CHECK(c.health.probe_interval == milliseconds{100});
+  CHECK(c.health.probe_timeout == milliseconds{150});
+  CHECK(c.http.handle_timeout == std::chrono::seconds{60});
+  // The longest Prefer: wait is 30 s: a handler must be allowed longer.
+  CHECK(parse_config({"--http-handle-timeout-seconds=20"}, db_env).outcome
+        == parse_outcome::error);
+}
+
+TEST_CASE("every option but --config is read by the table into the configuration", "[config]") {
+  for (auto& spec : option_specs()) {
+    INFO(spec.flag);
+    CHECK(static_cast<bool>(spec.read) == (std::string{spec.flag} != "config"));
+    CHECK((*spec.key == '\0') == (std::string{spec.flag} == "config"));
+  }
+}
