@@ -203,6 +203,24 @@ shard_host& host_of(self_ptr self) {
   return *self->state.host;
 }
 
+/// Reads answer from the durable state: what a store would give back.
+caf::result<domain::stock_level> level_of(self_ptr self, int64_t product_id) {
+  auto& levels = host_of(self).durable().levels;
+  auto i = levels.find(product_id);
+  if (i == levels.end())
+    return caf::make_error(errc::not_found, std::string{"no such product"});
+  return i->second;
+}
+
+std::vector<domain::stock_level> levels_of(self_ptr self, const std::vector<int64_t>& ids) {
+  auto& levels = host_of(self).durable().levels;
+  std::vector<domain::stock_level> found;
+  for (auto id : ids)
+    if (auto i = levels.find(id); i != levels.end())
+      found.push_back(i->second);
+  return found;
+}
+
 caf::result<product_stock> show(self_ptr self, const domain::product& p) {
   auto& levels = host_of(self).durable().levels;
   auto i = levels.find(p.id);
@@ -211,10 +229,37 @@ caf::result<product_stock> show(self_ptr self, const domain::product& p) {
   return product_stock{p, i->second};
 }
 
+caf::result<product_stock> show(self_ptr self, int64_t id) {
+  auto& products = host_of(self).durable().products;
+  auto p = products.find(id);
+  if (p == products.end())
+    return caf::make_error(errc::not_found, std::string{"no such product"});
+  return show(self, p->second);
+}
+
+cmd::set_levels set_command(int64_t product_id, const level_change& set) {
+  cmd::set_levels c{product_id, {}, {}};
+  if (set.on_hand)
+    c.on_hand = *set.on_hand;
+  if (set.low_stock_threshold)
+    c.threshold = *set.low_stock_threshold;
+  return c;
+}
+
 template <class Reply>
 caf::delegated<Reply> submit(self_ptr self, domain::stock_command c) {
   host_of(self).submit(std::move(c), self->make_response_promise());
   return {};
+}
+
+/// Starts the entity from the snapshot its store loaded.
+void activate(self_ptr self, const shard_snapshot& snapshot) {
+  auto& st = self->state;
+  // Holds are forgotten on the host's tick, every minute when nothing else happens.
+  entity::options host_options{st.options.store_timeout, minutes{1}, false};
+  st.host = std::make_unique<shard_host>(shard_port{{self}}, host_options, fence{st.shard, 0});
+  st.host->activate(state_of(snapshot));
+  publish_units(self, host_of(self).durable());
 }
 
 shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snapshot snapshot,
@@ -227,11 +272,7 @@ shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snaps
   st.store = std::move(store);
   st.metrics = std::move(metrics);
   track_sampled(self, *registry, "inventory", std::to_string(shard));
-  // Holds are forgotten on the host's tick, every minute when nothing else happens.
-  entity::options host_options{st.options.store_timeout, minutes{1}, false};
-  st.host = std::make_unique<shard_host>(shard_port{{self}}, host_options, fence{shard, 0});
-  st.host->activate(state_of(snapshot));
-  publish_units(self, host_of(self).durable());
+  activate(self, snapshot);
   return {
     [=](reserve_atom, std::string& order_id, std::vector<domain::line_item>& items) {
       return submit<reserve_reply>(self, cmd::reserve{std::move(order_id), std::move(items)});
@@ -242,38 +283,20 @@ shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snaps
     [=](commit_atom, std::string& order_id) {
       return submit<bool>(self, cmd::commit{std::move(order_id)});
     },
-    [=](get_atom, int64_t product_id) -> caf::result<domain::stock_level> {
-      auto& levels = host_of(self).durable().levels;
-      auto i = levels.find(product_id);
-      if (i == levels.end())
-        return caf::make_error(errc::not_found, std::string{"no such product"});
-      return i->second;
+    [=](get_atom, int64_t product_id) {
+      return level_of(self, product_id);
     },
     [=](get_atom, const std::vector<int64_t>& ids) {
-      auto& levels = host_of(self).durable().levels;
-      std::vector<domain::stock_level> found;
-      for (auto id : ids)
-        if (auto i = levels.find(id); i != levels.end())
-          found.push_back(i->second);
-      return found;
+      return levels_of(self, ids);
     },
     [=](restock_atom, int64_t product_id, int32_t quantity) {
       return submit<domain::stock_level>(self, cmd::restock{product_id, quantity});
     },
     [=](set_atom, int64_t product_id, const level_change& set) {
-      cmd::set_levels c{product_id, {}, {}};
-      if (set.on_hand)
-        c.on_hand = *set.on_hand;
-      if (set.low_stock_threshold)
-        c.threshold = *set.low_stock_threshold;
-      return submit<domain::stock_level>(self, std::move(c));
+      return submit<domain::stock_level>(self, set_command(product_id, set));
     },
-    [=](show_atom, int64_t id) -> caf::result<product_stock> {
-      auto& products = host_of(self).durable().products;
-      auto p = products.find(id);
-      if (p == products.end())
-        return caf::make_error(errc::not_found, std::string{"no such product"});
-      return show(self, p->second);
+    [=](show_atom, int64_t id) {
+      return show(self, id);
     },
     [=](show_atom, const domain::product& p) {
       return show(self, p);

@@ -110,13 +110,36 @@ caf::result<T> forward(self_ptr self, const std::string& id, milliseconds timeou
   return rp;
 }
 
-order_router_actor::behavior_type router(self_ptr self, read_store_actor reads, order_peers peers,
-                                         order_options options) {
+/// A new order: activated at once (new ids are fresh: nothing to replay), unless the node has as
+/// many orders in progress as it may.
+caf::result<order_view> create(self_ptr self, const create_order& req, milliseconds timeout) {
+  auto& id = req.draft.id;
   auto& st = self->state;
-  st.reads = std::move(reads);
-  st.peers = std::move(peers);
-  st.options = options;
-  track_sampled(self, *st.peers.registry, "order.router");
+  if (st.live.count(id) == 0) {
+    if (st.options.max_in_progress > 0
+        && st.peers.metrics->in_progress() >= st.options.max_in_progress)
+      return caf::make_error(errc::overloaded,
+                             std::string{"too many orders in progress on this node"});
+    activate(self, id, {});
+  }
+  return forward<order_view>(self, id, timeout, create_atom_v, req);
+}
+
+/// Activates in slices, so a long recovery list does not flood the readers at once.
+void resume(self_ptr self, std::vector<std::string>& ids) {
+  constexpr size_t slice = 200;
+  size_t n = std::min(slice, ids.size());
+  for (size_t i = 0; i < n; ++i)
+    with_order(self, ids[i], [](const order_actor&, const caf::error&) {});
+  if (ids.size() > n) {
+    ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n));
+    self->delayed_send(self, milliseconds{100}, resume_atom_v, std::move(ids));
+  }
+  log::info("orders.resumed").kv("count", n);
+}
+
+/// Forgets orders when they stop; stops them all when told to stop.
+void supervise(self_ptr self) {
   self->set_down_handler([=](caf::down_msg& dm) {
     auto i = self->state.ids.find(dm.source);
     if (i == self->state.ids.end())
@@ -133,19 +156,20 @@ order_router_actor::behavior_type router(self_ptr self, read_store_actor reads, 
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     self->quit(msg.reason);
   });
+}
+
+order_router_actor::behavior_type router(self_ptr self, read_store_actor reads, order_peers peers,
+                                         order_options options) {
+  auto& st = self->state;
+  st.reads = std::move(reads);
+  st.peers = std::move(peers);
+  st.options = options;
+  track_sampled(self, *st.peers.registry, "order.router");
+  supervise(self);
   auto slow = options.store_timeout + options.step_timeout;
   return {
-    [=](create_atom, const create_order& req) -> caf::result<order_view> {
-      auto& id = req.draft.id;
-      auto& st = self->state;
-      if (st.live.count(id) == 0) {
-        if (st.options.max_in_progress > 0
-            && st.peers.metrics->in_progress() >= st.options.max_in_progress)
-          return caf::make_error(errc::overloaded,
-                                 std::string{"too many orders in progress on this node"});
-        activate(self, id, {}); // new ids are fresh: nothing to replay
-      }
-      return forward<order_view>(self, id, slow, create_atom_v, req);
+    [=](create_atom, const create_order& req) {
+      return create(self, req, slow);
     },
     [=](get_atom, const std::string& id) {
       return forward<order_view>(self, id, self->state.options.step_timeout, get_atom_v);
@@ -162,16 +186,7 @@ order_router_actor::behavior_type router(self_ptr self, read_store_actor reads, 
       return forward<bool>(self, news.order_id, slow, shipment_atom_v, news);
     },
     [=](resume_atom, std::vector<std::string>& ids) {
-      // Activate in slices, so a long recovery list does not flood the readers at once.
-      constexpr size_t slice = 200;
-      size_t n = std::min(slice, ids.size());
-      for (size_t i = 0; i < n; ++i)
-        with_order(self, ids[i], [](const order_actor&, const caf::error&) {});
-      if (ids.size() > n) {
-        ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n));
-        self->delayed_send(self, milliseconds{100}, resume_atom_v, std::move(ids));
-      }
-      log::info("orders.resumed").kv("count", n);
+      resume(self, ids);
     },
   };
 }

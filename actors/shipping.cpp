@@ -129,6 +129,35 @@ void tell(self_ptr self, shipping_metrics* metrics, const shipment& s) {
           });
 }
 
+/// The carrier: every moving shipment unchanged for a step moves on, and its order hears. A full
+/// step is followed by the next at once; otherwise it waits `pause`.
+void carrier_step(self_ptr self, const shipping_store_actor& store, shipping_metrics* metrics,
+                  const shipping_options& options, milliseconds pause) {
+  auto start = steady_clock::now();
+  auto elapsed = [start] {
+    return duration<double>(steady_clock::now() - start).count();
+  };
+  auto step_ms = static_cast<int64_t>(duration_cast<milliseconds>(options.step).count());
+  self->request(store, options.store_timeout, step_atom_v, step_ms)
+    .then(
+      [=](std::vector<shipment>& moved) {
+        metrics->operations.observe("carrier_step", "ok", elapsed());
+        for (auto& s : moved) {
+          metrics->moved(s);
+          tell(self, metrics, s);
+        }
+        if (moved.size() >= carrier_step_limit)
+          self->send(self, tick_atom_v);
+        else
+          self->delayed_send(self, pause, tick_atom_v);
+      },
+      [=](caf::error& err) {
+        metrics->operations.observe("carrier_step", "error", elapsed());
+        log::warn("shipping.carrier_failed").kv("error", self->system().render(err));
+        self->delayed_send(self, pause, tick_atom_v);
+      });
+}
+
 shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
                                       shipping_options options, actor_registry* registry,
                                       std::shared_ptr<shipping_metrics> counters) {
@@ -138,13 +167,12 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
   self->state.news_timeout = options.store_timeout;
   if (options.step.count() > 0)
     self->send(self, tick_atom_v);
-  auto timeout = options.store_timeout;
-  // The carrier's step, and its wait after a step that moved less than a full batch.
-  auto step_ms = static_cast<int64_t>(duration_cast<milliseconds>(options.step).count());
+  // The carrier's wait after a step that moved less than a full batch.
   auto pause =
     options.step_pause.count() > 0
       ? options.step_pause
-      : std::max(std::min<milliseconds>(milliseconds{step_ms} / 4, seconds{1}), milliseconds{50});
+      : std::max(std::min<milliseconds>(duration_cast<milliseconds>(options.step) / 4, seconds{1}),
+                 milliseconds{50});
   return {
     [=](track_atom, order_router_actor orders) {
       self->state.orders = std::move(orders);
@@ -173,30 +201,7 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
         advance_atom_v, id);
     },
     [=](tick_atom) {
-      // The carrier: every moving shipment unchanged for a step moves on, and its order hears.
-      // A full step is followed by the next at once; otherwise it waits a fraction of a step.
-      auto start = steady_clock::now();
-      auto elapsed = [start] {
-        return duration<double>(steady_clock::now() - start).count();
-      };
-      self->request(store, timeout, step_atom_v, step_ms)
-        .then(
-          [=](std::vector<shipment>& moved) {
-            metrics->operations.observe("carrier_step", "ok", elapsed());
-            for (auto& s : moved) {
-              metrics->moved(s);
-              tell(self, metrics, s);
-            }
-            if (moved.size() >= carrier_step_limit)
-              self->send(self, tick_atom_v);
-            else
-              self->delayed_send(self, pause, tick_atom_v);
-          },
-          [=](caf::error& err) {
-            metrics->operations.observe("carrier_step", "error", elapsed());
-            log::warn("shipping.carrier_failed").kv("error", self->system().render(err));
-            self->delayed_send(self, pause, tick_atom_v);
-          });
+      carrier_step(self, store, metrics, options, pause);
     },
   };
 }
