@@ -1,6 +1,7 @@
 #include "actors/health.hpp"
 
 #include "runtime/base/actor_registry.hpp"
+#include "runtime/base/clock.hpp"
 #include "runtime/base/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -23,17 +24,12 @@ struct health_state {
   std::string last_error;
 };
 
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 void record(health_state& st, bool ok, std::string detail) {
   bool changed = st.current.database != ok || (!ok && st.last_error != detail);
   st.current.database = ok;
   st.current.cluster = ok; // membership is the heartbeat row the probe writes
   st.current.detail = ok ? std::string{} : detail;
-  st.current.checked_at_ms = now_ms();
+  st.current.checked_at_ms = unix_ms();
   if (changed) {
     if (ok)
       log::info("health.database_up");

@@ -34,46 +34,23 @@ struct mail_metrics {
   prometheus::Histogram& send_seconds;
 
   explicit mail_metrics(prometheus::Registry& r)
-    : sent(prometheus::BuildCounter()
-             .Name("agora_mail_sent_total")
-             .Help("Mails the SMTP server accepted")
-             .Register(r)
-             .Add({})),
-      failed(prometheus::BuildCounter()
-               .Name("agora_mail_failed_total")
-               .Help("Mails given up on (FAILED) after their attempts")
-               .Register(r)
-               .Add({})),
-      retries(prometheus::BuildCounter()
-                .Name("agora_mail_retries_total")
-                .Help("Delivery attempts that will be tried again, by reason (transient, "
-                      "rejected, unavailable)")
-                .Register(r)),
-      queued(prometheus::BuildGauge()
-               .Name("agora_mail_queue_depth")
-               .Help("Notifications waiting in the outbox (QUEUED)")
-               .Register(r)
-               .Add({})),
-      oldest(prometheus::BuildGauge()
-               .Name("agora_mail_oldest_queued_age_seconds")
-               .Help("Age of the oldest QUEUED notification, 0 when none")
-               .Register(r)
-               .Add({})),
-      in_flight(prometheus::BuildGauge()
-                  .Name("agora_mail_in_flight")
-                  .Help("SMTP exchanges in progress on this node")
-                  .Register(r)
-                  .Add({})),
-      server_up(prometheus::BuildGauge()
-                  .Name("agora_mail_server_up")
-                  .Help("1 while the SMTP server takes connections, 0 while it is unreachable")
-                  .Register(r)
-                  .Add({})),
-      send_seconds(prometheus::BuildHistogram()
-                     .Name("agora_mail_send_duration_seconds")
-                     .Help("One SMTP exchange, connect to final reply")
-                     .Register(r)
-                     .Add({}, metrics::latency_buckets())) {
+    : sent(metrics::counter(r, "agora_mail_sent_total", "Mails the SMTP server accepted")),
+      failed(metrics::counter(r, "agora_mail_failed_total",
+                              "Mails given up on (FAILED) after their attempts")),
+      retries(metrics::counters(r, "agora_mail_retries_total",
+                                "Delivery attempts that will be tried again, by reason (transient, "
+                                "rejected, unavailable)")),
+      queued(metrics::gauge(r, "agora_mail_queue_depth",
+                            "Notifications waiting in the outbox (QUEUED)")),
+      oldest(metrics::gauge(r, "agora_mail_oldest_queued_age_seconds",
+                            "Age of the oldest QUEUED notification, 0 when none")),
+      in_flight(
+        metrics::gauge(r, "agora_mail_in_flight", "SMTP exchanges in progress on this node")),
+      server_up(
+        metrics::gauge(r, "agora_mail_server_up",
+                       "1 while the SMTP server takes connections, 0 while it is unreachable")),
+      send_seconds(metrics::histogram(r, "agora_mail_send_duration_seconds",
+                                      "One SMTP exchange, connect to final reply")) {
     server_up.Set(1);
     for (auto o : {delivery_outcome::transient, delivery_outcome::rejected,
                    delivery_outcome::unavailable}) // known series exist from the start

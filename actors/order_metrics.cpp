@@ -22,34 +22,20 @@ struct order_metrics::impl {
 };
 
 order_metrics::order_metrics(prometheus::Registry& r)
-  : impl_(new impl{prometheus::BuildCounter()
-                     .Name("agora_order_events_total")
-                     .Help("Order journal events appended, by event type")
-                     .Register(r),
-                   prometheus::BuildHistogram()
-                     .Name("agora_order_step_duration_seconds")
-                     .Help("Saga step latency (request to answer), by step")
-                     .Register(r),
-                   prometheus::BuildCounter()
-                     .Name("agora_order_step_failures_total")
-                     .Help("Saga step attempts that failed or timed out, by step")
-                     .Register(r),
-                   prometheus::BuildCounter()
-                     .Name("agora_order_compensations_total")
-                     .Help("Compensations completed (release, refund, void, cancel shipment)")
-                     .Register(r),
-                   prometheus::BuildGauge()
-                     .Name("agora_orders_live")
-                     .Help("Order actors alive on this node, by order status")
-                     .Register(r),
-                   prometheus::BuildCounter()
-                     .Name("agora_order_payments_total")
-                     .Help("Payment outcomes seen by orders (captured, declined, voided)")
-                     .Register(r),
-                   prometheus::BuildCounter()
-                     .Name("agora_order_reservations_total")
-                     .Help("Stock reservations answered to orders (held, refused)")
-                     .Register(r)}) {
+  : impl_(new impl{
+    metrics::counters(r, "agora_order_events_total",
+                      "Order journal events appended, by event type"),
+    metrics::histograms(r, "agora_order_step_duration_seconds",
+                        "Saga step latency (request to answer), by step"),
+    metrics::counters(r, "agora_order_step_failures_total",
+                      "Saga step attempts that failed or timed out, by step"),
+    metrics::counters(r, "agora_order_compensations_total",
+                      "Compensations completed (release, refund, void, cancel shipment)"),
+    metrics::gauges(r, "agora_orders_live", "Order actors alive on this node, by order status"),
+    metrics::counters(r, "agora_order_payments_total",
+                      "Payment outcomes seen by orders (captured, declined, voided)"),
+    metrics::counters(r, "agora_order_reservations_total",
+                      "Stock reservations answered to orders (held, refused)")}) {
   // Every known series exists from the start, so rate() and the dashboard see zeros, not gaps.
   for (auto e = 0; e <= static_cast<int>(domain::effect::cancel_shipment); ++e)
     impl_->step_failures.Add(

@@ -13,15 +13,12 @@ namespace agora::actors {
 
 service_metrics::service_metrics(prometheus::Registry& registry, const std::string& service,
                                  std::initializer_list<std::pair<const char*, const char*>> known)
-  : operations_(prometheus::BuildCounter()
-                  .Name("agora_" + service + "_operations_total")
-                  .Help("Operations the " + service + " service answered, by operation and result")
-                  .Register(registry)),
-    durations_(prometheus::BuildHistogram()
-                 .Name("agora_" + service + "_operation_duration_seconds")
-                 .Help("Latency of the " + service
-                       + " service's operations (request to answer), by operation")
-                 .Register(registry)) {
+  : operations_(
+    metrics::counters(registry, "agora_" + service + "_operations_total",
+                      "Operations the " + service + " service answered, by operation and result")),
+    durations_(metrics::histograms(registry, "agora_" + service + "_operation_duration_seconds",
+                                   "Latency of the " + service
+                                     + " service's operations (request to answer), by operation")) {
   for (auto& [operation, result] : known) {
     count(operation, result);
     latency(operation);

@@ -4,6 +4,7 @@
 #include "actors/store_call.hpp"
 #include "runtime/base/actor_registry.hpp"
 #include "runtime/base/log.hpp"
+#include "runtime/base/metrics.hpp"
 #include "runtime/base/random.hpp"
 
 #include <caf/actor_system.hpp>
@@ -43,15 +44,12 @@ struct shipping_metrics {
                   {"advance", "error"},
                   {"carrier_step", "ok"},
                   {"carrier_step", "error"}}),
-      statuses(prometheus::BuildCounter()
-                 .Name("agora_shipment_status_changes_total")
-                 .Help("Shipments moved to a status (carrier steps, admin scans, cancels)")
-                 .Register(r)),
-      undelivered(prometheus::BuildCounter()
-                    .Name("agora_shipping_news_undelivered_total")
-                    .Help("Shipment status news its order could not be told (it asks later)")
-                    .Register(r)
-                    .Add({})) {
+      statuses(
+        metrics::counters(r, "agora_shipment_status_changes_total",
+                          "Shipments moved to a status (carrier steps, admin scans, cancels)")),
+      undelivered(
+        metrics::counter(r, "agora_shipping_news_undelivered_total",
+                         "Shipment status news its order could not be told (it asks later)")) {
     for (auto& [status, text] : domain::shipment_status_names)
       if (status != domain::shipment_status::label_created) // no move ends there
         by_status[status] = &statuses.Add({{"status", std::string{text}}});

@@ -90,7 +90,7 @@ void ask(bridge_pool& pool, const exchange_ptr& ex, const Handle& target,
           try {
             on_reply(ex, reply);
           } catch (const std::exception&) {
-            ex->respond_problem(make_problem(500, "internal error"));
+            ex->respond_problem(make_problem(protocol::errc::internal, "internal error"));
           }
         },
         [=](caf::error& err) {

@@ -187,10 +187,8 @@ void set_levels(const services& s, const exchange_ptr& ex) {
 } // namespace
 
 std::vector<route> catalog_routes(const services& s) {
-  auto with = [s](void (*fn)(const services&, const exchange_ptr&)) {
-    return [s, fn](const exchange_ptr& ex) {
-      fn(s, ex);
-    };
+  auto with = [&s](route_fn fn) {
+    return bind(s, fn);
   };
   return {
     {"GET", "/products", with(list_products)},

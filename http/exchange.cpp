@@ -12,7 +12,8 @@ exchange::exchange(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 exchange::~exchange() {
   if (!responded()) {
     log::error("http.unanswered").kv("request_id", impl_->request_id).kv("route", impl_->route);
-    respond_problem(make_problem(503, "the request was dropped before it was answered"));
+    respond_problem(
+      make_problem(protocol::errc::unavailable, "the request was dropped before it was answered"));
   }
 }
 

@@ -18,7 +18,7 @@ using namespace agora::protocol;
 std::optional<std::string> path_id(const exchange_ptr& ex, std::string_view prefix) {
   auto id = std::string{ex->param("id")};
   if (!domain::is_well_formed_id(prefix, id)) {
-    ex->respond_problem(make_problem(404, "no such resource"));
+    ex->respond_problem(make_problem(protocol::errc::not_found, "no such resource"));
     return std::nullopt;
   }
   return id;
@@ -125,7 +125,7 @@ void tracking(const services& s, const exchange_ptr& ex) {
   list_filter f;
   f.tracking_number = std::string{ex->param("tracking_number")};
   if (f.tracking_number.empty() || f.tracking_number.size() > 64)
-    return ex->respond_problem(make_problem(404, "no such shipment"));
+    return ex->respond_problem(make_problem(protocol::errc::not_found, "no such shipment"));
   read_json(s, ex, shipments_atom_v, f);
 }
 
@@ -174,10 +174,8 @@ void list_notifications(const services& s, const exchange_ptr& ex) {
 } // namespace
 
 std::vector<route> fulfilment_routes(const services& s) {
-  auto with = [s](void (*fn)(const services&, const exchange_ptr&)) {
-    return [s, fn](const exchange_ptr& ex) {
-      fn(s, ex);
-    };
+  auto with = [&s](route_fn fn) {
+    return bind(s, fn);
   };
   return {
     {"GET", "/payments", with(list_payments)},

@@ -86,11 +86,13 @@ void respond_json(const exchange_ptr& ex, int status, const json& body, header_l
 std::optional<json> parse_object(const exchange_ptr& ex) {
   auto body = json::parse(ex->body(), nullptr, false);
   if (body.is_discarded()) {
-    ex->respond_problem(make_problem(400, "the body is not valid JSON"));
+    ex->respond_problem(
+      make_problem(protocol::errc::invalid_argument, "the body is not valid JSON"));
     return std::nullopt;
   }
   if (!body.is_object()) {
-    ex->respond_problem(make_problem(400, "the body must be a JSON object"));
+    ex->respond_problem(
+      make_problem(protocol::errc::invalid_argument, "the body must be a JSON object"));
     return std::nullopt;
   }
   return body;
@@ -195,7 +197,7 @@ json page_json(json items, int64_t total, const page_params& page) {
 std::optional<int64_t> id_param(const exchange_ptr& ex, std::string_view name) {
   int64_t id = 0;
   if (!to_int(ex->param(name), id) || id <= 0) {
-    ex->respond_problem(make_problem(404, "no such resource"));
+    ex->respond_problem(make_problem(protocol::errc::not_found, "no such resource"));
     return std::nullopt;
   }
   return id;

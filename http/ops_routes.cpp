@@ -25,7 +25,7 @@ void readyz(const services& s, const exchange_ptr& ex) {
                      {{"status", "ready"}, {"checks", {{"database", "ok"}, {"cluster", "ok"}}}});
         return;
       }
-      auto p = make_problem(503, "not ready: " + r.detail);
+      auto p = make_problem(protocol::errc::unavailable, "not ready: " + r.detail);
       ex->respond_problem(p);
     },
     protocol::ready_atom_v);

@@ -6,6 +6,7 @@
 #include "actors/domain/validation.hpp"
 #include "http/actor_bridge.hpp"
 #include "http/json_io.hpp"
+#include "runtime/base/clock.hpp"
 #include "runtime/base/random.hpp"
 
 #include <chrono>
@@ -61,10 +62,6 @@ std::string body_hash(const json& body) {
   return domain::stable_hash_hex(body.dump());
 }
 
-int64_t now_ms() {
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 struct create_plan {
   domain::order_request request;
   std::string key;
@@ -80,7 +77,8 @@ void answer_created(caf::event_based_actor* self, const services& s, const excha
     return respond_json(ex, 202, order_json(v), headers);
   headers.emplace_back("Preference-Applied", "wait=" + std::to_string(*plan.wait));
   self
-    ->request(s.orders, seconds{*plan.wait + 5}, wait_atom_v, v.id, now_ms() + *plan.wait * 1000LL)
+    ->request(s.orders, seconds{*plan.wait} + s.ask_timeout, wait_atom_v, v.id,
+              unix_ms() + *plan.wait * 1000LL)
     .then(
       [=](order_view& now) {
         respond_json(ex, 201, order_json(now), headers);
@@ -95,7 +93,8 @@ void answer_replay(caf::event_based_actor* self, const services& s, const exchan
                    const create_plan& plan, const idempotency_record& known) {
   if (known.request_hash != plan.hash)
     return ex->respond_problem(
-      make_problem(422, "this Idempotency-Key was used with a different request body"));
+      make_problem(protocol::errc::idempotency_mismatch,
+                   "this Idempotency-Key was used with a different request body"));
   self->request(s.reads, s.ask_timeout, get_atom_v, known.order_id)
     .then(
       [=](order_view& v) {
@@ -215,7 +214,7 @@ void create_order_route(const services& s, const exchange_ptr& ex) {
 std::optional<std::string> order_id(const exchange_ptr& ex) {
   auto id = std::string{ex->param("id")};
   if (!domain::is_well_formed_id("ord", id)) {
-    ex->respond_problem(make_problem(404, "no such order"));
+    ex->respond_problem(make_problem(protocol::errc::not_found, "no such order"));
     return std::nullopt;
   }
   return id;
@@ -299,10 +298,8 @@ std::optional<int> preferred_wait(std::string_view prefer) {
 }
 
 std::vector<route> order_routes(const services& s) {
-  auto with = [s](void (*fn)(const services&, const exchange_ptr&)) {
-    return [s, fn](const exchange_ptr& ex) {
-      fn(s, ex);
-    };
+  auto with = [&s](route_fn fn) {
+    return bind(s, fn);
   };
   return {
     {"POST", "/orders", with(create_order_route)},

@@ -23,7 +23,11 @@ int status_of(errc code) {
     case errc::overloaded: return 503;
     case errc::storage_unavailable: return 503;
     case errc::timeout: return 503;
+    case errc::unavailable: return 503;
     case errc::internal: return 500;
+    case errc::method_not_allowed: return 405;
+    case errc::payload_too_large: return 413;
+    case errc::unsupported_media_type: return 415;
   }
   return 500;
 }
@@ -57,23 +61,20 @@ std::string type_of(int status) {
   return "https://agora.dev/problems/" + slug;
 }
 
-problem make_problem(int status, std::string detail) {
+problem make_problem(errc code, std::string detail) {
   problem p;
-  p.status = status;
-  p.title = reason_of(status);
+  p.status = status_of(code);
+  p.title = reason_of(p.status);
   p.detail = std::move(detail);
-  if (status == 503)
+  if (p.status == 503)
     p.retry_after = 1;
   return p;
 }
 
-problem make_problem(errc code, std::string detail) {
-  return make_problem(status_of(code), std::move(detail));
-}
-
 problem invalid(std::vector<field_error> errors) {
-  auto p = make_problem(400, errors.size() == 1 ? errors[0].field + ": " + errors[0].message
-                                                : "the request has invalid fields");
+  auto p = make_problem(errc::invalid_argument, errors.size() == 1
+                                                  ? errors[0].field + ": " + errors[0].message
+                                                  : "the request has invalid fields");
   p.errors = std::move(errors);
   return p;
 }
@@ -91,12 +92,12 @@ problem from_error(const caf::error& err, std::string_view rendered) {
   if (err.category() == caf::atom("system")) {
     auto code = static_cast<caf::sec>(err.code());
     if (code == caf::sec::request_timeout)
-      return make_problem(503, "the request timed out inside the cluster");
+      return make_problem(errc::timeout, "the request timed out inside the cluster");
     if (code == caf::sec::request_receiver_down || code == caf::sec::no_route_to_receiving_node)
-      return make_problem(503, "the actor serving this request is unavailable");
+      return make_problem(errc::unavailable, "the actor serving this request is unavailable");
   }
   log::error("http.unmapped_error").kv("error", rendered);
-  return make_problem(500, "internal error");
+  return make_problem(errc::internal, "internal error");
 }
 
 std::string to_json(const problem& p) {

@@ -32,7 +32,6 @@ std::string type_of(int status);
 /// Standard reason phrase ("Not Found").
 std::string reason_of(int status);
 
-problem make_problem(int status, std::string detail);
 problem make_problem(protocol::errc code, std::string detail);
 
 /// A validation failure: 400 with one entry per invalid field.

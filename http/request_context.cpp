@@ -88,19 +88,20 @@ std::optional<problem> authorize(access who, std::optional<std::string_view> aut
   constexpr std::string_view scheme = "bearer ";
   if (!authorization || authorization->size() <= scheme.size()
       || lower(authorization->substr(0, scheme.size())) != scheme)
-    return make_problem(401, "this endpoint needs Authorization: Bearer <token>");
+    return make_problem(protocol::errc::unauthenticated,
+                        "this endpoint needs Authorization: Bearer <token>");
   auto token = trim(authorization->substr(scheme.size()));
   const std::string* role = nullptr;
   for (auto& [known, r] : tokens)
     if (same_secret(token, known))
       role = &r;
   if (!role)
-    return make_problem(401, "unknown bearer token");
+    return make_problem(protocol::errc::unauthenticated, "unknown bearer token");
   if (*role == "admin" || (who == access::operator_role && *role == "operator"))
     return std::nullopt;
-  return make_problem(403, "this endpoint needs the "
-                             + std::string{who == access::admin_role ? "admin" : "operator"}
-                             + " role");
+  return make_problem(protocol::errc::forbidden,
+                      "this endpoint needs the "
+                        + std::string{who == access::admin_role ? "admin" : "operator"} + " role");
 }
 
 std::optional<std::map<std::string, std::string>> parse_tokens(std::string_view text,

@@ -107,14 +107,15 @@ struct server::impl {
     auto& opts = door->options;
     if (door->draining) {
       door->rejected.Add({{"reason", "draining"}}).Increment();
-      ex->respond_problem(make_problem(503, "the node is shutting down"));
+      ex->respond_problem(make_problem(protocol::errc::unavailable, "the node is shutting down"));
       return false;
     }
     if (r.admitted) {
       if (door->in_flight.fetch_add(1) >= opts.max_in_flight) {
         door->in_flight.fetch_sub(1);
         door->rejected.Add({{"reason", "overloaded"}}).Increment();
-        ex->respond_problem(make_problem(503, "too many requests in flight; retry shortly"));
+        ex->respond_problem(
+          make_problem(protocol::errc::unavailable, "too many requests in flight; retry shortly"));
         return false;
       }
       st.admitted = true;
@@ -127,7 +128,7 @@ struct server::impl {
     auto parsed =
       restinio::try_parse_query<restinio::parse_query_traits::relaxed>(st.req->header().query());
     if (!parsed) {
-      ex->respond_problem(make_problem(400, "malformed query string"));
+      ex->respond_problem(make_problem(protocol::errc::invalid_argument, "malformed query string"));
       return false;
     }
     for (auto& kv : *parsed)
@@ -136,12 +137,14 @@ struct server::impl {
     if (has_body_method(st.req->header().method()) && !ex->body().empty()) {
       if (ex->body().size() > opts.max_body_bytes) {
         ex->respond_problem(
-          make_problem(413, "the body exceeds " + std::to_string(opts.max_body_bytes) + " bytes"));
+          make_problem(protocol::errc::payload_too_large,
+                       "the body exceeds " + std::to_string(opts.max_body_bytes) + " bytes"));
         return false;
       }
       auto ct = ex->header("Content-Type");
       if (!ct || !is_json_content_type(*ct)) {
-        ex->respond_problem(make_problem(415, "send the body as Content-Type: application/json"));
+        ex->respond_problem(make_problem(protocol::errc::unsupported_media_type,
+                                         "send the body as Content-Type: application/json"));
         return false;
       }
     }
@@ -161,7 +164,7 @@ struct server::impl {
       r.fn(ex);
     } catch (const std::exception& e) {
       log::error("http.handler_failed").kv("request_id", ex->request_id()).kv("error", e.what());
-      ex->respond_problem(make_problem(500, "internal error"));
+      ex->respond_problem(make_problem(protocol::errc::internal, "internal error"));
     }
   }
 
@@ -190,18 +193,18 @@ struct server::impl {
           others.add(*method_id(r.method));
           allow += (allow.empty() ? "" : ", ") + r.method;
         }
-      router->add_handler(std::move(others), path,
-                          [this, path, allow](const restinio::request_handle_t& req, auto) {
-                            auto ex = open(req, route_template(path)).first;
-                            auto p = make_problem(405, "allowed methods: " + allow);
-                            p.allow = allow;
-                            ex->respond_problem(p);
-                            return restinio::request_accepted();
-                          });
+      router->add_handler(
+        std::move(others), path, [this, path, allow](const restinio::request_handle_t& req, auto) {
+          auto ex = open(req, route_template(path)).first;
+          auto p = make_problem(protocol::errc::method_not_allowed, "allowed methods: " + allow);
+          p.allow = allow;
+          ex->respond_problem(p);
+          return restinio::request_accepted();
+        });
     }
     router->non_matched_request_handler([this](const restinio::request_handle_t& req) {
       auto ex = open(req, "unmatched").first;
-      ex->respond_problem(make_problem(404, "no such resource"));
+      ex->respond_problem(make_problem(protocol::errc::not_found, "no such resource"));
       return restinio::request_accepted();
     });
     return router;
@@ -220,7 +223,8 @@ struct server::impl {
       } catch (const std::exception&) {
         auto ex = open(req, "invalid").first;
         ex->respond_problem(
-          make_problem(400, "the path has a malformed %-escape or is not UTF-8 once decoded"));
+          make_problem(protocol::errc::invalid_argument,
+                       "the path has a malformed %-escape or is not UTF-8 once decoded"));
         return restinio::request_accepted();
       }
       return (*router)(req);
@@ -231,23 +235,16 @@ struct server::impl {
 server::server(server_options options, std::vector<route> routes, metrics::hub& metrics)
   : impl_(std::make_unique<impl>()) {
   auto& reg = metrics.registry();
-  auto& requests = prometheus::BuildCounter()
-                     .Name("agora_http_requests_total")
-                     .Help("HTTP requests answered, by route template, method and status")
-                     .Register(reg);
-  auto& latency = prometheus::BuildHistogram()
-                    .Name("agora_http_request_duration_seconds")
-                    .Help("Time from request arrival to response, by route template and method")
-                    .Register(reg);
-  auto& rejected = prometheus::BuildCounter()
-                     .Name("agora_http_rejected_total")
-                     .Help("Requests refused by admission control, by reason")
-                     .Register(reg);
-  auto& in_flight = prometheus::BuildGauge()
-                      .Name("agora_http_requests_in_flight")
-                      .Help("Admitted requests not yet answered")
-                      .Register(reg)
-                      .Add({});
+  auto& requests =
+    metrics::counters(reg, "agora_http_requests_total",
+                      "HTTP requests answered, by route template, method and status");
+  auto& latency =
+    metrics::histograms(reg, "agora_http_request_duration_seconds",
+                        "Time from request arrival to response, by route template and method");
+  auto& rejected = metrics::counters(reg, "agora_http_rejected_total",
+                                     "Requests refused by admission control, by reason");
+  auto& in_flight =
+    metrics::gauge(reg, "agora_http_requests_in_flight", "Admitted requests not yet answered");
   for (auto* reason : {"draining", "overloaded"}) // every known series exists from the start
     rejected.Add({{"reason", reason}});
   impl_->door.reset(new door_state{std::move(options), requests, latency, rejected, in_flight});

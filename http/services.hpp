@@ -44,4 +44,14 @@ struct services {
   }
 };
 
+/// A route's handler: one function over the services and the exchange.
+using route_fn = void (*)(const services&, const exchange_ptr&);
+
+/// The handler that calls `fn` with (a copy of) `s`: how every route binds its function.
+inline handler bind(const services& s, route_fn fn) {
+  return [s, fn](const exchange_ptr& ex) {
+    fn(s, ex);
+  };
+}
+
 } // namespace agora::http

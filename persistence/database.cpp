@@ -79,23 +79,16 @@ struct connection_pool::gauges {
 
 connection_pool::connection_pool(database_options options, prometheus::Registry& metrics)
   : options_(std::move(options)) {
-  auto& family = prometheus::BuildGauge()
-                   .Name("agora_db_pool_connections")
-                   .Help("Database pool connections by state (in_use, idle, max)")
-                   .Register(metrics);
+  auto& family = metrics::gauges(metrics, "agora_db_pool_connections",
+                                 "Database pool connections by state (in_use, idle, max)");
   gauges_.reset(new gauges{
     family.Add({{"state", "in_use"}}), family.Add({{"state", "idle"}}),
     family.Add({{"state", "max"}}),
-    prometheus::BuildHistogram()
-      .Name("agora_db_transaction_duration_seconds")
-      .Help("Store transactions (queries and their commit) on the pool, acquire to commit")
-      .Register(metrics)
-      .Add({}, metrics::latency_buckets()),
-    prometheus::BuildCounter()
-      .Name("agora_db_errors_total")
-      .Help("Store transactions that failed (database errors, unavailable database)")
-      .Register(metrics)
-      .Add({})});
+    metrics::histogram(
+      metrics, "agora_db_transaction_duration_seconds",
+      "Store transactions (queries and their commit) on the pool, acquire to commit"),
+    metrics::counter(metrics, "agora_db_errors_total",
+                     "Store transactions that failed (database errors, unavailable database)")});
   gauges_->size.Set(static_cast<double>(options_.pool_size));
 }
 

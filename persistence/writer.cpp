@@ -26,26 +26,19 @@ struct writer::metrics_set {
 writer::writer(std::string url, prometheus::Registry& reg, writer_options options)
   : url_(std::move(url)), options_(options) {
   auto& batch =
-    prometheus::BuildHistogram()
-      .Name("agora_db_write_batch_size")
-      .Help("Jobs per group commit (journal events, stock changes)")
-      .Register(reg)
+    metrics::histograms(reg, "agora_db_write_batch_size",
+                        "Jobs per group commit (journal events, stock changes)")
       .Add({{"writer", options_.name}},
            prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000});
-  auto& commit = prometheus::BuildHistogram()
-                   .Name("agora_db_commit_duration_seconds")
-                   .Help("Time to execute and commit one group commit")
-                   .Register(reg)
+  auto& commit = metrics::histograms(reg, "agora_db_commit_duration_seconds",
+                                     "Time to execute and commit one group commit")
                    .Add({{"writer", options_.name}}, metrics::latency_buckets());
-  auto& errors = prometheus::BuildCounter()
-                   .Name("agora_db_write_errors_total")
-                   .Help("Failed group commits by kind (unavailable, in_doubt, statement)")
-                   .Register(reg);
-  auto& queued = prometheus::BuildGauge()
-                   .Name("agora_db_write_queue_jobs")
-                   .Help("Jobs waiting for the group-commit writer")
-                   .Register(reg)
-                   .Add({{"writer", options_.name}});
+  auto& errors =
+    metrics::counters(reg, "agora_db_write_errors_total",
+                      "Failed group commits by kind (unavailable, in_doubt, statement)");
+  auto& queued =
+    metrics::gauges(reg, "agora_db_write_queue_jobs", "Jobs waiting for the group-commit writer")
+      .Add({{"writer", options_.name}});
   for (auto* kind : {"in_doubt", "unavailable", "statement"}) // known series exist from the start
     errors.Add({{"writer", options_.name}, {"kind", kind}});
   metrics_.reset(new metrics_set{batch, commit, errors, queued});

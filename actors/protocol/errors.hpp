@@ -1,10 +1,10 @@
 #pragma once
 
+#include "actors/domain/refusal.hpp"
+
 #include <caf/error.hpp>
 #include <caf/make_message.hpp>
 #include <caf/message.hpp>
-
-#include "actors/domain/refusal.hpp"
 
 #include <cstdint>
 #include <string>
@@ -29,7 +29,12 @@ enum class errc : uint8_t {
   overloaded,           ///< admission control refused the work (503)
   storage_unavailable,  ///< the database cannot be reached (503)
   timeout,              ///< a step did not answer in time (503)
+  unavailable,          ///< the node cannot serve now: not ready, shutting down (503)
   internal,             ///< a bug; logged and answered as 500
+  // The door's own, about the HTTP request itself:
+  method_not_allowed,     ///< the path exists, the method does not (405, with Allow)
+  payload_too_large,      ///< the body is over the limit (413)
+  unsupported_media_type, ///< a body that is not application/json (415)
 };
 
 constexpr std::string_view to_string(errc code) {
@@ -44,17 +49,21 @@ constexpr std::string_view to_string(errc code) {
     case errc::overloaded: return "overloaded";
     case errc::storage_unavailable: return "storage_unavailable";
     case errc::timeout: return "timeout";
+    case errc::unavailable: return "unavailable";
     case errc::internal: return "internal";
+    case errc::method_not_allowed: return "method_not_allowed";
+    case errc::payload_too_large: return "payload_too_large";
+    case errc::unsupported_media_type: return "unsupported_media_type";
   }
   return "internal";
 }
 
 /// Every value, for tests that walk the enum.
-constexpr errc all_errc[] = {errc::invalid_argument, errc::unauthenticated,
-                             errc::forbidden,        errc::not_found,
-                             errc::conflict,         errc::idempotency_mismatch,
-                             errc::overloaded,       errc::storage_unavailable,
-                             errc::timeout,          errc::internal};
+constexpr errc all_errc[] = {
+  errc::invalid_argument,  errc::unauthenticated,       errc::forbidden,  errc::not_found,
+  errc::conflict,          errc::idempotency_mismatch,  errc::overloaded, errc::storage_unavailable,
+  errc::timeout,           errc::unavailable,           errc::internal,   errc::method_not_allowed,
+  errc::payload_too_large, errc::unsupported_media_type};
 
 } // namespace agora::protocol
 

@@ -1,5 +1,7 @@
 #include "runtime/base/actor_registry.hpp"
 
+#include "runtime/base/metrics.hpp"
+
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
@@ -8,27 +10,20 @@
 namespace agora {
 
 actor_registry::actor_registry(std::string node, prometheus::Registry& metrics)
-  : node_(std::move(node)), alive_(prometheus::BuildGauge()
-                                     .Name("agora_actors_alive")
-                                     .Help("Live actors on this node by type")
-                                     .Register(metrics)),
-    mailbox_(prometheus::BuildGauge()
-               .Name("agora_actor_mailbox_depth")
-               .Help("Messages waiting in the mailboxes of the long-lived actors of a type, as "
-                     "they last sampled them (every second)")
-               .Register(metrics)),
-    starts_(prometheus::BuildCounter()
-              .Name("agora_actor_starts_total")
-              .Help("Actors started by type (orders count each activation from the journal)")
-              .Register(metrics)),
-    stops_(prometheus::BuildCounter()
-             .Name("agora_actor_stops_total")
-             .Help("Actors stopped by type and reason (normal, shutdown, failure)")
-             .Register(metrics)),
-    handled_(prometheus::BuildCounter()
-               .Name("agora_actor_messages_handled_total")
-               .Help("Messages the actors of a type took from their mailboxes and handled")
-               .Register(metrics)) {}
+  : node_(std::move(node)),
+    alive_(metrics::gauges(metrics, "agora_actors_alive", "Live actors on this node by type")),
+    mailbox_(
+      metrics::gauges(metrics, "agora_actor_mailbox_depth",
+                      "Messages waiting in the mailboxes of the long-lived actors of a type, as "
+                      "they last sampled them (every second)")),
+    starts_(
+      metrics::counters(metrics, "agora_actor_starts_total",
+                        "Actors started by type (orders count each activation from the journal)")),
+    stops_(metrics::counters(metrics, "agora_actor_stops_total",
+                             "Actors stopped by type and reason (normal, shutdown, failure)")),
+    handled_(
+      metrics::counters(metrics, "agora_actor_messages_handled_total",
+                        "Messages the actors of a type took from their mailboxes and handled")) {}
 
 void message_counting::handled() {
   if (handled_ != nullptr)

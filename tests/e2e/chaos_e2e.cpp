@@ -62,14 +62,14 @@ void client(const agora_node& node, ledger& book, unsigned seed) {
         int second = 1 + (first % products);
         body["items"].push_back({{"product_id", second}, {"quantity", 1}});
       }
-      auto r = node.send("POST", "/orders", body);
+      auto r = place_order(node, body);
       expect(r, "POST /orders");
       if (r.status == 202)
         book.add(book.orders, json_of(r)["id"].get<std::string>());
     } else if (roll < 60) {
       auto id = book.pick(book.orders, rnd);
       if (!id.empty())
-        expect(node.send("POST", "/orders/" + id + "/cancel", json::object()), "cancel " + id);
+        expect(cancel_order(node, id), "cancel " + id);
     } else if (roll < 72) {
       auto id = book.pick(book.orders, rnd);
       if (id.empty())

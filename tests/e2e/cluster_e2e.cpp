@@ -35,7 +35,7 @@ TEST_CASE("payment and shipping on a second node: the lifecycle runs across CAF'
     return b.get("/readyz").status == 200;
   }));
 
-  auto created = a.send("POST", "/orders", order_body(20, 1));
+  auto created = place_order(a, order_body(20, 1));
   REQUIRE(created.status == 202);
   auto id = json_of(created)["id"].get<std::string>();
   json o;
@@ -62,18 +62,17 @@ TEST_CASE("payment and shipping on a second node: the lifecycle runs across CAF'
     metric_in(metrics_a, R"(agora_payment_operations_total{operation="charge",result="captured"})")
     == 0);
   // A decline crosses the nodes too, and compensates.
-  auto declined =
-    a.send("POST", "/orders", order_body(20, 1, "4000000000000002"), false, {"Prefer: wait=10"});
+  auto declined = place_order(a, order_body(20, 1, "4000000000000002"), 10);
   REQUIRE(declined.status == 201);
   CHECK(json_of(declined)["status"] == "CANCELLED");
   CHECK(json_of(declined)["reason"] == "PAYMENT_DECLINED");
   // A paid order's cancel asks node b's shipping first: it cancels the shipment and refunds, or,
   // if the carrier got there first (1 s steps), is a 409 and the order ships.
-  auto paid = a.send("POST", "/orders", order_body(20, 1), false, {"Prefer: wait=10"});
+  auto paid = place_order(a, order_body(20, 1), 10);
   REQUIRE(paid.status == 201);
   REQUIRE(json_of(paid)["status"] == "PAID");
   auto paid_id = json_of(paid)["id"].get<std::string>();
-  auto cancel = a.send("POST", "/orders/" + paid_id + "/cancel", json::object());
+  auto cancel = cancel_order(a, paid_id);
   INFO(cancel.body);
   REQUIRE((cancel.status == 200 || cancel.status == 409));
   CHECK(wait_until(
@@ -105,7 +104,7 @@ TEST_CASE("a restart of either node is a pause: orders accepted meanwhile comple
   auto b = std::make_unique<agora_node>(flags_b, db, false);
   auto a = std::make_unique<agora_node>(flags_a, db);
   auto place = [&] {
-    auto r = a->send("POST", "/orders", order_body(21, 1));
+    auto r = place_order(*a, order_body(21, 1));
     REQUIRE(r.status == 202);
     return json_of(r)["id"].get<std::string>();
   };

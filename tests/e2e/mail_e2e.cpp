@@ -54,8 +54,7 @@ TEST_CASE("the four notification types arrive over SMTP with their recipients an
   REQUIRE(made.status == 201);
   auto product = json_of(made)["id"].get<int64_t>();
   auto email = "zoe." + agora::random_hex(4) + "@example.com";
-  auto placed =
-    node.send("POST", "/orders", order_body(product, 2, "4242424242424242", email, "Zoë Ünal"));
+  auto placed = place_order(node, order_body(product, 2, "4242424242424242", email, "Zoë Ünal"));
   REQUIRE(placed.status == 202);
   auto id = json_of(placed)["id"].get<std::string>();
   auto done = await_status(node, id, "DELIVERED");
@@ -113,7 +112,7 @@ TEST_CASE("an SMTP outage during a burst of orders loses no mail and sends none 
   std::vector<std::string> orders;
   auto burst = [&](int n) {
     for (int i = 0; i < n; ++i) {
-      auto r = node.send("POST", "/orders", order_body(3, 1)); // 60 in stock, alert at 6
+      auto r = place_order(node, order_body(3, 1)); // 60 in stock, alert at 6
       REQUIRE(r.status == 202);
       orders.push_back(json_of(r)["id"]);
     }
@@ -166,12 +165,10 @@ TEST_CASE("a server that answers 550 for one address fails that mail only", "[e2
   smtp_sink sink{rejecting};
   agora_node node{mail_flags(
     sink.url(), {"--smtp-max-attempts=3", "--smtp-retry-base-ms=100", "--smtp-retry-max-ms=300"})};
-  REQUIRE(
-    node.send("POST", "/orders", order_body(1, 1, "4242424242424242", "bounce@example.com")).status
-    == 202);
-  REQUIRE(
-    node.send("POST", "/orders", order_body(2, 1, "4242424242424242", "fine@example.com")).status
-    == 202);
+  REQUIRE(place_order(node, order_body(1, 1, "4242424242424242", "bounce@example.com")).status
+          == 202);
+  REQUIRE(place_order(node, order_body(2, 1, "4242424242424242", "fine@example.com")).status
+          == 202);
   REQUIRE(wait_until(
     [&] {
       return count(node, "recipient = 'bounce@example.com' AND status = 'FAILED'") == 2
@@ -201,7 +198,7 @@ TEST_CASE("a node sends over STARTTLS with AUTH to a self-signed server it is to
     {},
     true,
     {"AGORA_SMTP_PASSWORD=" + password}};
-  auto placed = node.send("POST", "/orders", order_body(4, 1));
+  auto placed = place_order(node, order_body(4, 1));
   REQUIRE(placed.status == 202);
   REQUIRE(wait_until(
     [&] {

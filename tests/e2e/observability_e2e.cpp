@@ -26,11 +26,11 @@ namespace {
 std::unique_ptr<agora_node> busy_node() {
   auto node = std::make_unique<agora_node>(std::vector<std::string>{
     "--smtp-url=" + shared_smtp_url(), "--mail-poll-ms=50", "--shipping-step-seconds=1"});
-  auto placed = node->send("POST", "/orders", order_body(3, 1));
+  auto placed = place_order(*node, order_body(3, 1));
   REQUIRE(placed.status == 202);
-  node->send("POST", "/orders", order_body(3, 1, "4000000000000002"), false, {"Prefer: wait=10"});
+  place_order(*node, order_body(3, 1, "4000000000000002"), 10);
   CHECK(node->get("/orders/ord_nonexistent").status == 404);
-  CHECK(node->send("POST", "/orders", json::object()).status == 400);
+  CHECK(place_order(*node, json::object()).status == 400);
   await_status(*node, json_of(placed)["id"], "DELIVERED");
   REQUIRE(wait_until([&] {
     return node->get("/metrics").body.find("\nagora_mail_sent_total ") != std::string::npos;

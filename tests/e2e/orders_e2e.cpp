@@ -13,36 +13,11 @@ using namespace agora::test;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-namespace {
-
-std::vector<std::string> event_types(const agora_node& node, const std::string& id) {
-  std::vector<std::string> out;
-  auto events = json_of(node.get("/orders/" + id + "/events"));
-  for (auto& e : events)
-    out.push_back(e["type"]);
-  return out;
-}
-
-/// A new order for `quantity` of `product`, answered once it is PAID.
-std::string paid_order(const agora_node& node, int64_t product, int quantity) {
-  auto o = json_of(
-    node.send("POST", "/orders", order_body(product, quantity), false, {"Prefer: wait=10"}));
-  REQUIRE(o["status"] == "PAID");
-  return o["id"].get<std::string>();
-}
-
-std::string stock(const agora_node& node, int64_t product) {
-  auto l = json_of(node.get("/inventory/" + std::to_string(product)));
-  return std::to_string(l["on_hand"].get<int>()) + "/" + std::to_string(l["reserved"].get<int>());
-}
-
-} // namespace
-
 TEST_CASE("an order runs from PENDING to DELIVERED and is journaled at every step",
           "[e2e][orders]") {
   agora_node node{{"--shipping-step-seconds=1"}};
   REQUIRE(stock(node, 3) == "60/0");
-  auto created = node.send("POST", "/orders", order_body(3, 2));
+  auto created = place_order(node, order_body(3, 2));
   REQUIRE(created.status == 202);
   auto o = json_of(created);
   CHECK(o["status"] == "PENDING");
@@ -87,7 +62,7 @@ TEST_CASE("an order runs from PENDING to DELIVERED and is journaled at every ste
 
 TEST_CASE("an order for more than the stock is REJECTED and holds nothing", "[e2e][orders]") {
   agora_node node;
-  auto r = node.send("POST", "/orders", order_body(4, 999), false, {"Prefer: wait=10"});
+  auto r = place_order(node, order_body(4, 999), 10);
   REQUIRE(r.status == 201);
   CHECK(r.header("preference-applied") == "wait=10");
   auto o = json_of(r);
@@ -101,7 +76,7 @@ TEST_CASE("declined cards cancel the order and release its stock", "[e2e][orders
   agora_node node;
   for (auto card : {"4000000000000002", "4000000000009995"}) {
     auto before = stock(node, 7);
-    auto r = node.send("POST", "/orders", order_body(7, 1, card), false, {"Prefer: wait=10"});
+    auto r = place_order(node, order_body(7, 1, card), 10);
     REQUIRE(r.status == 201);
     auto o = json_of(r);
     CHECK(o["status"] == "CANCELLED");
@@ -122,14 +97,14 @@ TEST_CASE("declined cards cancel the order and release its stock", "[e2e][orders
 TEST_CASE("a customer cancel refunds the payment, releases stock, cancels the shipment",
           "[e2e][orders]") {
   agora_node node{{"--shipping-step-seconds=0"}};
-  auto r = node.send("POST", "/orders", order_body(8, 3), false, {"Prefer: wait=10"});
+  auto r = place_order(node, order_body(8, 3), 10);
   auto o = json_of(r);
   REQUIRE(o["status"] == "PAID");
   auto id = o["id"].get<std::string>();
   REQUIRE(wait_until([&] {
     return !order(node, id)["shipment"].is_null();
   }));
-  auto cancelled = node.send("POST", "/orders/" + id + "/cancel", json::object());
+  auto cancelled = cancel_order(node, id);
   REQUIRE(cancelled.status == 200);
   CHECK(json_of(cancelled)["status"] == "CANCELLED");
   CHECK(json_of(cancelled)["reason"] == "CUSTOMER_REQUEST");
@@ -141,12 +116,12 @@ TEST_CASE("a customer cancel refunds the payment, releases stock, cancels the sh
     json_of(node.get("/payments/" + order(node, id)["payment"]["id"].get<std::string>()));
   CHECK(payment["refunded_cents"] == payment["amount_cents"]);
   CHECK(json_of(node.get("/inventory/8"))["reserved"] == 0);
-  CHECK(node.send("POST", "/orders/" + id + "/cancel", json::object()).status == 409);
+  CHECK(cancel_order(node, id).status == 409);
 }
 
 TEST_CASE("a shipped order can no longer be cancelled", "[e2e][orders]") {
   agora_node node{{"--shipping-step-seconds=0", "--order-idle-seconds=1"}};
-  auto o = json_of(node.send("POST", "/orders", order_body(9, 1), false, {"Prefer: wait=10"}));
+  auto o = json_of(place_order(node, order_body(9, 1), 10));
   auto id = o["id"].get<std::string>();
   REQUIRE(wait_until([&] {
     return !order(node, id)["shipment"].is_null();
@@ -156,7 +131,7 @@ TEST_CASE("a shipped order can no longer be cancelled", "[e2e][orders]") {
   REQUIRE(advanced.status == 200);
   CHECK(json_of(advanced)["status"] == "IN_TRANSIT");
   await_status(node, id, "SHIPPED");
-  auto refused = node.send("POST", "/orders/" + id + "/cancel", json::object());
+  auto refused = cancel_order(node, id);
   CHECK(refused.status == 409);
   CHECK(json_of(refused)["detail"] == "the order has shipped");
   // The stock commit waits to ride with the next append; with none coming, the order's tick
@@ -186,7 +161,7 @@ TEST_CASE("a cancel that loses the race with the carrier's pickup is a 409 and r
   sql_value(node.db, "UPDATE shipments SET status = 'IN_TRANSIT', in_transit_at = now(), "
                      "updated_at = now() WHERE order_id = '"
                        + id + "'");
-  auto refused = node.send("POST", "/orders/" + id + "/cancel", json::object());
+  auto refused = cancel_order(node, id);
   CHECK(refused.status == 409);
   CHECK(json_of(refused)["detail"] == "the order has shipped");
   auto now = order(node, id);
@@ -229,7 +204,7 @@ TEST_CASE("concurrent cancels of a paid order: one cancels, the rest are refused
   std::vector<std::thread> threads;
   for (size_t i = 0; i < statuses.size(); ++i)
     threads.emplace_back([&, i] {
-      statuses[i] = node.send("POST", "/orders/" + id + "/cancel", json::object()).status;
+      statuses[i] = cancel_order(node, id).status;
     });
   for (auto& t : threads)
     t.join();
@@ -251,26 +226,24 @@ TEST_CASE("concurrent cancels of a paid order: one cancels, the rest are refused
 TEST_CASE("an idempotent retry returns the same order, another body with the key is a 422",
           "[e2e][orders]") {
   agora_node node;
-  auto first = node.send("POST", "/orders", order_body(10, 1), false, {"Idempotency-Key: retry-1"});
+  auto first = place_order(node, order_body(10, 1), 0, {"Idempotency-Key: retry-1"});
   REQUIRE(first.status == 202);
-  auto again = node.send("POST", "/orders", order_body(10, 1), false, {"Idempotency-Key: retry-1"});
+  auto again = place_order(node, order_body(10, 1), 0, {"Idempotency-Key: retry-1"});
   REQUIRE(again.status == 200);
   CHECK(json_of(again)["id"] == json_of(first)["id"]);
-  auto other = node.send("POST", "/orders", order_body(10, 2), false, {"Idempotency-Key: retry-1"});
+  auto other = place_order(node, order_body(10, 2), 0, {"Idempotency-Key: retry-1"});
   CHECK(other.status == 422);
   CHECK(sql_value(node.db, "SELECT count(*) FROM orders") == "1");
-  CHECK(node
-          .send("POST", "/orders", order_body(10, 1), false,
-                {"Idempotency-Key: " + std::string(129, 'k')})
-          .status
-        == 400);
+  CHECK(
+    place_order(node, order_body(10, 1), 0, {"Idempotency-Key: " + std::string(129, 'k')}).status
+    == 400);
 }
 
 TEST_CASE("bad orders are refused with field errors and change nothing", "[e2e][orders]") {
   agora_node node;
   auto bad = order_body(3, 0, "4242424242424241", "nope");
   bad["shipping_address"]["city"] = "";
-  auto r = node.send("POST", "/orders", bad);
+  auto r = place_order(node, bad);
   REQUIRE(r.status == 400);
   std::set<std::string> fields;
   auto problem = json_of(r);
@@ -279,13 +252,13 @@ TEST_CASE("bad orders are refused with field errors and change nothing", "[e2e][
   CHECK(fields
         == std::set<std::string>{"customer_email", "items[0].quantity", "payment.card_number",
                                  "shipping_address.city"});
-  auto unknown = node.send("POST", "/orders", order_body(999999, 1));
+  auto unknown = place_order(node, order_body(999999, 1));
   REQUIRE(unknown.status == 400);
   CHECK(json_of(unknown)["errors"][0]["field"] == "items[0].product_id");
   auto typed = order_body(3, 1);
   typed["items"][0]["quantity"] = "2";
-  CHECK(node.send("POST", "/orders", typed).status == 400);
-  CHECK(node.send("POST", "/orders", json::array()).status == 400);
+  CHECK(place_order(node, typed).status == 400);
+  CHECK(place_order(node, json::array()).status == 400);
   CHECK(
     http("POST", node.url("/orders"), "{\"customer_email\":", {"Content-Type: application/json"})
       .status
@@ -303,9 +276,8 @@ TEST_CASE("bad orders are refused with field errors and change nothing", "[e2e][
 TEST_CASE("orders list newest first, filtered by customer and status", "[e2e][orders]") {
   agora_node node;
   for (int i = 0; i < 3; ++i)
-    node.send("POST", "/orders", order_body(11, 1, "4242424242424242", "bob@example.com"), false,
-              {"Prefer: wait=10"});
-  node.send("POST", "/orders", order_body(11, 1), false, {"Prefer: wait=10"});
+    place_order(node, order_body(11, 1, "4242424242424242", "bob@example.com"), 10);
+  place_order(node, order_body(11, 1), 10);
   auto bobs = json_of(node.get("/orders?customer_email=bob@example.com&limit=2"));
   CHECK(bobs["total"] == 3);
   REQUIRE(bobs["items"].size() == 2);
@@ -316,7 +288,7 @@ TEST_CASE("orders list newest first, filtered by customer and status", "[e2e][or
 
 TEST_CASE("an admin refunds part of a payment, then the rest, then nothing", "[e2e][payments]") {
   agora_node node{{"--shipping-step-seconds=0"}};
-  auto o = json_of(node.send("POST", "/orders", order_body(12, 1), false, {"Prefer: wait=10"}));
+  auto o = json_of(place_order(node, order_body(12, 1), 10));
   REQUIRE(o["status"] == "PAID");
   auto pay = "/payments/" + o["payment"]["id"].get<std::string>();
   auto total = o["total_cents"].get<int64_t>();
@@ -338,7 +310,7 @@ TEST_CASE("orders that drain a product raise one low-stock alert", "[e2e][invent
     node.send("PUT", "/inventory/13", {{"on_hand", 5}, {"low_stock_threshold", 2}}, true).status
     == 200);
   for (int i = 0; i < 4; ++i)
-    node.send("POST", "/orders", order_body(13, 1), false, {"Prefer: wait=10"});
+    place_order(node, order_body(13, 1), 10);
   auto alerts = json_of(node.get("/notifications?type=LOW_INVENTORY_ALERT&product_id=13"));
   REQUIRE(alerts["total"] == 1);
   CHECK(alerts["items"][0]["to"] == "ops@example.com");
@@ -351,7 +323,7 @@ TEST_CASE("a charge that never answers in time cancels the order with TIMEOUT an
   // The gateway takes 1.5 s; a step may take 200 ms, three times: the order gives up first.
   agora_node node{{"--payment-latency-ms=1500", "--order-step-timeout-ms=200"}};
   auto before = stock(node, 19);
-  auto r = node.send("POST", "/orders", order_body(19, 1), false, {"Prefer: wait=15"});
+  auto r = place_order(node, order_body(19, 1), 15);
   REQUIRE(r.status == 201);
   auto o = json_of(r);
   CHECK(o["status"] == "CANCELLED");
@@ -373,13 +345,13 @@ TEST_CASE("a charge that never answers in time cancels the order with TIMEOUT an
 TEST_CASE("new orders get 503 with Retry-After while the saga backlog is full", "[e2e][orders]") {
   // One order may be in progress; the gateway takes 3 s, so the first stays RESERVED a while.
   agora_node node{{"--orders-max-in-progress=1", "--payment-latency-ms=3000"}};
-  auto first = node.send("POST", "/orders", order_body(3, 1));
+  auto first = place_order(node, order_body(3, 1));
   REQUIRE(first.status == 202);
-  auto refused = node.send("POST", "/orders", order_body(3, 1));
+  auto refused = place_order(node, order_body(3, 1));
   CHECK(refused.status == 503);
   CHECK(refused.header("retry-after") == "1");
   CHECK(json_of(refused)["detail"] == "too many orders in progress on this node");
   CHECK(sql_value(node.db, "SELECT count(*) FROM orders") == "1"); // nothing of it was kept
   await_status(node, json_of(first)["id"], "PAID");
-  CHECK(node.send("POST", "/orders", order_body(3, 1)).status == 202); // room again
+  CHECK(place_order(node, order_body(3, 1)).status == 202); // room again
 }

@@ -39,7 +39,7 @@ TEST_CASE("many concurrent orders for scarce stock sell exactly the stock", "[e2
   std::mutex mutex;
   std::map<std::string, int> outcomes;
   in_parallel(8, 10, [&](int, int) {
-    auto r = node.send("POST", "/orders", order_body(14, 1), false, {"Prefer: wait=20"});
+    auto r = place_order(node, order_body(14, 1), 20);
     std::lock_guard<std::mutex> guard{mutex};
     ++outcomes[r.status == 201 ? json_of(r)["status"].get<std::string>()
                                : std::to_string(r.status)];
@@ -74,7 +74,7 @@ TEST_CASE("kill -9 with orders in flight loses no accepted order and no stock", 
     in_parallel(4, 100, [&](int t, int i) {
       if (killed)
         return;
-      auto r = node.send("POST", "/orders", order_body(products[(t + i) % 4], 1 + i % 3));
+      auto r = place_order(node, order_body(products[(t + i) % 4], 1 + i % 3));
       std::lock_guard<std::mutex> guard{mutex};
       if (r.status == 202)
         accepted.push_back(json_of(r)["id"]);

@@ -17,7 +17,20 @@ TEST_CASE("every error code maps to its contract status", "[problem]") {
   CHECK(http::status_of(errc::overloaded) == 503);
   CHECK(http::status_of(errc::storage_unavailable) == 503);
   CHECK(http::status_of(errc::timeout) == 503);
+  CHECK(http::status_of(errc::unavailable) == 503);
   CHECK(http::status_of(errc::internal) == 500);
+  CHECK(http::status_of(errc::method_not_allowed) == 405);
+  CHECK(http::status_of(errc::payload_too_large) == 413);
+  CHECK(http::status_of(errc::unsupported_media_type) == 415);
+}
+
+TEST_CASE("a refused command answers with its one code", "[problem]") {
+  using agora::domain::refusal;
+  CHECK_FALSE(protocol::refused(refusal::none, "fine"));
+  CHECK(http::from_error(protocol::refused(refusal::not_found, "no such order"), "").status == 404);
+  CHECK(http::from_error(protocol::refused(refusal::conflict, "shipped"), "").status == 409);
+  CHECK(http::from_error(protocol::refused(refusal::unavailable, "late"), "").status == 503);
+  CHECK(http::from_error(protocol::refused(refusal::conflict, "shipped"), "").detail == "shipped");
 }
 
 TEST_CASE("no error code is left without a mapping or a name", "[problem]") {
@@ -59,7 +72,7 @@ TEST_CASE("actor errors map through the table; CAF timeouts become 503", "[probl
 }
 
 TEST_CASE("problem text survives invalid UTF-8 in the detail", "[problem]") {
-  auto p = http::make_problem(400, std::string{"bad \xff byte"});
+  auto p = http::make_problem(errc::invalid_argument, std::string{"bad \xff byte"});
   auto j = nlohmann::json::parse(http::to_json(p), nullptr, false);
   CHECK_FALSE(j.is_discarded());
 }
