@@ -308,14 +308,8 @@ shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snaps
       });
       return true;
     },
-    [=](handoff_atom, caf::actor successor) {
-      self->state.successor = std::move(successor);
-      host_of(self).hand_off(self->make_response_promise());
-      return caf::delegated<bool>{};
-    },
-    [=](tick_atom) {
-      host_of(self).tick();
-    },
+    entity::handoff_handler<caf::actor>(self),
+    entity::tick_handler(self),
   };
 }
 

@@ -235,14 +235,8 @@ order_impl::behavior_type order(self_ptr self, std::string id,
       host_of(self).submit(cmd::shipment_update{news.shipment_id, news.status}, {});
       return true;
     },
-    [=](handoff_atom, order_router_actor successor) {
-      self->state.successor = std::move(successor);
-      host_of(self).hand_off(self->make_response_promise());
-      return caf::delegated<bool>{};
-    },
-    [=](tick_atom) {
-      host_of(self).tick();
-    },
+    entity::handoff_handler<order_router_actor>(self),
+    entity::tick_handler(self),
   };
 }
 

@@ -44,17 +44,11 @@ void apply_to_level(stock_level& level, const stock_event& e) {
 }
 
 stock_event make(stock_event_type t, int64_t now_ms) {
-  stock_event e;
-  e.type = t;
-  e.at_ms = now_ms;
-  return e;
+  return event_at<stock_event>(t, now_ms);
 }
 
 stock_decision refuse(refusal r, std::string why) {
-  stock_decision d;
-  d.refused = r;
-  d.why = std::move(why);
-  return d;
+  return refusing<stock_decision>(r, std::move(why));
 }
 
 /// Adds the alert events the decision's changes cause: a fall to the threshold mails once, a
@@ -147,8 +141,8 @@ stock_decision decide_levels(const inventory_shard_state& s, const stock_cmd::se
   next.low_stock_threshold = c.threshold.value_or(next.low_stock_threshold);
   if (next.on_hand < next.reserved)
     return refuse(refusal::conflict, "on_hand " + std::to_string(next.on_hand)
-                                             + " would fall below reserved "
-                                             + std::to_string(next.reserved));
+                                       + " would fall below reserved "
+                                       + std::to_string(next.reserved));
   stock_decision d;
   auto e = make(stock_event_type::levels_set, now_ms);
   e.product_id = c.product_id;

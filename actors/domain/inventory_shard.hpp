@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/domain/entity_model.hpp"
 #include "actors/domain/enum_text.hpp"
 #include "actors/domain/refusal.hpp"
 #include "actors/domain/statuses.hpp"
@@ -118,57 +119,17 @@ void forget_finished(inventory_shard_state& s, int64_t horizon_ms);
 /// A product the catalog created or changed (its stock row written with it).
 void adopt(inventory_shard_state& s, const product& p, const stock_level& level);
 
-/// A shard as the entity host runs it: no effects of its own, never passivated.
-struct inventory_shard_entity {
+/// A shard as the entity host runs it: no effects of its own, never passivated; its tick forgets
+/// old holds.
+struct inventory_shard_entity : entity_defaults<no_effect, stock_command> {
   using state = inventory_shard_state;
   using event = stock_event;
   using command = stock_command;
   using decision = stock_decision;
-  enum class effect : uint8_t {};
 
   /// How long finished holds are remembered.
   static constexpr int64_t hold_memory_ms = 60 * 60 * 1000;
 
-  static void apply(state& s, const event& e) {
-    domain::apply(s, e);
-  }
-  static decision decide(const state& s, const command& c, int64_t now_ms) {
-    return domain::decide(s, c, now_ms);
-  }
-  static const std::vector<event>& events(const decision& d) {
-    return d.events;
-  }
-  static std::optional<effect> consults(const decision&) {
-    return std::nullopt;
-  }
-  static std::vector<effect> owed(const state&) {
-    return {};
-  }
-  static bool settled(const state&) {
-    return false;
-  }
-  static bool exists(const state&) {
-    return true;
-  }
-  static bool awaited(const state&) {
-    return true;
-  }
-  struct retry_step {
-    bool give_up = true;
-    std::chrono::milliseconds delay{0};
-  };
-  static retry_step retry(effect, int) {
-    return {};
-  }
-  static command gave_up(effect) {
-    return {};
-  }
-  static std::optional<effect> subscribes(effect) {
-    return std::nullopt;
-  }
-  static bool rides(effect, const state&) {
-    return false;
-  }
   static void housekeeping(state& s, int64_t now_ms) {
     forget_finished(s, now_ms - hold_memory_ms);
   }

@@ -9,17 +9,11 @@ namespace agora::domain {
 namespace {
 
 order_event make(event_type t, int64_t now_ms) {
-  order_event e;
-  e.type = t;
-  e.at_ms = now_ms;
-  return e;
+  return event_at<order_event>(t, now_ms);
 }
 
 decision refuse(refusal r, std::string why) {
-  decision d;
-  d.refused = r;
-  d.why = std::move(why);
-  return d;
+  return refusing<decision>(r, std::move(why));
 }
 
 decision one(order_event e) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/domain/entity_model.hpp"
 #include "actors/domain/enum_text.hpp"
 #include "actors/domain/refusal.hpp"
 #include "actors/domain/retry.hpp"
@@ -251,22 +252,12 @@ bool decided(const order_state& s);
 retry_step step_retry(effect step, int failures);
 
 /// An order as the entity host runs it: the rules above, named as the host expects.
-struct order_entity {
+struct order_entity : entity_defaults<effect, order_command> {
   using state = order_state;
   using event = order_event;
   using command = order_command;
   using decision = domain::decision;
-  using effect = domain::effect;
 
-  static void apply(state& s, const event& e) {
-    domain::apply(s, e);
-  }
-  static decision decide(const state& s, const command& c, int64_t now_ms) {
-    return domain::decide(s, c, now_ms);
-  }
-  static const std::vector<event>& events(const decision& d) {
-    return d.events;
-  }
   static std::optional<effect> consults(const decision& d) {
     return d.consult;
   }
@@ -299,7 +290,6 @@ struct order_entity {
   static bool rides(effect e, const state& ahead) {
     return e == effect::commit_stock && !is_terminal(ahead.status);
   }
-  static void housekeeping(state&, int64_t) {}
 };
 
 } // namespace agora::domain

@@ -38,13 +38,10 @@
 //   the state is what they wait for, passivates when idle or settled, and for a handoff stops
 //   taking commands, lands its writes and hands the commands it holds to the port.
 //
-// Model (static members): state, event, command, decision, effect types;
-//   apply(state&, const event&); decide(const state&, const command&, int64_t now_ms) -> decision;
-//   events(const decision&) -> const std::vector<event>&; consults(const decision&) ->
-//   std::optional<effect>; owed(const state&) -> std::vector<effect>; settled, exists,
-//   awaited(const state&) -> bool; retry(effect, int failures) -> retry_step; gave_up(effect) ->
-//   command; subscribes(effect) -> std::optional<effect>; rides(effect, const state& ahead) ->
-//   bool; housekeeping(state&, int64_t now_ms).
+// Model: the state, event, command, decision and effect types, and the policies of
+//   domain/entity_model.hpp (consults, owed, settled, exists, awaited, retry, gave_up,
+//   subscribes, rides, housekeeping); apply(state&, event) and decide(state, command, now_ms)
+//   are found next to the state (by argument-dependent lookup), and a decision has `events`.
 // Port (members): now(), wall_ms(), tick_at(time_point), persist(events, batch, durable, after),
 //   perform(effect, token, durable), consult(effect, token, ahead), answer(pending&, durable,
 //   error), answer_await(promise&, durable), applied(batch, durable), step_ended(effect,
@@ -58,12 +55,6 @@ struct options {
   std::chrono::milliseconds step_timeout{5000}; ///< one effect attempt's deadline
   std::chrono::milliseconds idle{60000};        ///< passivate after this long without a command
   bool passivate = true;                        ///< false: the entity lives until it is stopped
-};
-
-/// What the Model's retry policy says after an effect failed.
-struct retry_step {
-  bool give_up = false;
-  std::chrono::milliseconds delay{0};
 };
 
 /// A command: waiting to decide, or decided and waiting until its events are durable.
@@ -136,8 +127,8 @@ class host {
     if (err)
       return write_failed(std::move(batch), err);
     for (auto& it : batch)
-      for (auto& e : Model::events(it.decision))
-        Model::apply(durable_, e);
+      for (auto& e : it.decision.events)
+        apply(durable_, e);
     port_.applied(batch, durable_);
     for (auto& it : batch)
       answer(it);
@@ -256,7 +247,7 @@ class host {
     while (phase_ == phase::running && !recovering_ && !consulting_ && !queue_.empty()) {
       auto it = std::move(queue_.front());
       queue_.pop_front();
-      it.decision = Model::decide(ahead_, it.command, port_.wall_ms());
+      it.decision = decide(ahead_, it.command, port_.wall_ms());
       if (auto first = Model::consults(it.decision)) {
         consulting_ = std::move(it);
         consult_token_ = ++next_token_;
@@ -272,10 +263,10 @@ class host {
   /// they (and all before them) are durable. Events that ride wait for a write that is sent
   /// anyway.
   void take(item it) {
-    auto& events = Model::events(it.decision);
+    auto& events = it.decision.events;
     it.rides = it.source && Model::rides(*it.source, ahead_);
     for (auto& e : events)
-      Model::apply(ahead_, e);
+      apply(ahead_, e);
     if (!events.empty() && !it.rides)
       urgent_ = true;
     if (events.empty() && !writing_ && !urgent_)
@@ -289,7 +280,7 @@ class host {
     if (writing_ || recovering_)
       return;
     for (auto i = next_.begin(); i != next_.end();) {
-      if (!Model::events(i->decision).empty()) {
+      if (!i->decision.events.empty()) {
         if (!i->rides)
           break;
         ++i;
@@ -306,7 +297,7 @@ class host {
     writing_ = true;
     std::vector<event> events;
     for (auto& it : in_flight_)
-      for (auto& e : Model::events(it.decision))
+      for (auto& e : it.decision.events)
         events.push_back(e);
     port_.persist(std::move(events), in_flight_, durable_, ahead_); // ahead_: durable_ + events
   }

@@ -4,6 +4,7 @@
 #include "actors/protocol/atoms.hpp"
 #include "runtime/base/clock.hpp"
 
+#include <caf/delegated.hpp>
 #include <caf/response_promise.hpp>
 
 #include <chrono>
@@ -44,5 +45,23 @@ struct port_base {
     self->quit();
   }
 };
+
+/// The handlers every entity actor has (its state keeps `host` and `successor`): a handoff to a
+/// `Successor`, and the host's tick.
+template <class Successor, class Self>
+auto handoff_handler(Self* self) {
+  return [self](protocol::handoff_atom, Successor successor) {
+    self->state.successor = std::move(successor);
+    self->state.host->hand_off(self->make_response_promise());
+    return caf::delegated<bool>{};
+  };
+}
+
+template <class Self>
+auto tick_handler(Self* self) {
+  return [self](protocol::tick_atom) {
+    self->state.host->tick();
+  };
+}
 
 } // namespace agora::actors::entity

@@ -3,6 +3,7 @@
 #include "runtime/base/actor_registry.hpp"
 #include "runtime/base/metrics.hpp"
 #include "tests/support/deterministic.hpp"
+#include "tests/support/samples.hpp"
 #include "tests/support/stand_ins.hpp"
 
 #include <caf/send.hpp>
@@ -19,18 +20,6 @@ using namespace std::chrono_literals;
 using domain::event_type;
 
 namespace {
-
-domain::order_draft draft(const std::string& id) {
-  domain::order_draft d;
-  d.id = id;
-  d.customer_email = "ann@example.com";
-  d.items = {{3, 2, 1250}, {7, 1, 500}};
-  d.total_cents = 3000;
-  d.ship_to = {"Ann", "1 Main St", "", "Springfield", "12345", "US"};
-  d.card_token = "tok_approve_4242";
-  d.card_last4 = "4242";
-  return d;
-}
 
 size_t count(const std::vector<std::string>& calls, const std::string& call) {
   return static_cast<size_t>(std::count(calls.begin(), calls.end(), call));
@@ -75,7 +64,8 @@ struct fixture : test::deterministic {
 
   std::shared_ptr<test::answer<order_view>> create(const order_actor& order,
                                                    const std::string& id) {
-    auto r = request<order_view>(order, create_atom_v, create_order{draft(id), "key-1", "hash-1"});
+    auto r = request<order_view>(order, create_atom_v,
+                                 create_order{test::sample_draft(id), "key-1", "hash-1"});
     run();
     return r;
   }

@@ -1,5 +1,6 @@
 #include "actors/domain/notifications.hpp"
 #include "actors/domain/order.hpp"
+#include "tests/support/samples.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -10,15 +11,7 @@ using namespace agora::domain;
 namespace {
 
 order_draft draft() {
-  order_draft d;
-  d.id = "ord_test";
-  d.customer_email = "ann@example.com";
-  d.items = {{3, 2, 1250}, {7, 1, 500}};
-  d.total_cents = 3000;
-  d.ship_to = {"Ann", "1 Main St", "", "Springfield", "12345", "US"};
-  d.card_token = "tok_approve_4242";
-  d.card_last4 = "4242";
-  return d;
+  return agora::test::sample_draft();
 }
 
 /// Applies a decision's events and returns them, failing the test on a refusal.
