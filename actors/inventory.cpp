@@ -256,7 +256,8 @@ caf::delegated<Reply> submit(self_ptr self, domain::stock_command c) {
 void activate(self_ptr self, const shard_snapshot& snapshot) {
   auto& st = self->state;
   // Holds are forgotten on the host's tick, every minute when nothing else happens.
-  entity::options host_options{st.options.store_timeout, minutes{1}, false};
+  entity::options host_options{st.options.store_timeout, minutes{1}, false,
+                               st.options.writes_in_flight};
   st.host = std::make_unique<shard_host>(shard_port{{self}}, host_options, fence{st.shard, 0});
   st.host->activate(state_of(snapshot));
   publish_units(self, host_of(self).durable());

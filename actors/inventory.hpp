@@ -24,6 +24,9 @@ struct inventory_options {
   std::string ops_email = "ops@localhost"; ///< recipient of LOW_INVENTORY_ALERT
   std::string public_url;                  ///< links in mails start with it
   std::chrono::milliseconds store_timeout{10000};
+  /// A shard's writes in flight at once: while one lands, the next is already queued at the
+  /// group-commit writer, so a command waits about one commit, not two.
+  size_t writes_in_flight = 4;
 };
 
 /// Spawns shard `shard` of `options.shards`, starting from `snapshot` (what its store loaded).

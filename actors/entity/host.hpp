@@ -25,7 +25,7 @@
 // - keeps two states: `durable` (what the store has) and `ahead` (durable plus the events still on
 //   their way to the store). Commands decide one at a time, in arrival order, against `ahead`, so
 //   a command does not wait for the write before it; their events form the next write, sent when
-//   the one in flight has landed (one write in flight per entity: its store sees them in order).
+//   fewer than `max_writes` are in flight (its store sees an entity's writes in order).
 // - answers a command once its events, and every event decided before it, are durable, from the
 //   durable state; a failed write fails the commands it held, and everything decided on top of it
 //   decides again once the port has recovered the durable state.
@@ -55,6 +55,9 @@ struct options {
   std::chrono::milliseconds step_timeout{5000}; ///< one effect attempt's deadline
   std::chrono::milliseconds idle{60000};        ///< passivate after this long without a command
   bool passivate = true;                        ///< false: the entity lives until it is stopped
+  /// Writes in flight at once. 1 (an order: its journal numbers its events in order); more lets
+  /// an entity that many commands share (a shard) keep its store busy while a write lands.
+  size_t max_writes = 1;
 };
 
 /// A command: waiting to decide, or decided and waiting until its events are durable.
@@ -118,20 +121,27 @@ class host {
     change(ahead_);
   }
 
-  /// The write sent by Port::persist has landed (`err` empty) or failed.
+  /// The oldest write sent by Port::persist has landed (`err` empty) or failed (a port answers
+  /// its writes in the order it sent them).
   void persisted(const caf::error& err) {
-    AGORA_CHECK_MSG(writing_, "a write landed that was never sent");
-    writing_ = false;
-    auto batch = std::move(in_flight_);
-    in_flight_.clear();
-    if (err)
-      return write_failed(std::move(batch), err);
-    for (auto& it : batch)
-      for (auto& e : it.decision.events)
-        apply(durable_, e);
-    port_.applied(batch, durable_);
-    for (auto& it : batch)
-      answer(it);
+    AGORA_CHECK_MSG(!in_flight_.empty(), "a write landed that was never sent");
+    auto batch = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    if (err && !failure_)
+      failure_ = err;
+    if (err) {
+      for (auto& it : batch)
+        answer(it, err);
+    } else {
+      for (auto& it : batch)
+        for (auto& e : it.decision.events)
+          apply(durable_, e);
+      port_.applied(batch, durable_);
+      for (auto& it : batch)
+        answer(it);
+    }
+    if (failure_)
+      return in_flight_.empty() ? write_failed() : void();
     after_landing();
   }
 
@@ -218,7 +228,7 @@ class host {
 
   /// Whether anything is under way (queued, deciding, writing, running or backing off).
   bool busy() const {
-    return writing_ || !next_.empty() || !queue_.empty() || consulting_ || recovering_
+    return !in_flight_.empty() || !next_.empty() || !queue_.empty() || consulting_ || recovering_
            || !running_.empty() || !backing_off_.empty() || !waiters_.empty();
   }
 
@@ -269,17 +279,18 @@ class host {
       apply(ahead_, e);
     if (!events.empty() && !it.rides)
       urgent_ = true;
-    if (events.empty() && !writing_ && !urgent_)
+    if (events.empty() && in_flight_.empty() && !urgent_)
       return answer(it); // nothing it depends on is on its way
     next_.push_back(std::move(it));
   }
 
-  /// Sends the next write when none is in flight and it holds an event that may not wait
-  /// (`force`: riders too). Commands without events that only riders precede are answered first.
+  /// Sends the next write when fewer than `max_writes` are in flight and it holds an event that
+  /// may not wait (`force`: riders too). When none is in flight, commands without events that
+  /// only riders precede are answered first.
   void flush(bool force) {
-    if (writing_ || recovering_)
+    if (in_flight_.size() >= opts_.max_writes || recovering_ || failure_)
       return;
-    for (auto i = next_.begin(); i != next_.end();) {
+    for (auto i = next_.begin(); in_flight_.empty() && i != next_.end();) {
       if (!i->decision.events.empty()) {
         if (!i->rides)
           break;
@@ -291,15 +302,15 @@ class host {
     }
     if (next_.empty() || !(urgent_ || force))
       return;
-    in_flight_ = std::move(next_);
+    in_flight_.push_back(std::move(next_));
     next_.clear();
     urgent_ = false;
-    writing_ = true;
     std::vector<event> events;
-    for (auto& it : in_flight_)
+    for (auto& it : in_flight_.back())
       for (auto& e : it.decision.events)
         events.push_back(e);
-    port_.persist(std::move(events), in_flight_, durable_, ahead_); // ahead_: durable_ + events
+    // ahead_ is the state once every write in flight, this one last, has landed.
+    port_.persist(std::move(events), in_flight_.back(), durable_, ahead_);
   }
 
   void after_landing() {
@@ -313,11 +324,12 @@ class host {
     maybe_passivate(false);
   }
 
-  /// A write failed: its commands fail, and everything decided on top of it decides again once
-  /// the port has the durable state back (riders' effects run again and answer the same).
-  void write_failed(std::deque<item> batch, const caf::error& err) {
-    for (auto& it : batch)
-      answer(it, err);
+  /// A write failed, and the writes sent after it have landed or failed too: what was decided but
+  /// not sent decides again once the port has the durable state back (riders' effects run again
+  /// and answer the same).
+  void write_failed() {
+    auto err = std::move(failure_);
+    failure_ = caf::error{};
     for (auto i = next_.rbegin(); i != next_.rend(); ++i)
       queue_.push_front(item{std::move(i->command), std::move(i->promise), {}, i->source});
     next_.clear();
@@ -336,7 +348,7 @@ class host {
   }
 
   void finish_handoff() {
-    if (phase_ != phase::handing_off || writing_ || !next_.empty() || consulting_)
+    if (phase_ != phase::handing_off || !in_flight_.empty() || !next_.empty() || consulting_)
       return;
     phase_ = phase::stopped;
     for (auto& w : waiters_)
@@ -353,7 +365,7 @@ class host {
     auto owed = Model::owed(durable_);
     if (owed.empty())
       return;
-    auto still = writing_ || !next_.empty() ? Model::owed(ahead_) : owed;
+    auto still = !in_flight_.empty() || !next_.empty() ? Model::owed(ahead_) : owed;
     for (auto e : owed) {
       if (running_.count(e) || backing_off_.count(e) || standing_.count(e)
           || std::find(still.begin(), still.end(), e) == still.end())
@@ -442,10 +454,10 @@ class host {
   phase phase_ = phase::running;
   state durable_;
   state ahead_;
-  std::deque<item> queue_;     ///< not yet decided
-  std::deque<item> next_;      ///< decided; their events form the next write
-  std::deque<item> in_flight_; ///< decided; their events are being written
-  bool writing_ = false;
+  std::deque<item> queue_;                 ///< not yet decided
+  std::deque<item> next_;                  ///< decided; their events form the next write
+  std::deque<std::deque<item>> in_flight_; ///< the writes sent, oldest first
+  caf::error failure_;  ///< a write failed: the rest in flight land before the port recovers
   bool urgent_ = false; ///< next_ holds an event that may not wait
   bool recovering_ = false;
   std::optional<item> consulting_;

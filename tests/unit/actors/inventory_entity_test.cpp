@@ -24,13 +24,14 @@ struct fixture : test::deterministic {
   inventory_store_actor store_actor = test::spawn_stock_store(sys(), store);
   inventory_actor shard;
 
-  fixture() {
+  explicit fixture(size_t writes_in_flight = 4) {
     // Product 3 (shard 3 of 8): 5 on hand, nothing reserved, alerts at 1.
     store->snapshot.products = {{3, "SKU-3", "Lamp", "", 1500, "USD"}};
     store->snapshot.levels = {{3, 5, 0, 1, true}};
     store->snapshot.alert_counts = {0};
     actors::inventory_options options;
     options.ops_email = "ops@example.com";
+    options.writes_in_flight = writes_in_flight;
     shard = actors::spawn_inventory_shard(sys(), 3, store->snapshot, store_actor, options, registry,
                                           hub.registry());
     run();
@@ -81,24 +82,26 @@ TEST_CASE("a shard answers a reserve once its hold is written", "[entity][invent
   CHECK(f.store->appends.size() == 1);
 }
 
-TEST_CASE("a failed write fails its reserve, and what was decided on top of it decides again",
+TEST_CASE("a failed write fails its commands, and the shard reloads once its writes landed",
           "[entity][inventory]") {
   fixture f;
   f.store->auto_land = false;
-  auto first = f.reserve("ord_a", 4);  // in flight
-  auto second = f.reserve("ord_b", 1); // decided against the stock ord_a would hold
-  CHECK(f.store->appends.size() == 1); // one write in flight at a time
+  auto first = f.reserve("ord_a", 4);  // write 0
+  auto second = f.reserve("ord_b", 1); // write 1, sent while write 0 is in flight
+  REQUIRE(f.store->appends.size() == 2);
+  CHECK(f.store->appends[1].events[0].order_id == "ord_b");
+  // What the database will hold: ord_b's write commits, ord_a's does not.
+  f.store->snapshot.levels = {{3, 5, 1, 1, true}};
+  f.store->snapshot.holds = {{"ord_b", domain::hold_status::held, {{3, 1, 1500}}}};
   test::land(f.store_actor, 0, false);
   f.run();
   CHECK(first->error == errc::storage_unavailable);
-  CHECK(f.store->loads == 1); // the shard reloads what the store has
-  REQUIRE(f.store->appends.size() == 2);
-  REQUIRE(f.store->appends[1].events.size() == 1); // only ord_b's hold: ord_a's never landed
-  CHECK(f.store->appends[1].events[0].order_id == "ord_b");
+  CHECK(f.store->loads == 0); // not before the write after it has landed
   test::land(f.store_actor, 1, true);
   f.run();
   REQUIRE(second->value);
   CHECK(second->value->ok);
+  CHECK(f.store->loads == 1); // the shard reloads what the store has
   CHECK(f.levels() == "5/1");
   auto retried = f.reserve("ord_a", 4); // the order asks again: now it holds
   test::land(f.store_actor, 2, true);
@@ -108,26 +111,27 @@ TEST_CASE("a failed write fails its reserve, and what was decided on top of it d
   CHECK(f.levels() == "5/5");
 }
 
-TEST_CASE("commands that arrive during a write go out together in the next one",
+TEST_CASE("commands beyond the writes in flight go out together in the next one",
           "[entity][inventory]") {
-  fixture f;
+  fixture f(2); // two writes in flight at most
   f.store->auto_land = false;
-  auto a = f.reserve("ord_a", 1);
-  auto b = f.reserve("ord_b", 1);
-  auto c = f.reserve("ord_c", 9); // short: answered, nothing written
+  auto a = f.reserve("ord_a", 1); // write 0
+  auto b = f.reserve("ord_b", 1); // write 1
+  auto c = f.reserve("ord_c", 9); // short: nothing to write, answered after what came before
   auto released = f.request<bool>(f.shard, release_atom_v, std::string{"ord_a"});
   f.run();
-  REQUIRE(f.store->appends.size() == 1);
+  REQUIRE(f.store->appends.size() == 2);
   test::land(f.store_actor, 0, true);
   f.run();
   CHECK(a->value);
-  REQUIRE(f.store->appends.size() == 2);
-  auto& next = f.store->appends[1].events;
-  REQUIRE(next.size() == 2);
-  CHECK(next[0].type == stock_event_type::held);     // ord_b
-  CHECK(next[1].type == stock_event_type::released); // ord_a
-  CHECK_FALSE(b->answered());                        // not before its write lands
+  REQUIRE(f.store->appends.size() == 3); // what waited, as one write
+  auto& next = f.store->appends[2].events;
+  REQUIRE(next.size() == 1);
+  CHECK(next[0].type == stock_event_type::released); // ord_a
+  CHECK_FALSE(b->answered());
+  CHECK_FALSE(c->answered()); // not before the writes decided before it landed
   test::land(f.store_actor, 1, true);
+  test::land(f.store_actor, 2, true);
   f.run();
   REQUIRE(b->value);
   CHECK(b->value->ok);
