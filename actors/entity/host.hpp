@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/entity/attempts.hpp"
 #include "actors/protocol/entity.hpp"
 #include "runtime/base/check.hpp"
 
@@ -48,8 +49,6 @@
 //   seconds, failures, error), recover(error), stop(), hand_on(queue, promise). A batch is the
 //   commands of one write, each with its decision (and so its events).
 namespace agora::actors::entity {
-
-using time_point = caf::actor_clock::time_point;
 
 struct options {
   std::chrono::milliseconds step_timeout{5000}; ///< one effect attempt's deadline
@@ -161,9 +160,7 @@ class host {
     if (!ran)
       return;
     port_.step_ended(e, *ran, 0, {});
-    failures_.erase(e);
-    if (auto follows = Model::subscribes(e))
-      standing_.insert(*follows);
+    effects_.succeeded(e, Model::subscribes(e));
     enqueue(item{std::move(c), {}, {}, e});
   }
 
@@ -173,13 +170,13 @@ class host {
     auto ran = end_attempt(e, token);
     if (!ran)
       return;
-    auto failures = ++failures_[e];
+    auto failures = effects_.failed(e);
     port_.step_ended(e, *ran, failures, err);
     auto next = Model::retry(e, failures);
     if (next.give_up)
       return enqueue(item{Model::gave_up(e), {}});
     auto at = port_.now() + next.delay;
-    backing_off_[e] = at;
+    effects_.back_off(e, at);
     tick_by(at);
   }
 
@@ -213,8 +210,7 @@ class host {
     if (now >= next_tick_)
       next_tick_ = time_point::max();
     expire_attempts(now);
-    for (auto i = backing_off_.begin(); i != backing_off_.end();)
-      i = i->second <= now ? backing_off_.erase(i) : std::next(i);
+    effects_.resume_due(now);
     answer_expired_waiters(now);
     flush(true); // riders waited long enough for company
     amend([&](state& s) {
@@ -229,17 +225,11 @@ class host {
   /// Whether anything is under way (queued, deciding, writing, running or backing off).
   bool busy() const {
     return !in_flight_.empty() || !next_.empty() || !queue_.empty() || consulting_ || recovering_
-           || !running_.empty() || !backing_off_.empty() || !waiters_.empty();
+           || !effects_.idle() || !waiters_.empty();
   }
 
  private:
   enum class phase { running, handing_off, stopped };
-
-  struct attempt {
-    uint64_t token = 0;
-    time_point started;
-    time_point deadline;
-  };
 
   struct waiter {
     time_point deadline;
@@ -367,34 +357,24 @@ class host {
       return;
     auto still = !in_flight_.empty() || !next_.empty() ? Model::owed(ahead_) : owed;
     for (auto e : owed) {
-      if (running_.count(e) || backing_off_.count(e) || standing_.count(e)
-          || std::find(still.begin(), still.end(), e) == still.end())
+      if (!effects_.free(e) || std::find(still.begin(), still.end(), e) == still.end())
         continue;
       auto now = port_.now();
-      auto token = ++next_token_;
-      running_[e] = {token, now, now + opts_.step_timeout};
+      auto token = effects_.start(e, now, now + opts_.step_timeout, ++next_token_);
       tick_by(now + opts_.step_timeout);
       port_.perform(e, token, durable_);
     }
   }
 
-  /// Ends attempt `token` of `e`, answering how long it ran (seconds), or nothing when it is not
-  /// the one under way (finished, failed, timed out, or the entity stopped).
+  /// Ends attempt `token` of `e` (nothing once the entity stopped).
   std::optional<double> end_attempt(effect e, uint64_t token) {
-    auto i = running_.find(e);
-    if (phase_ == phase::stopped || i == running_.end() || i->second.token != token)
+    if (phase_ == phase::stopped)
       return std::nullopt;
-    auto ran = std::chrono::duration<double>(port_.now() - i->second.started).count();
-    running_.erase(i);
-    return ran;
+    return effects_.end(e, token, port_.now());
   }
 
   void expire_attempts(time_point now) {
-    std::vector<std::pair<effect, uint64_t>> late;
-    for (auto& [e, a] : running_)
-      if (a.deadline <= now)
-        late.emplace_back(e, a.token);
-    for (auto& [e, token] : late)
+    for (auto& [e, token] : effects_.late(now))
       failed(e, token, caf::make_error(caf::sec::request_timeout));
   }
 
@@ -430,11 +410,7 @@ class host {
 
   /// The next tick: the earliest deadline, backoff or waiter, or after the idle time.
   time_point next_deadline(time_point now) const {
-    auto when = now + opts_.idle;
-    for (auto& [e, a] : running_)
-      when = std::min(when, a.deadline);
-    for (auto& [e, at] : backing_off_)
-      when = std::min(when, at);
+    auto when = effects_.next(now + opts_.idle);
     for (auto& w : waiters_)
       when = std::min(when, w.deadline);
     return when;
@@ -463,10 +439,7 @@ class host {
   std::optional<item> consulting_;
   uint64_t consult_token_ = 0;
   uint64_t next_token_ = 0;
-  std::map<effect, attempt> running_;
-  std::map<effect, time_point> backing_off_;
-  std::map<effect, int> failures_;
-  std::set<effect> standing_;
+  attempts<effect> effects_;
   std::vector<waiter> waiters_;
   caf::response_promise handoff_;
   time_point last_active_{};
