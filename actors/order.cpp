@@ -38,7 +38,7 @@ struct order_actor_state {
   /// The shipment's last status heard from shipping (moves before delivery are not journaled).
   std::optional<domain::shipment_status> shipment_status;
   /// The status counted in agora_orders_live (kept apart: the state is gone when it stops).
-  std::shared_ptr<std::string> live_status;
+  std::shared_ptr<std::optional<domain::order_status>> live_status;
   order_router_actor successor;     ///< where a handoff sends the commands held
   std::unique_ptr<order_host> host; ///< behind a pointer: its port needs this state
 };
@@ -48,6 +48,24 @@ order_host& host_of(self_ptr self);
 
 order_view view(self_ptr self, const domain::order_state& s) {
   return view_of(s, self->state.shipment_status);
+}
+
+/// The mail each of `events` causes, rendered from the state right after it. One event (most
+/// appends) needs no copy of the state: the state after it is `after`.
+void mail_for(const std::vector<domain::order_event>& events, const domain::order_state& durable,
+              const domain::order_state& after, std::vector<domain::notification>& out,
+              std::string_view public_url) {
+  if (events.size() == 1) {
+    if (auto n = domain::notification_for(after, events.front(), public_url))
+      out.push_back(std::move(*n));
+    return;
+  }
+  auto s = durable;
+  for (auto& e : events) {
+    domain::apply(s, e);
+    if (auto n = domain::notification_for(s, e, public_url))
+      out.push_back(std::move(*n));
+  }
 }
 
 /// What the entity host asks of an order's actor.
@@ -67,12 +85,7 @@ struct order_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
         a.idempotency_key = place->idempotency_key;
         a.request_hash = place->request_hash;
       }
-    auto s = durable;
-    for (auto& e : events) {
-      domain::apply(s, e);
-      if (auto n = domain::notification_for(s, e, st.options.public_url))
-        a.notifications.push_back(std::move(*n));
-    }
+    mail_for(events, durable, after, a.notifications, st.options.public_url);
     a.events = std::move(events);
     a.projection = view(self, after);
     a.settled = domain::settled(after);
@@ -135,8 +148,8 @@ struct order_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
     auto& st = self->state;
     for (auto& it : batch)
       for (auto& e : it.decision.events)
-        st.peers.metrics->transition(domain::to_string(e.type));
-    auto now = std::string{domain::to_string(s.status)};
+        st.peers.metrics->transition(e.type);
+    auto now = std::optional<domain::order_status>{s.status};
     if (*st.live_status != now) {
       st.peers.metrics->live(*st.live_status, now);
       *st.live_status = now;
@@ -144,7 +157,7 @@ struct order_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
   }
 
   void step_ended(effect e, double seconds, int failures, const caf::error& err) const {
-    self->state.peers.metrics->step(domain::to_string(e), seconds, failures == 0);
+    self->state.peers.metrics->step(e, seconds, failures == 0);
     if (failures > 0)
       log::warn("order.step_failed")
         .kv("order_id", self->state.id)
@@ -189,13 +202,12 @@ void activate(self_ptr self, std::vector<domain::order_event> journal, fence tok
   for (auto& e : journal)
     domain::apply(s, e);
   AGORA_CHECK(journal.empty() || s.order.id == st.id); // the journal is this order's
-  st.live_status =
-    std::make_shared<std::string>(s.exists ? std::string{domain::to_string(s.status)} : "");
+  st.live_status = std::make_shared<std::optional<domain::order_status>>();
   if (s.exists)
-    st.peers.metrics->live({}, *st.live_status);
+    *st.live_status = s.status;
+  st.peers.metrics->live(std::nullopt, *st.live_status);
   self->attach_functor([metrics = st.peers.metrics, status = st.live_status] {
-    if (!status->empty())
-      metrics->live(*status, {});
+    metrics->live(*status, std::nullopt);
   });
   entity::options host_options{st.options.step_timeout, st.options.idle, true};
   st.host = std::make_unique<order_host>(order_port{{self}}, host_options, token);

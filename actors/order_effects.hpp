@@ -82,7 +82,7 @@ struct order_effect {
 
   void finish_stock(domain::effect e) const {
     auto all = [e, metrics = peers.metrics, done = done](auto&) {
-      metrics->compensation(domain::to_string(e));
+      metrics->compensation(e);
       done(domain::order_cmd::effect_answer{e, 0});
     };
     if (e == domain::effect::release_stock)
@@ -112,7 +112,7 @@ struct order_effect {
   /// A conflict means nothing is left to refund: it was refunded before.
   void refund() const {
     auto refunded = [metrics = peers.metrics, done = done](int64_t cents) {
-      metrics->compensation("refund_payment");
+      metrics->compensation(domain::effect::refund_payment);
       done(domain::order_cmd::effect_answer{domain::effect::refund_payment, cents});
     };
     self
@@ -144,7 +144,7 @@ struct order_effect {
   /// A conflict means the carrier picked the parcel up: there is nothing to cancel any more.
   void cancel_shipment() const {
     auto cancelled = [metrics = peers.metrics, done = done] {
-      metrics->compensation("cancel_shipment");
+      metrics->compensation(domain::effect::cancel_shipment);
       done(domain::order_cmd::effect_answer{domain::effect::cancel_shipment, 0});
     };
     self->request(peers.shipping, caf::infinite, protocol::cancel_atom_v, s.order.id)

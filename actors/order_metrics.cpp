@@ -1,92 +1,95 @@
 #include "actors/order_metrics.hpp"
 
-#include "actors/domain/order.hpp"
 #include "runtime/base/metrics.hpp"
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
-#include <prometheus/registry.h>
 
 namespace agora::actors {
 
-struct order_metrics::impl {
-  prometheus::Family<prometheus::Counter>& transitions;
-  prometheus::Family<prometheus::Histogram>& step_seconds;
-  prometheus::Family<prometheus::Counter>& step_failures;
-  prometheus::Family<prometheus::Counter>& compensations;
-  prometheus::Family<prometheus::Gauge>& live;
-  prometheus::Family<prometheus::Counter>& payments;
-  prometheus::Family<prometheus::Counter>& reservations;
-};
+namespace {
 
-order_metrics::order_metrics(prometheus::Registry& r)
-  : impl_(new impl{
-    metrics::counters(r, "agora_order_events_total",
-                      "Order journal events appended, by event type"),
-    metrics::histograms(r, "agora_order_step_duration_seconds",
-                        "Saga step latency (request to answer), by step"),
+/// One series per value of the enum, labelled `label` = the value's text.
+template <class Series, class Family, class Array, class Enum, size_t N>
+void each(Family& family, const char* label, Array& out,
+          const domain::enum_text<Enum> (&names)[N]) {
+  for (auto& [value, text] : names) {
+    if constexpr (std::is_same_v<Series, prometheus::Histogram>)
+      out[static_cast<size_t>(value)] =
+        &family.Add({{label, std::string{text}}}, metrics::latency_buckets());
+    else
+      out[static_cast<size_t>(value)] = &family.Add({{label, std::string{text}}});
+  }
+}
+
+} // namespace
+
+order_metrics::order_metrics(prometheus::Registry& r) {
+  each<prometheus::Counter>(metrics::counters(r, "agora_order_events_total",
+                                              "Order journal events appended, by event type"),
+                            "event", transitions_, domain::event_type_names);
+  each<prometheus::Histogram>(metrics::histograms(r, "agora_order_step_duration_seconds",
+                                                  "Saga step latency (request to answer), by step"),
+                              "step", step_seconds_, domain::effect_names);
+  each<prometheus::Counter>(
     metrics::counters(r, "agora_order_step_failures_total",
                       "Saga step attempts that failed or timed out, by step"),
+    "step", step_failures_, domain::effect_names);
+  each<prometheus::Counter>(
     metrics::counters(r, "agora_order_compensations_total",
                       "Compensations completed (release, refund, void, cancel shipment)"),
+    "effect", compensations_, domain::effect_names);
+  each<prometheus::Gauge>(
     metrics::gauges(r, "agora_orders_live", "Order actors alive on this node, by order status"),
+    "status", live_, domain::order_status_names);
+  each<prometheus::Counter>(
     metrics::counters(r, "agora_order_payments_total",
-                      "Payment outcomes seen by orders (captured, declined, voided)"),
-    metrics::counters(r, "agora_order_reservations_total",
-                      "Stock reservations answered to orders (held, refused)")}) {
-  // Every known series exists from the start, so rate() and the dashboard see zeros, not gaps.
-  for (auto e = 0; e <= static_cast<int>(domain::effect::cancel_shipment); ++e)
-    impl_->step_failures.Add(
-      {{"step", std::string{domain::to_string(static_cast<domain::effect>(e))}}});
-  for (auto* effect : {"release_stock", "void_payment", "refund_payment", "cancel_shipment"})
-    impl_->compensations.Add({{"effect", effect}});
-  for (auto* result : {"captured", "declined", "voided"})
-    impl_->payments.Add({{"result", result}});
-  for (auto* result : {"held", "refused"})
-    impl_->reservations.Add({{"result", result}});
+                      "Payment outcomes seen by orders (captured, declined, "
+                      "voided)"),
+    "result", payments_, domain::payment_outcome_names);
+  auto& reservations = metrics::counters(r, "agora_order_reservations_total",
+                                         "Stock reservations answered to orders (held, refused)");
+  reservations_ = {&reservations.Add({{"result", "refused"}}),
+                   &reservations.Add({{"result", "held"}})};
 }
 
-order_metrics::~order_metrics() {
-  delete impl_;
+void order_metrics::transition(domain::event_type event) {
+  transitions_[static_cast<size_t>(event)]->Increment();
 }
 
-void order_metrics::transition(std::string_view event) {
-  impl_->transitions.Add({{"event", std::string{event}}}).Increment();
-}
-
-void order_metrics::step(std::string_view step, double seconds, bool ok) {
-  impl_->step_seconds.Add({{"step", std::string{step}}}, metrics::latency_buckets())
-    .Observe(seconds);
+void order_metrics::step(domain::effect step, double seconds, bool ok) {
+  step_seconds_[static_cast<size_t>(step)]->Observe(seconds);
   if (!ok)
-    impl_->step_failures.Add({{"step", std::string{step}}}).Increment();
+    step_failures_[static_cast<size_t>(step)]->Increment();
 }
 
-void order_metrics::live(std::string_view from, std::string_view to) {
-  auto forward = [](std::string_view s) {
-    return s == "PENDING" || s == "RESERVED";
+void order_metrics::compensation(domain::effect effect) {
+  compensations_[static_cast<size_t>(effect)]->Increment();
+}
+
+void order_metrics::live(std::optional<domain::order_status> from,
+                         std::optional<domain::order_status> to) {
+  auto forward = [](std::optional<domain::order_status> s) {
+    return s == domain::order_status::pending || s == domain::order_status::reserved;
   };
   if (forward(from))
     in_progress_.fetch_sub(1, std::memory_order_relaxed);
   if (forward(to))
     in_progress_.fetch_add(1, std::memory_order_relaxed);
-  if (!from.empty())
-    impl_->live.Add({{"status", std::string{from}}}).Decrement();
-  if (!to.empty())
-    impl_->live.Add({{"status", std::string{to}}}).Increment();
+  if (from)
+    live_[static_cast<size_t>(*from)]->Decrement();
+  if (to)
+    live_[static_cast<size_t>(*to)]->Increment();
 }
 
 void order_metrics::payment(domain::payment_outcome outcome) {
-  impl_->payments.Add({{"result", std::string{domain::to_string(outcome)}}}).Increment();
+  payments_[static_cast<size_t>(outcome)]->Increment();
 }
 
 void order_metrics::reservation(bool held) {
-  impl_->reservations.Add({{"result", held ? "held" : "refused"}}).Increment();
-}
-
-void order_metrics::compensation(std::string_view effect) {
-  impl_->compensations.Add({{"effect", std::string{effect}}}).Increment();
+  reservations_[held ? 1 : 0]->Increment();
 }
 
 } // namespace agora::actors

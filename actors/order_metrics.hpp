@@ -2,27 +2,32 @@
 
 #include "actors/domain/order.hpp"
 
+#include <array>
 #include <atomic>
 #include <cstdint>
-#include <string>
+#include <optional>
+#include <type_traits>
 
 namespace prometheus {
+class Counter;
+class Gauge;
+class Histogram;
 class Registry;
-}
+} // namespace prometheus
 
 namespace agora::actors {
 
-/// The order saga's metrics, declared once per node.
+/// The order saga's metrics, declared once per node: every series created at start (so rate() and
+/// the dashboard see zeros, not gaps) and kept by enum, so counting takes no label lookup.
 class order_metrics {
  public:
   explicit order_metrics(prometheus::Registry& registry);
-  ~order_metrics();
 
-  void transition(std::string_view event);
-  void step(std::string_view step, double seconds, bool ok);
-  void compensation(std::string_view effect);
+  void transition(domain::event_type event);
+  void step(domain::effect step, double seconds, bool ok);
+  void compensation(domain::effect effect);
   /// Live order actors by status: `from` empty on activation, `to` empty when one stops.
-  void live(std::string_view from, std::string_view to);
+  void live(std::optional<domain::order_status> from, std::optional<domain::order_status> to);
   void payment(domain::payment_outcome outcome);
   void reservation(bool held);
 
@@ -33,8 +38,17 @@ class order_metrics {
   }
 
  private:
-  struct impl;
-  impl* impl_;
+  template <class Enum, class Series>
+  using by =
+    std::array<Series*, std::extent_v<std::remove_reference_t<decltype(text_table(Enum{}))>>>;
+
+  by<domain::event_type, prometheus::Counter> transitions_{};
+  by<domain::effect, prometheus::Histogram> step_seconds_{};
+  by<domain::effect, prometheus::Counter> step_failures_{};
+  by<domain::effect, prometheus::Counter> compensations_{};
+  by<domain::order_status, prometheus::Gauge> live_{};
+  by<domain::payment_outcome, prometheus::Counter> payments_{};
+  std::array<prometheus::Counter*, 2> reservations_{}; ///< refused, held
   std::atomic<int64_t> in_progress_{0};
 };
 

@@ -186,7 +186,6 @@ write_job shard_job(const shard_append& a) {
   for (auto& n : a.alerts)
     job.rows.push_back(outbox_row(n, new_id("ntf")));
   job.verify = verify_of(net, shard);
-  job.sequence = (uint64_t{1} << 32) | a.token.shard; // a shard's writes commit in order
   return job;
 }
 

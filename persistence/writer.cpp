@@ -13,7 +13,6 @@
 #include <prometheus/registry.h>
 
 #include <map>
-#include <set>
 
 namespace agora::persistence {
 
@@ -96,22 +95,13 @@ void writer::run() {
       });
       if (queue_.empty())
         return; // stopping, and everything queued is done
-      take_batch(batch);
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
       metrics_->queued.Set(static_cast<double>(queue_.size()));
     }
     process(batch);
-  }
-}
-
-void writer::take_batch(std::deque<write_job>& batch) {
-  std::set<uint64_t> sequences;
-  for (auto i = queue_.begin(); i != queue_.end() && batch.size() < options_.max_batch;) {
-    if (i->sequence != 0 && !sequences.insert(i->sequence).second) {
-      ++i; // its sequence has a job in this batch: the next batch takes it
-      continue;
-    }
-    batch.push_back(std::move(*i));
-    i = queue_.erase(i);
   }
 }
 

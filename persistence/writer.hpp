@@ -47,10 +47,6 @@ struct write_job {
   /// Called once on the writer thread with the outcome (an empty error on success). Keep it short:
   /// actors get the news by message (caf::anon_send), never by a call from this thread.
   std::function<void(const caf::error&)> done;
-  /// Jobs with the same nonzero key commit in the order submitted, never two in one batch: within
-  /// a batch, merged rows run by spec rank, which could reorder one writer's dependent jobs (an
-  /// entity with several writes in flight sets its key).
-  uint64_t sequence = 0;
 };
 
 struct writer_options {
@@ -89,8 +85,6 @@ class writer {
 
  private:
   void run();
-  /// Moves the next batch from the queue (called with the lock held).
-  void take_batch(std::deque<write_job>& batch);
   void process(std::deque<write_job>& batch);
   void isolate(std::deque<write_job>& batch);
   void resolve_in_doubt(std::deque<write_job>& batch);

@@ -62,6 +62,12 @@ struct entity_defaults {
   static bool rides(effect, const State&) {
     return false;
   }
+  /// Whether `c` must wait to decide until what it depends on is durable (it holds the commands
+  /// behind it): true while `ahead` holds a fact `durable` does not yet that `c` would change.
+  template <class State>
+  static bool waits(const Command&, const State& /*durable*/, const State& /*ahead*/) {
+    return false;
+  }
   /// Upkeep on the entity's tick (both its states), e.g. forgetting old history.
   template <class State>
   static void housekeeping(State&, int64_t) {}

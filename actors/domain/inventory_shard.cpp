@@ -223,6 +223,16 @@ void forget_finished(inventory_shard_state& s, int64_t horizon_ms) {
           : std::next(i);
 }
 
+bool finishes_hold_in_flight(const stock_command& c, const inventory_shard_state& durable,
+                             const inventory_shard_state& ahead) {
+  const std::string* order_id = nullptr;
+  if (auto* r = std::get_if<stock_cmd::release>(&c))
+    order_id = &r->order_id;
+  else if (auto* m = std::get_if<stock_cmd::commit>(&c))
+    order_id = &m->order_id;
+  return order_id && ahead.holds.count(*order_id) && !durable.holds.count(*order_id);
+}
+
 void adopt(inventory_shard_state& s, const product& p, const stock_level& level) {
   s.products[p.id] = p;
   s.levels.emplace(p.id, level); // a product changed keeps its stock

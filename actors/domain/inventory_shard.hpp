@@ -116,6 +116,10 @@ stock_decision decide(const inventory_shard_state& s, const stock_command& c, in
 /// database keeps refusing what they refused.
 void forget_finished(inventory_shard_state& s, int64_t horizon_ms);
 
+/// Whether `c` releases or commits a hold that `ahead` has and `durable` has not yet.
+bool finishes_hold_in_flight(const stock_command& c, const inventory_shard_state& durable,
+                             const inventory_shard_state& ahead);
+
 /// A product the catalog created or changed (its stock row written with it).
 void adopt(inventory_shard_state& s, const product& p, const stock_level& level);
 
@@ -132,6 +136,11 @@ struct inventory_shard_entity : entity_defaults<no_effect, stock_command> {
 
   static void housekeeping(state& s, int64_t now_ms) {
     forget_finished(s, now_ms - hold_memory_ms);
+  }
+  /// A release or commit of a hold whose reserve is still being written waits for it: in one
+  /// group commit their rows would run by rank, the release before the insert it releases.
+  static bool waits(const command& c, const state& durable, const state& ahead) {
+    return finishes_hold_in_flight(c, durable, ahead);
   }
 };
 

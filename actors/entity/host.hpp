@@ -242,9 +242,12 @@ class host {
     pump();
   }
 
-  /// Decides queued commands one at a time, in order, until one consults or none is left.
+  /// Decides queued commands one at a time, in order, until one consults, one waits for a write
+  /// in flight, or none is left.
   void pump() {
     while (phase_ == phase::running && !recovering_ && !consulting_ && !queue_.empty()) {
+      if (Model::waits(queue_.front().command, durable_, ahead_))
+        break; // it needs a fact still on its way: it decides once that has landed
       auto it = std::move(queue_.front());
       queue_.pop_front();
       it.decision = decide(ahead_, it.command, port_.wall_ms());

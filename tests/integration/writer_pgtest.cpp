@@ -197,34 +197,3 @@ TEST_CASE("a lost COMMIT acknowledgement is resolved by reading back, never by r
   CHECK(hub.render().find("agora_db_write_errors_total{kind=\"in_doubt\",writer=\"journal\"} 2")
         != std::string::npos);
 }
-
-TEST_CASE("jobs of one sequence commit one per batch, in the order submitted", "[writer]") {
-  auto url = test::fresh_database();
-  test::sql_value(url, "CREATE TABLE t (k int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 1)");
-  // Ranked so that, merged into one batch, the second job's row would run first.
-  static const merge_spec times_ten{20, "UPDATE t SET v = v * 10 WHERE k IN (VALUES ", ")"};
-  static const merge_spec plus_one{10, "UPDATE t SET v = v + 1 WHERE k IN (VALUES ", ")"};
-  metrics::hub hub{"t", "n"};
-  writer w{url, hub.registry()};
-  outcomes out;
-  // The first job holds the writer (in its outcome callback) until both others are queued.
-  std::mutex gate;
-  gate.lock();
-  w.submit({{}, "SELECT 1", "", [&](const caf::error&) {
-              std::lock_guard<std::mutex> wait{gate};
-            }});
-  write_job first{{{&times_ten, "(1)"}}, "", "", out.record()};
-  first.sequence = 7;
-  write_job second{{{&plus_one, "(1)"}}, "", "", out.record()};
-  second.sequence = 7;
-  w.submit(std::move(first));
-  w.submit(std::move(second));
-  gate.unlock();
-  REQUIRE(test::wait_until(
-    [&] {
-      return out.count == 2;
-    },
-    10s));
-  CHECK(out.failures() == 0);
-  CHECK(test::sql_value(url, "SELECT v FROM t WHERE k = 1") == "11"); // (1 * 10) + 1, not 20
-}

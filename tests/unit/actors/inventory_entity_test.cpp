@@ -155,3 +155,28 @@ TEST_CASE("a fall to the threshold writes one alert mail with the change", "[ent
   REQUIRE(f.reserve("ord_b", 1)->value); // further down: no second mail
   CHECK(f.store->appends[1].alerts.empty());
 }
+
+TEST_CASE("a release of a hold still being written waits until it landed", "[entity][inventory]") {
+  fixture f;
+  f.store->auto_land = false;
+  auto reserved = f.reserve("ord_a", 2); // write 0
+  auto released = f.request<bool>(f.shard, release_atom_v, std::string{"ord_a"});
+  auto other = f.reserve("ord_b", 1); // behind the release: waits with it
+  f.run();
+  // In one group commit the release's rows would run before the insert of the hold it releases.
+  CHECK(f.store->appends.size() == 1);
+  test::land(f.store_actor, 0, true);
+  f.run();
+  REQUIRE(f.store->appends.size() == 2);
+  auto& next = f.store->appends[1].events;
+  REQUIRE(next.size() == 2);
+  CHECK(next[0].type == stock_event_type::released);
+  CHECK(next[0].order_id == "ord_a");
+  CHECK(next[1].order_id == "ord_b");
+  test::land(f.store_actor, 1, true);
+  f.run();
+  CHECK(reserved->value);
+  CHECK(released->value);
+  CHECK(other->value);
+  CHECK(f.levels() == "5/1");
+}

@@ -137,3 +137,15 @@ TEST_CASE("finished holds are forgotten after the hold memory, live ones never",
   CHECK(s.holds.count("ord_a") == 1);
   CHECK(s.holds.count("ord_b") == 0);
 }
+
+TEST_CASE("a release or commit waits for a hold that is only ahead", "[shard]") {
+  auto durable = shard();
+  auto ahead = durable;
+  run(ahead, reserve("ord_a", 1));
+  CHECK(finishes_hold_in_flight(stock_cmd::release{"ord_a"}, durable, ahead));
+  CHECK(finishes_hold_in_flight(stock_cmd::commit{"ord_a"}, durable, ahead));
+  CHECK_FALSE(finishes_hold_in_flight(stock_cmd::release{"ord_b"}, durable, ahead));
+  CHECK_FALSE(finishes_hold_in_flight(reserve("ord_a", 1), durable, ahead));
+  run(durable, reserve("ord_a", 1));
+  CHECK_FALSE(finishes_hold_in_flight(stock_cmd::release{"ord_a"}, durable, ahead));
+}

@@ -1,5 +1,6 @@
 #include "runtime/base/actor_registry.hpp"
 #include "runtime/base/metrics.hpp"
+#include "tests/support/wait.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -102,9 +103,13 @@ TEST_CASE("actors spawned with spawn_counted count the messages they handle", "[
           [](caf::error&) {
             FAIL("no answer");
           });
-  auto text = hub.render();
-  CHECK(text.find("agora_actor_messages_handled_total{type=\"echo\"} 5") != std::string::npos);
-  CHECK(text.find("agora_actor_messages_handled_total{type=\"plain\"} 0") != std::string::npos);
+  // An actor counts a message once its handler returned: the reply can arrive first.
+  CHECK(test::wait_until([&] {
+    return hub.render().find("agora_actor_messages_handled_total{type=\"echo\"} 5")
+           != std::string::npos;
+  }));
+  CHECK(hub.render().find("agora_actor_messages_handled_total{type=\"plain\"} 0")
+        != std::string::npos);
   for (auto& target : {counted, plain})
     me->send_exit(target, caf::exit_reason::user_shutdown);
 }
