@@ -54,8 +54,7 @@ caf::result<product> store_then_adopt(self_ptr self, const domain::product_reque
   auto rp = self->make_response_promise<product>();
   auto adopt = [=](const product& p) mutable {
     self->state.products[p.id] = p;
-    domain::stock_level level{p.id, static_cast<int32_t>(req.initial_stock), 0,
-                              static_cast<int32_t>(req.low_stock_threshold), true};
+    domain::stock_level level{p.id, req.initial_stock, 0, req.low_stock_threshold, true};
     auto& shard = self->state.shards[inventory_shard_of(p.id, self->state.shards.size())];
     self->request(shard, self->state.options.store_timeout, adopt_atom_v, p, level)
       .then(

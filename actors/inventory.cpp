@@ -189,8 +189,8 @@ struct shard_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
           [&](const cmd::set_levels& c) {
             it.promise.delegate(
               to, set_atom_v, c.product_id,
-              level_change{c.on_hand ? caf::optional<int32_t>{*c.on_hand} : caf::none,
-                           c.threshold ? caf::optional<int32_t>{*c.threshold} : caf::none});
+              level_change{c.on_hand ? caf::optional<int64_t>{*c.on_hand} : caf::none,
+                           c.threshold ? caf::optional<int64_t>{*c.threshold} : caf::none});
           },
         },
         it.command);
@@ -290,7 +290,7 @@ shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snaps
     [=](get_atom, const std::vector<int64_t>& ids) {
       return levels_of(self, ids);
     },
-    [=](restock_atom, int64_t product_id, int32_t quantity) {
+    [=](restock_atom, int64_t product_id, int64_t quantity) {
       return submit<domain::stock_level>(self, cmd::restock{product_id, quantity});
     },
     [=](set_atom, int64_t product_id, const level_change& set) {

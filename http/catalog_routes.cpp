@@ -110,7 +110,7 @@ void create_product(const services& s, const exchange_ptr& ex) {
     self->request(s.catalog, s.ask_timeout, create_atom_v, *req)
       .then(
         [=](const product& p) {
-          respond_json(ex, 201, product_json(p, static_cast<int32_t>(req->initial_stock)),
+          respond_json(ex, 201, product_json(p, req->initial_stock),
                        {{"Location", "/products/" + std::to_string(p.id)}});
         },
         [=](caf::error& err) {
@@ -167,17 +167,17 @@ void change_stock(const services& s, const exchange_ptr& ex, Atom atom, Read rea
 
 void restock(const services& s, const exchange_ptr& ex) {
   change_stock(s, ex, restock_atom_v, [](field_reader& r, std::vector<field_error>&) {
-    return static_cast<int32_t>(r.integer("quantity", true, 0, 1, 1000000));
+    return r.integer("quantity", true, 0, 1, 1000000);
   });
 }
 
 void set_levels(const services& s, const exchange_ptr& ex) {
   change_stock(s, ex, set_atom_v, [](field_reader& r, std::vector<field_error>& errors) {
     level_change change;
-    if (auto v = r.optional_integer("on_hand", 0, 1000000))
-      change.on_hand = static_cast<int32_t>(*v);
-    if (auto v = r.optional_integer("low_stock_threshold", 0, 1000000))
-      change.low_stock_threshold = static_cast<int32_t>(*v);
+    if (auto v = r.optional_integer("on_hand", 0, domain::max_units))
+      change.on_hand = *v;
+    if (auto v = r.optional_integer("low_stock_threshold", 0, domain::max_units))
+      change.low_stock_threshold = *v;
     if (errors.empty() && !change.on_hand && !change.low_stock_threshold)
       errors.push_back({"on_hand", "send on_hand, low_stock_threshold or both"});
     return change;

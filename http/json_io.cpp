@@ -6,7 +6,7 @@
 
 namespace agora::http {
 
-json product_json(const domain::product& p, int32_t available) {
+json product_json(const domain::product& p, int64_t available) {
   return {{"id", p.id},
           {"sku", p.sku},
           {"name", p.name},

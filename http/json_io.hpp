@@ -16,7 +16,7 @@ namespace agora::http {
 
 using nlohmann::json;
 
-json product_json(const domain::product& p, int32_t available);
+json product_json(const domain::product& p, int64_t available);
 json stock_json(const domain::stock_level& level);
 json order_json(const protocol::order_view& order);
 

@@ -99,8 +99,8 @@ struct net_change {
       case stock_event_type::committed: finish(e); break;
       case stock_event_type::restocked: on_hand[e.product_id] += e.quantity; break;
       case stock_event_type::levels_set:
-        on_hand[e.product_id] += int64_t{e.quantity} - e.before;
-        statement("low_stock_threshold = " + lit(int64_t{e.threshold}), e.product_id);
+        on_hand[e.product_id] += e.quantity - e.before;
+        statement("low_stock_threshold = " + lit(e.threshold), e.product_id);
         break;
       case stock_event_type::alert_raised:
       case stock_event_type::alert_rearmed:
@@ -205,7 +205,7 @@ shard_snapshot load(connection_pool& pool, uint32_t shard, uint32_t shards) {
                         row[2].as<std::string>(), row[3].as<std::string>(),
                         row[4].as<int64_t>(),     row[5].as<std::string>()};
       snap.products.push_back(p);
-      snap.levels.push_back({p.id, row[6].as<int32_t>(), row[7].as<int32_t>(), row[8].as<int32_t>(),
+      snap.levels.push_back({p.id, row[6].as<int64_t>(), row[7].as<int64_t>(), row[8].as<int64_t>(),
                              row[9].as<bool>()});
       snap.alert_counts.push_back(row[10].as<int64_t>());
     }

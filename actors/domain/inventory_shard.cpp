@@ -7,8 +7,8 @@ namespace agora::domain {
 
 namespace {
 
-int32_t quantity_of(const std::vector<line_item>& items, int64_t product_id) {
-  int32_t n = 0;
+int64_t quantity_of(const std::vector<line_item>& items, int64_t product_id) {
+  int64_t n = 0;
   for (auto& item : items)
     if (item.product_id == product_id)
       n += item.quantity;
@@ -137,6 +137,8 @@ stock_decision decide_levels(const inventory_shard_state& s, const stock_cmd::se
   if (i == s.levels.end())
     return refuse(refusal::not_found, "no such product");
   auto next = i->second;
+  if (c.on_hand.value_or(0) > max_units || c.threshold.value_or(0) > max_units)
+    return refuse(refusal::conflict, "levels are at most " + std::to_string(max_units));
   next.on_hand = c.on_hand.value_or(next.on_hand);
   next.low_stock_threshold = c.threshold.value_or(next.low_stock_threshold);
   if (next.on_hand < next.reserved)
@@ -156,8 +158,11 @@ stock_decision decide_levels(const inventory_shard_state& s, const stock_cmd::se
 
 stock_decision decide_restock(const inventory_shard_state& s, const stock_cmd::restock& c,
                               int64_t now_ms) {
-  if (s.levels.count(c.product_id) == 0)
+  auto i = s.levels.find(c.product_id);
+  if (i == s.levels.end())
     return refuse(refusal::not_found, "no such product");
+  if (c.quantity > max_units - i->second.on_hand)
+    return refuse(refusal::conflict, "on_hand would exceed " + std::to_string(max_units));
   stock_decision d;
   auto e = make(stock_event_type::restocked, now_ms);
   e.product_id = c.product_id;

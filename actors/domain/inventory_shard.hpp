@@ -66,9 +66,9 @@ struct stock_event {
   std::vector<line_item> items; ///< held, released, committed: the order's items on this shard
   bool tombstone = false;       ///< released: nothing was held
   int64_t product_id = 0;       ///< restocked, levels_set, alert_*
-  int32_t quantity = 0;         ///< restocked: units added; levels_set: new on_hand
-  int32_t before = 0;           ///< levels_set: on_hand before
-  int32_t threshold = 0;        ///< levels_set: new threshold
+  int64_t quantity = 0;         ///< restocked: units added; levels_set: new on_hand
+  int64_t before = 0;           ///< levels_set: on_hand before
+  int64_t threshold = 0;        ///< levels_set: new threshold
   stock_level level;            ///< alert_raised: the level at the fall (what the mail says)
   int64_t alerts = 0;           ///< alert_*: the product's alert count after the event
 };
@@ -87,12 +87,12 @@ struct commit {
 };
 struct restock {
   int64_t product_id = 0;
-  int32_t quantity = 0;
+  int64_t quantity = 0;
 };
 struct set_levels {
   int64_t product_id = 0;
-  std::optional<int32_t> on_hand;
-  std::optional<int32_t> threshold;
+  std::optional<int64_t> on_hand;
+  std::optional<int64_t> threshold;
 };
 
 } // namespace stock_cmd

@@ -39,15 +39,19 @@ struct product {
   std::string currency = "USD";
 };
 
+/// The most units of one product a shard keeps (on hand, reserved, or as a threshold): a change
+/// that would go beyond is refused, never wrapped.
+inline constexpr int64_t max_units = 1'000'000'000'000;
+
 /// Stock of one product as its inventory shard knows it.
 struct stock_level {
   int64_t product_id = 0;
-  int32_t on_hand = 0;
-  int32_t reserved = 0;
-  int32_t low_stock_threshold = 0;
+  int64_t on_hand = 0;
+  int64_t reserved = 0;
+  int64_t low_stock_threshold = 0;
   bool low_alert_armed = true; ///< false after an alert, until a restock lifts it above threshold
 
-  int32_t available() const {
+  int64_t available() const {
     return on_hand - reserved;
   }
 };

@@ -38,8 +38,8 @@ struct reserve_reply {
 
 /// Admin change of one product's levels; absent fields stay as they are.
 struct level_change {
-  caf::optional<int32_t> on_hand;
-  caf::optional<int32_t> low_stock_threshold;
+  caf::optional<int64_t> on_hand;
+  caf::optional<int64_t> low_stock_threshold;
 };
 
 /// What a shard loads at start: its products, their stock and its live holds.
@@ -138,7 +138,7 @@ using inventory_actor = caf::typed_actor<
   caf::replies_to<get_atom, std::vector<int64_t>>::with<std::vector<domain::stock_level>>,
   caf::replies_to<show_atom, domain::product>::with<product_stock>,
   caf::replies_to<show_atom, int64_t>::with<product_stock>,
-  caf::replies_to<restock_atom, int64_t, int32_t>::with<domain::stock_level>,
+  caf::replies_to<restock_atom, int64_t, int64_t>::with<domain::stock_level>,
   caf::replies_to<set_atom, int64_t, level_change>::with<domain::stock_level>,
   caf::replies_to<adopt_atom, domain::product, domain::stock_level>::with<bool>,
   caf::replies_to<handoff_atom, caf::actor>::with<bool>>;

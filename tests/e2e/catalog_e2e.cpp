@@ -93,6 +93,27 @@ TEST_CASE("inventory levels change through restock and set, never below reserved
   CHECK(json_of(again.get("/inventory/1"))["on_hand"] == 7);
 }
 
+TEST_CASE("stock levels are 64-bit up to their documented bound, never wrapped",
+          "[e2e][inventory]") {
+  agora_node node;
+  const int64_t max_units = 1'000'000'000'000;
+  // Past 32 bits: at int32, 2,147 restocks of 1,000,000 wrapped on_hand negative.
+  auto set = node.send("PUT", "/inventory/2", {{"on_hand", max_units - 1'500'000}}, true);
+  REQUIRE(set.status == 200);
+  auto restocked = node.send("POST", "/inventory/2/restock", {{"quantity", 1'000'000}}, true);
+  REQUIRE(restocked.status == 200);
+  CHECK(json_of(restocked)["on_hand"] == max_units - 500'000);
+  auto over = node.send("POST", "/inventory/2/restock", {{"quantity", 1'000'000}}, true);
+  CHECK(over.status == 409);
+  CHECK(json_of(over)["detail"] == "on_hand would exceed 1000000000000");
+  CHECK(node.send("PUT", "/inventory/2", {{"on_hand", max_units + 1}}, true).status == 400);
+  CHECK(node.send("PUT", "/inventory/2", {{"on_hand", 9223372036854775807LL}}, true).status == 400);
+  auto levels = json_of(node.get("/inventory/2"));
+  CHECK(levels["on_hand"] == max_units - 500'000);
+  CHECK(levels["available"].get<int64_t>() > 2'147'483'647);
+  CHECK(json_of(node.get("/products/2"))["available"].get<int64_t>() > 2'147'483'647);
+}
+
 TEST_CASE("falling to the threshold sends one low-stock alert until a restock",
           "[e2e][inventory]") {
   agora_node node;

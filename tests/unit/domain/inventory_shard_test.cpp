@@ -90,6 +90,20 @@ TEST_CASE("admin levels never fall below what is reserved", "[shard]") {
   CHECK(run(s, stock_cmd::restock{99, 1}).refused == refusal::not_found);
 }
 
+TEST_CASE("stock goes past 32 bits up to max_units and is refused beyond", "[shard]") {
+  auto s = shard();
+  for (int i = 0; i < 2148; ++i)
+    REQUIRE(run(s, stock_cmd::restock{3, 1'000'000}).refused == refusal::none);
+  CHECK(s.levels[3].on_hand == 2'148'000'010);
+  CHECK(s.levels[3].available() > 2'147'483'647);
+  REQUIRE(run(s, stock_cmd::set_levels{3, max_units, std::nullopt}).refused == refusal::none);
+  auto over = run(s, stock_cmd::restock{3, 1});
+  CHECK(over.refused == refusal::conflict);
+  CHECK(s.levels[3].on_hand == max_units);
+  CHECK(run(s, stock_cmd::set_levels{3, max_units + 1, std::nullopt}).refused == refusal::conflict);
+  CHECK(run(s, stock_cmd::set_levels{3, std::nullopt, max_units + 1}).refused == refusal::conflict);
+}
+
 TEST_CASE("a fall to the threshold alerts once, and a restock above it re-arms", "[shard]") {
   auto s = shard();
   auto fall = run(s, reserve("ord_a", 8)); // 2 available: at the threshold
