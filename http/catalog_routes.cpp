@@ -88,7 +88,7 @@ std::optional<domain::product_request> product_body(const exchange_ptr& ex, bool
   domain::product_request req;
   req.sku = full ? r.text("sku", true) : "keep";
   req.name = r.text("name", true);
-  req.description = r.text("description", false);
+  req.description = r.text("description", false, {}, domain::text_kind::prose);
   req.price_cents = r.integer("price_cents", true, 0, 0, 1000000000);
   req.currency = full ? r.text("currency", false, "USD") : "USD";
   req.initial_stock = full ? r.integer("initial_stock", false, 0, 0, 1000000) : 0;

@@ -106,7 +106,8 @@ bool field_reader::has(const std::string& key) const {
   return i != object_.end() && !i->is_null();
 }
 
-std::string field_reader::text(const std::string& key, bool required, std::string fallback) {
+std::string field_reader::text(const std::string& key, bool required, std::string fallback,
+                               domain::text_kind kind) {
   auto i = object_.find(key);
   if (i == object_.end() || i->is_null()) {
     if (required)
@@ -117,7 +118,12 @@ std::string field_reader::text(const std::string& key, bool required, std::strin
     errors_.push_back({prefix_ + key, "must be a string"});
     return fallback;
   }
-  return i->get<std::string>();
+  auto& text = i->get_ref<const std::string&>();
+  if (auto why = domain::text_problem(text, kind); !why.empty()) {
+    errors_.push_back({prefix_ + key, std::string{why}});
+    return fallback;
+  }
+  return text;
 }
 
 int64_t field_reader::integer(const std::string& key, bool required, int64_t fallback, int64_t min,

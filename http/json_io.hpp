@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/domain/types.hpp"
+#include "actors/domain/validation.hpp"
 #include "actors/protocol/order.hpp"
 #include "http/exchange.hpp"
 
@@ -37,7 +38,9 @@ class field_reader {
  public:
   field_reader(const json& object, std::vector<field_error>& errors, std::string prefix = {});
 
-  std::string text(const std::string& key, bool required, std::string fallback = {});
+  /// A string field; one with a control character (see domain::text_problem) is an error.
+  std::string text(const std::string& key, bool required, std::string fallback = {},
+                   domain::text_kind kind = domain::text_kind::line);
   int64_t integer(const std::string& key, bool required, int64_t fallback, int64_t min,
                   int64_t max);
   std::optional<int64_t> optional_integer(const std::string& key, int64_t min, int64_t max);

@@ -9,6 +9,7 @@
 #include "runtime/base/clock.hpp"
 #include "runtime/base/random.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
@@ -37,8 +38,8 @@ domain::order_request read_order(const json& body, std::vector<field_error>& err
         continue;
       }
       field_reader f{item, errors, prefix};
-      r.items.push_back({f.integer("product_id", true, 0, INT64_MIN, INT64_MAX),
-                         f.integer("quantity", true, 0, INT64_MIN, INT64_MAX)});
+      r.items.push_back({f.integer("product_id", true, 0, 1, INT64_MAX),
+                         f.integer("quantity", true, 0, 1, domain::max_quantity)});
     }
   }
   auto payment = body.find("payment");
@@ -167,12 +168,19 @@ void create_order_route(const services& s, const exchange_ptr& ex) {
   create_plan plan;
   std::vector<field_error> errors;
   plan.request = read_order(*body, errors);
-  if (errors.empty())
-    errors = domain::validate(plan.request);
+  // The domain's rules report every field the reader did not already find wrong.
+  for (auto& e : domain::validate(plan.request))
+    if (std::none_of(errors.begin(), errors.end(), [&](auto& seen) {
+          return seen.field == e.field;
+        }))
+      errors.push_back(std::move(e));
   if (auto key = ex->header("Idempotency-Key")) {
     plan.key = std::string{*key};
-    if (plan.key.empty() || plan.key.size() > 128)
-      errors.push_back({"Idempotency-Key", "must be 1..128 characters"});
+    bool visible = std::all_of(plan.key.begin(), plan.key.end(), [](unsigned char c) {
+      return c > 0x20 && c < 0x7f;
+    });
+    if (plan.key.empty() || plan.key.size() > 128 || !visible)
+      errors.push_back({"Idempotency-Key", "must be 1..128 visible ASCII characters"});
   }
   if (!errors.empty())
     return ex->respond_problem(invalid(std::move(errors)));

@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include "actors/domain/validation.hpp"
 #include "http/door.hpp"
 #include "http/request_context.hpp"
 #include "runtime/base/log.hpp"
@@ -131,9 +132,18 @@ struct server::impl {
       ex->respond_problem(make_problem(protocol::errc::invalid_argument, "malformed query string"));
       return false;
     }
-    for (auto& kv : *parsed)
-      st.query.emplace_back(std::string{kv.first.data(), kv.first.size()},
-                            std::string{kv.second.data(), kv.second.size()});
+    std::vector<field_error> bad;
+    for (auto& kv : *parsed) {
+      std::string name{kv.first.data(), kv.first.size()};
+      std::string value{kv.second.data(), kv.second.size()};
+      if (auto why = domain::text_problem(name + value, domain::text_kind::line); !why.empty())
+        bad.push_back({name, std::string{why}});
+      st.query.emplace_back(std::move(name), std::move(value));
+    }
+    if (!bad.empty()) {
+      ex->respond_problem(invalid(std::move(bad)));
+      return false;
+    }
     if (has_body_method(st.req->header().method()) && !ex->body().empty()) {
       if (ex->body().size() > opts.max_body_bytes) {
         ex->respond_problem(

@@ -41,6 +41,17 @@ bool valid_email(std::string_view email) {
   return true;
 }
 
+std::string_view text_problem(std::string_view text, text_kind kind) {
+  for (unsigned char c : text) {
+    bool allowed = kind == text_kind::prose && (c == '\t' || c == '\n');
+    if ((c < 0x20 || c == 0x7f) && !allowed)
+      return kind == text_kind::prose
+               ? "must not contain control characters other than tab and newline"
+               : "must not contain control characters";
+  }
+  return {};
+}
+
 std::vector<field_error> validate(const order_request& r) {
   std::vector<field_error> out;
   if (!valid_email(r.customer_email))

@@ -28,6 +28,14 @@ constexpr int64_t max_quantity = 1000;
 
 bool valid_email(std::string_view email);
 
+/// What a text field may hold besides printable characters: a `line` (names, addresses, emails,
+/// query values) holds no control character at all; `prose` (a description) may hold tab and
+/// newline. NUL, the other C0 controls and DEL are never allowed: nothing is silently cut.
+enum class text_kind { line, prose };
+
+/// Why `text` is not allowed as `kind` ("must not contain control characters"), or empty.
+std::string_view text_problem(std::string_view text, text_kind kind);
+
 /// Every rule of the contract: valid email, 1..100 items, quantity 1..1000, distinct positive
 /// product ids, a Luhn-valid card, non-empty address fields (each at most 200 characters).
 std::vector<field_error> validate(const order_request& request);

@@ -54,6 +54,14 @@ TEST_CASE("/readyz says 503 while the database is away and 200 when it is back",
   auto down = ready();
   CHECK(down.header("retry-after") == "1");
   CHECK(down.body.find("database") != std::string::npos);
+  // A read that needs the database is a 503 whose detail names no host, port or driver text.
+  auto read = http("GET", node.base_url() + "/tracking/TRK-NONE");
+  CHECK(read.status == 503);
+  for (auto* internal : {"127.0.0.1", "localhost", "port", "host", "server", "socket", "pqxx"}) {
+    INFO(internal << " in " << read.body << " / " << down.body);
+    CHECK(read.body.find(internal) == std::string::npos);
+    CHECK(down.body.find(internal) == std::string::npos);
+  }
   CHECK(http("GET", node.base_url() + "/healthz").status == 200); // alive all the same
   sql_value(admin, "ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
   CHECK(wait_until([&] {

@@ -273,6 +273,50 @@ TEST_CASE("bad orders are refused with field errors and change nothing", "[e2e][
   CHECK(node.get("/notifications?type=SPAM").status == 400);
 }
 
+TEST_CASE("control characters and out-of-range numbers are 400s naming the field",
+          "[e2e][orders][input]") {
+  agora_node node;
+  auto field_of = [](const http_response& r) {
+    auto p = json_of(r);
+    return p["errors"].empty() ? std::string{} : p["errors"][0]["field"].get<std::string>();
+  };
+  // A NUL was a 500 ("text with a NUL byte") in an order, and silently cut in a product name.
+  auto nul = order_body(3, 1);
+  nul["shipping_address"]["line1"] = std::string{"1 Main\0St", 9};
+  auto r = place_order(node, nul);
+  CHECK(r.status == 400);
+  CHECK(field_of(r) == "shipping_address.line1");
+  auto bell = order_body(3, 1);
+  bell["shipping_address"]["name"] = "Ann\x07";
+  CHECK(field_of(place_order(node, bell)) == "shipping_address.name");
+  json mug{{"sku", "NUL-1"}, {"name", std::string{"Mug\0evil", 8}}, {"price_cents", 100}};
+  auto product = node.send("POST", "/products", mug, true);
+  CHECK(product.status == 400);
+  CHECK(field_of(product) == "name");
+  mug["name"] = "Mug";
+  mug["description"] = "two\nlines\tand a tab";
+  CHECK(node.send("POST", "/products", mug, true).status == 201); // prose keeps tab and newline
+  mug["sku"] = "NUL-2";
+  mug["description"] = "carriage\rreturn";
+  CHECK(field_of(node.send("POST", "/products", mug, true)) == "description");
+  auto query = node.get("/orders?customer_email=ann%00@example.com");
+  CHECK(query.status == 400);
+  CHECK(field_of(query) == "customer_email");
+  CHECK(node.get("/products?q=%01").status == 400);
+  CHECK(node.get("/orders/ord_%00x").status == 404);
+  auto key = place_order(node, order_body(3, 1), 0, {"Idempotency-Key: a\tb"});
+  CHECK(key.status == 400);
+  // 2^63 is no integer the door can hold: it still says what the range is.
+  auto huge = order_body(3, 1);
+  huge["items"][0]["quantity"] = 9223372036854775808ULL;
+  auto h = place_order(node, huge);
+  REQUIRE(h.status == 400);
+  CHECK(field_of(h) == "items[0].quantity");
+  CHECK(json_of(h)["errors"][0]["message"] == "must be 1..1000");
+  CHECK(sql_value(node.db, "SELECT count(*) FROM orders") == "0");
+  CHECK(sql_value(node.db, "SELECT count(*) FROM products WHERE sku LIKE 'NUL-%'") == "1");
+}
+
 TEST_CASE("orders list newest first, filtered by customer and status", "[e2e][orders]") {
   agora_node node;
   for (int i = 0; i < 3; ++i)

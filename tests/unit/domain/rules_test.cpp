@@ -136,3 +136,18 @@ TEST_CASE("money renders with two decimals and its currency", "[notify]") {
   CHECK(n.dedupe_key == "stock:4:3");
   CHECK(n.subject.find("MUG-1") != std::string::npos);
 }
+
+TEST_CASE("text fields hold no control characters; prose keeps tab and newline", "[rules]") {
+  using agora::domain::text_kind;
+  using agora::domain::text_problem;
+  CHECK(text_problem("Ann Smith, 1 Main St", text_kind::line).empty());
+  CHECK(text_problem("caf\xc3\xa9 \xe2\x82\xac", text_kind::line).empty()); // UTF-8 is text
+  CHECK(text_problem(std::string{"a\0b", 3}, text_kind::line)
+        == "must not contain control characters");
+  CHECK(!text_problem(std::string{"a\0b", 3}, text_kind::prose).empty());
+  CHECK(!text_problem("tab\there", text_kind::line).empty());
+  CHECK(text_problem("tab\there\nand a line", text_kind::prose).empty());
+  CHECK(!text_problem("cr\r", text_kind::prose).empty());
+  CHECK(!text_problem("del\x7f", text_kind::line).empty());
+  CHECK(!text_problem("esc\x1b[31m", text_kind::prose).empty());
+}
