@@ -6,6 +6,7 @@
 #include "actors/order_metrics.hpp"
 #include "runtime/base/actor_registry.hpp"
 #include "runtime/base/log.hpp"
+#include "runtime/base/secrets.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
@@ -54,16 +55,16 @@ order_view view(self_ptr self, const domain::order_state& s) {
 /// appends) needs no copy of the state: the state after it is `after`.
 void mail_for(const std::vector<domain::order_event>& events, const domain::order_state& durable,
               const domain::order_state& after, std::vector<domain::notification>& out,
-              std::string_view public_url) {
+              std::string_view public_url, std::string_view token) {
   if (events.size() == 1) {
-    if (auto n = domain::notification_for(after, events.front(), public_url))
+    if (auto n = domain::notification_for(after, events.front(), public_url, token))
       out.push_back(std::move(*n));
     return;
   }
   auto s = durable;
   for (auto& e : events) {
     domain::apply(s, e);
-    if (auto n = domain::notification_for(s, e, public_url))
+    if (auto n = domain::notification_for(s, e, public_url, token))
       out.push_back(std::move(*n));
   }
 }
@@ -85,7 +86,10 @@ struct order_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
         a.idempotency_key = place->idempotency_key;
         a.request_hash = place->request_hash;
       }
-    mail_for(events, durable, after, a.notifications, st.options.public_url);
+    auto token = st.options.link_key.empty()
+                   ? std::string{}
+                   : secrets::keyed_token("oat_", st.options.link_key, st.id);
+    mail_for(events, durable, after, a.notifications, st.options.public_url, token);
     a.events = std::move(events);
     a.projection = view(self, after);
     a.settled = domain::settled(after);

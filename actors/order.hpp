@@ -28,6 +28,7 @@ struct order_options {
   std::chrono::milliseconds store_timeout{30000};
   uint32_t shards = 64;   ///< order ids hash to this many shards (the fencing token's shard)
   std::string public_url; ///< links in mails start with it
+  std::string link_key;   ///< keys the access token that links in mails carry (none: no token)
   /// New orders are refused (errc::overloaded, a 503 at the door) while this many orders on the
   /// node are still PENDING or RESERVED: a saga backlog beyond it would only time out. 0: no limit.
   int64_t max_in_progress = 1000;

@@ -11,6 +11,7 @@ protocol::order_view view_of(const domain::order_state& s,
   v.status = s.status;
   v.reason = s.reason;
   v.customer_email = s.order.customer_email;
+  v.customer_id = s.order.customer_id;
   v.items = s.order.items;
   v.total_cents = s.order.total_cents;
   v.currency = s.order.currency;

@@ -51,6 +51,9 @@ agora_require(nlohmann_json_FOUND nlohmann-json3-dev)
 find_package(CURL QUIET)
 agora_require(CURL_FOUND libcurl4-openssl-dev)
 
+pkg_check_modules(SODIUM QUIET IMPORTED_TARGET libsodium)
+agora_require(SODIUM_FOUND libsodium-dev)
+
 pkg_check_modules(JEMALLOC QUIET IMPORTED_TARGET jemalloc)
 agora_require(JEMALLOC_FOUND libjemalloc-dev)
 

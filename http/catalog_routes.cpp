@@ -93,8 +93,7 @@ std::optional<domain::product_request> product_body(const exchange_ptr& ex, bool
   req.currency = full ? r.text("currency", false, "USD") : "USD";
   req.initial_stock = full ? r.integer("initial_stock", false, 0, 0, 1000000) : 0;
   req.low_stock_threshold = full ? r.integer("low_stock_threshold", false, 5, 0, 1000000) : 0;
-  if (errors.empty())
-    errors = domain::validate(req);
+  add_rule_errors(errors, domain::validate(req));
   if (!errors.empty()) {
     ex->respond_problem(invalid(std::move(errors)));
     return std::nullopt;

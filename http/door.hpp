@@ -39,6 +39,7 @@ struct exchange::impl {
   std::vector<std::pair<std::string, std::string>> query;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   bool admitted = false; ///< counted in door->in_flight
+  caller who;
   std::atomic<bool> answered{false};
 };
 

@@ -62,6 +62,14 @@ std::optional<std::string> exchange::query(std::string_view name) const {
   return std::nullopt;
 }
 
+const caller& exchange::who() const {
+  return impl_->who;
+}
+
+void exchange::identify(caller c) {
+  impl_->who = std::move(c);
+}
+
 bool exchange::responded() const {
   return impl_->answered.load();
 }
@@ -119,6 +127,18 @@ void exchange::respond(int status, std::string body, std::string_view content_ty
     // The connection is gone (client left, server stopping): nothing to answer to.
     log::debug("http.response_dropped").kv("request_id", st.request_id).kv("error", e.what());
   }
+}
+
+std::string_view to_string(access rule) {
+  switch (rule) {
+    case access::everyone: return "everyone";
+    case access::order_holder: return "order_holder";
+    case access::customer: return "customer";
+    case access::account: return "account";
+    case access::operator_role: return "operator";
+    case access::admin_role: return "admin";
+  }
+  return "unknown";
 }
 
 std::string route_template(std::string_view express_path) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/caller.hpp"
 #include "http/problem.hpp"
 
 #include <chrono>
@@ -49,6 +50,10 @@ class exchange {
                header_list extra = {});
   void respond_problem(const problem& p);
 
+  /// Who calls (resolved before the handler runs).
+  const caller& who() const;
+  void identify(caller c);
+
   bool responded() const;
   std::chrono::steady_clock::time_point started() const;
 
@@ -59,8 +64,21 @@ class exchange {
 using exchange_ptr = std::shared_ptr<exchange>;
 using handler = std::function<void(const exchange_ptr&)>;
 
-/// Who may call a route.
-enum class access { everyone, operator_role, admin_role };
+/// Who may call a route (the contract's "Who may do what"). A credential that is sent must be
+/// valid on every route: a malformed, unknown, expired or revoked one is a 401.
+enum class access {
+  everyone,     ///< anyone, anonymous included
+  order_holder, ///< a customer, staff, or a guest with an order's access token; the handler checks
+                ///< that the resource belongs to the caller (else 404)
+  customer,     ///< a customer session (their own resources) or staff (all)
+  account,      ///< a customer session only (staff have no account: 403)
+  operator_role,
+  admin_role,
+};
+
+/// "everyone", "order_holder", "customer", "account", "operator", "admin": how /openapi.json
+/// names the rule (`x-agora-access` on each operation).
+std::string_view to_string(access rule);
 
 /// One endpoint. `path` uses the express syntax ("/orders/:id").
 struct route {

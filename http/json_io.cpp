@@ -1,5 +1,6 @@
 #include "http/json_io.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <ctime>
@@ -161,6 +162,16 @@ std::optional<int64_t> field_reader::optional_integer(const std::string& key, in
   if (errors_.size() != before)
     return std::nullopt;
   return v;
+}
+
+void add_rule_errors(std::vector<field_error>& errors, std::vector<field_error> rule_errors) {
+  auto reported = errors.size();
+  for (auto& e : rule_errors)
+    if (std::none_of(errors.begin(), errors.begin() + static_cast<std::ptrdiff_t>(reported),
+                     [&](const field_error& seen) {
+                       return seen.field == e.field;
+                     }))
+      errors.push_back(std::move(e));
 }
 
 namespace {

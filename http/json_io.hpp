@@ -52,6 +52,10 @@ class field_reader {
   std::string prefix_;
 };
 
+/// Adds the domain's `rule_errors` for every field the reader did not already find wrong, so one
+/// answer names every invalid field once.
+void add_rule_errors(std::vector<field_error>& errors, std::vector<field_error> rule_errors);
+
 struct page_params {
   int32_t limit = 50;
   int32_t offset = 0;

@@ -6,10 +6,12 @@
 #include "actors/domain/validation.hpp"
 #include "http/actor_bridge.hpp"
 #include "http/json_io.hpp"
+#include "http/ownership.hpp"
 #include "runtime/base/clock.hpp"
 #include "runtime/base/random.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <set>
@@ -22,10 +24,15 @@ using namespace agora::protocol;
 using namespace std::chrono;
 
 /// Maps the body onto an order request, reporting wrong JSON types by field.
-domain::order_request read_order(const json& body, std::vector<field_error>& errors) {
+domain::order_request read_order(const json& body, const caller& who,
+                                 std::vector<field_error>& errors) {
   domain::order_request r;
   field_reader top{body, errors};
-  r.customer_email = top.text("customer_email", true);
+  // With a session the order is the account's, whatever customer_email says.
+  if (who.kind == caller_kind::customer)
+    r.customer_email = who.account.email;
+  else
+    r.customer_email = top.text("customer_email", true);
   auto items = body.find("items");
   if (items == body.end() || !items->is_array()) {
     errors.push_back({"items", "must be an array of {product_id, quantity}"});
@@ -65,27 +72,59 @@ std::string body_hash(const json& body) {
 
 struct create_plan {
   domain::order_request request;
-  std::string key;
+  std::string customer_id; ///< the signed-in account; empty for guests and staff
+  std::string key;         ///< scoped to the caller (see scoped_key)
   std::string hash;
   std::optional<int> wait;
 };
+
+/// An Idempotency-Key as stored: scoped to the account, the guest's email or the staff token, so
+/// two callers with the same key never meet.
+std::string scoped_key(const caller& who, const domain::order_request& r, const std::string& key) {
+  if (who.kind == caller_kind::customer)
+    return "customer:" + who.account.id + "|" + key;
+  if (who.staff())
+    return "staff:" + who.digest.substr(0, 32) + "|" + key;
+  std::string email = r.customer_email;
+  for (auto& c : email)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return "guest:" + email + "|" + key;
+}
+
+/// An Idempotency-Key header: 1..128 visible ASCII characters.
+std::string read_key(std::string_view key, std::vector<field_error>& errors) {
+  bool visible = std::all_of(key.begin(), key.end(), [](unsigned char c) {
+    return c > 0x20 && c < 0x7f;
+  });
+  if (key.empty() || key.size() > 128 || !visible)
+    errors.push_back({"Idempotency-Key", "must be 1..128 visible ASCII characters"});
+  return std::string{key};
+}
+
+/// The order as its creator sees it: a guest's order (no account) carries its access token.
+json created_json(const services& s, const order_view& v) {
+  auto out = order_json(v);
+  if (v.customer_id.empty())
+    out["access_token"] = order_access_token(s, v.id);
+  return out;
+}
 
 /// Answers the order created (202), or as it stands after `Prefer: wait` (201).
 void answer_created(caf::event_based_actor* self, const services& s, const exchange_ptr& ex,
                     const create_plan& plan, const order_view& v) {
   header_list headers{{"Location", "/orders/" + v.id}};
   if (!plan.wait)
-    return respond_json(ex, 202, order_json(v), headers);
+    return respond_json(ex, 202, created_json(s, v), headers);
   headers.emplace_back("Preference-Applied", "wait=" + std::to_string(*plan.wait));
   self
     ->request(s.orders, seconds{*plan.wait} + s.ask_timeout, wait_atom_v, v.id,
               unix_ms() + *plan.wait * 1000LL)
     .then(
       [=](order_view& now) {
-        respond_json(ex, 201, order_json(now), headers);
+        respond_json(ex, 201, created_json(s, now), headers);
       },
       [=](caf::error&) {
-        respond_json(ex, 201, order_json(v), headers);
+        respond_json(ex, 201, created_json(s, v), headers);
       });
 }
 
@@ -99,7 +138,7 @@ void answer_replay(caf::event_based_actor* self, const services& s, const exchan
   self->request(s.reads, s.ask_timeout, get_atom_v, known.order_id)
     .then(
       [=](order_view& v) {
-        respond_json(ex, 200, order_json(v), {{"Location", "/orders/" + v.id}});
+        respond_json(ex, 200, created_json(s, v), {{"Location", "/orders/" + v.id}});
       },
       [=](caf::error& err) {
         respond_error(ex, self->system(), err);
@@ -134,6 +173,7 @@ void place(caf::event_based_actor* self, const services& s, const exchange_ptr& 
     return ex->respond_problem(invalid(std::move(errors)));
   d.id = new_id("ord");
   d.customer_email = plan.request.customer_email;
+  d.customer_id = plan.customer_id;
   d.total_cents = domain::order_total(d.items);
   d.ship_to = plan.request.ship_to;
   auto card = domain::tokenize_card(plan.request.card_number);
@@ -167,23 +207,17 @@ void create_order_route(const services& s, const exchange_ptr& ex) {
     return;
   create_plan plan;
   std::vector<field_error> errors;
-  plan.request = read_order(*body, errors);
-  // The domain's rules report every field the reader did not already find wrong.
-  for (auto& e : domain::validate(plan.request))
-    if (std::none_of(errors.begin(), errors.end(), [&](auto& seen) {
-          return seen.field == e.field;
-        }))
-      errors.push_back(std::move(e));
-  if (auto key = ex->header("Idempotency-Key")) {
-    plan.key = std::string{*key};
-    bool visible = std::all_of(plan.key.begin(), plan.key.end(), [](unsigned char c) {
-      return c > 0x20 && c < 0x7f;
-    });
-    if (plan.key.empty() || plan.key.size() > 128 || !visible)
-      errors.push_back({"Idempotency-Key", "must be 1..128 visible ASCII characters"});
-  }
+  auto& who = ex->who();
+  plan.request = read_order(*body, who, errors);
+  if (who.kind == caller_kind::customer)
+    plan.customer_id = who.account.id;
+  add_rule_errors(errors, domain::validate(plan.request));
+  if (auto key = ex->header("Idempotency-Key"))
+    plan.key = read_key(*key, errors);
   if (!errors.empty())
     return ex->respond_problem(invalid(std::move(errors)));
+  if (!plan.key.empty())
+    plan.key = scoped_key(who, plan.request, plan.key);
   plan.hash = body_hash(*body);
   if (auto prefer = ex->header("Prefer"))
     plan.wait = preferred_wait(*prefer);
@@ -234,23 +268,39 @@ void answer_order(const exchange_ptr& ex, const order_view& v) {
 
 void get_order(const services& s, const exchange_ptr& ex) {
   if (auto id = order_id(ex))
-    ask<order_view>(*s.bridges, ex, s.reads, s.ask_timeout, answer_order, get_atom_v, *id);
+    bridge(*s.bridges, [=](caf::event_based_actor* self) {
+      with_order(self, s, ex, *id, [=](const order_view& v) {
+        answer_order(ex, v);
+      });
+    });
 }
 
 void order_events(const services& s, const exchange_ptr& ex) {
   if (auto id = order_id(ex))
-    ask<std::string>(
-      *s.bridges, ex, s.reads, s.ask_timeout,
-      [](const exchange_ptr& ex, std::string& text) {
-        respond_json_text(ex, 200, std::move(text));
-      },
-      events_atom_v, *id);
+    bridge(*s.bridges, [=](caf::event_based_actor* self) {
+      with_order(self, s, ex, *id, [=](const order_view&) {
+        then_ask<std::string>(
+          self, ex, s.reads, s.ask_timeout,
+          [=](std::string& text) {
+            respond_json_text(ex, 200, std::move(text));
+          },
+          events_atom_v, *id);
+      });
+    });
 }
 
 void cancel_order(const services& s, const exchange_ptr& ex) {
   if (auto id = order_id(ex))
-    ask<order_view>(*s.bridges, ex, s.orders, s.ask_timeout + s.store_timeout, answer_order,
-                    cancel_atom_v, *id);
+    bridge(*s.bridges, [=](caf::event_based_actor* self) {
+      with_order(self, s, ex, *id, [=](const order_view&) {
+        then_ask<order_view>(
+          self, ex, s.orders, s.ask_timeout + s.store_timeout,
+          [=](order_view& v) {
+            answer_order(ex, v);
+          },
+          cancel_atom_v, *id);
+      });
+    });
 }
 
 void list_orders(const services& s, const exchange_ptr& ex) {
@@ -258,7 +308,11 @@ void list_orders(const services& s, const exchange_ptr& ex) {
   if (!page)
     return;
   list_filter f;
-  f.customer_email = ex->query("customer_email").value_or("");
+  // A customer sees their own orders (customer_email is ignored); staff all, with filters.
+  if (ex->who().kind == caller_kind::customer)
+    f.customer_id = ex->who().account.id;
+  else
+    f.customer_email = ex->query("customer_email").value_or("");
   f.status = ex->query("status").value_or("");
   f.limit = page->limit;
   f.offset = page->offset;
@@ -311,10 +365,10 @@ std::vector<route> order_routes(const services& s) {
   };
   return {
     {"POST", "/orders", with(create_order_route)},
-    {"GET", "/orders", with(list_orders)},
-    {"GET", "/orders/:id", with(get_order)},
-    {"GET", "/orders/:id/events", with(order_events)},
-    {"POST", "/orders/:id/cancel", with(cancel_order)},
+    {"GET", "/orders", with(list_orders), access::customer},
+    {"GET", "/orders/:id", with(get_order), access::order_holder},
+    {"GET", "/orders/:id/events", with(order_events), access::order_holder},
+    {"POST", "/orders/:id/cancel", with(cancel_order), access::order_holder},
   };
 }
 

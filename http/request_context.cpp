@@ -81,27 +81,89 @@ trace_context trace_for(std::optional<std::string_view> traceparent) {
   return out;
 }
 
-std::optional<problem> authorize(access who, std::optional<std::string_view> authorization,
-                                 const std::map<std::string, std::string>& tokens) {
-  if (who == access::everyone)
-    return std::nullopt;
-  constexpr std::string_view scheme = "bearer ";
-  if (!authorization || authorization->size() <= scheme.size()
-      || lower(authorization->substr(0, scheme.size())) != scheme)
+credential read_credential(std::optional<std::string_view> authorization,
+                           std::optional<std::string_view> access_token,
+                           const std::map<std::string, std::string>& tokens) {
+  credential out;
+  std::string_view token;
+  if (authorization) {
+    constexpr std::string_view scheme = "bearer ";
+    if (authorization->size() <= scheme.size()
+        || lower(authorization->substr(0, scheme.size())) != scheme) {
+      out.what = credential::kind::malformed;
+      return out;
+    }
+    token = trim(authorization->substr(scheme.size()));
+  } else if (access_token) {
+    token = *access_token;
+    if (token.rfind("oat_", 0) != 0) {
+      out.what = credential::kind::unknown;
+      return out;
+    }
+  } else {
+    return out;
+  }
+  out.token = std::string{token};
+  for (auto& [known, role] : tokens)
+    if (same_secret(token, known)) {
+      out.what = credential::kind::staff;
+      out.role = role;
+    }
+  if (out.what == credential::kind::staff)
+    return out;
+  // 4-character prefix and 43 characters of base64url: anything else cannot be ours.
+  bool shaped = token.size() == 47 && std::all_of(token.begin() + 4, token.end(), [](char c) {
+                  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+                });
+  if (shaped && token.rfind("ses_", 0) == 0)
+    out.what = credential::kind::session;
+  else if (shaped && token.rfind("oat_", 0) == 0)
+    out.what = credential::kind::order_token;
+  else
+    out.what = credential::kind::unknown;
+  return out;
+}
+
+std::optional<problem> permit(access rule, const caller& who) {
+  using k = caller_kind;
+  auto unauthenticated = [](const char* needs) {
     return make_problem(protocol::errc::unauthenticated,
-                        "this endpoint needs Authorization: Bearer <token>");
-  auto token = trim(authorization->substr(scheme.size()));
-  const std::string* role = nullptr;
-  for (auto& [known, r] : tokens)
-    if (same_secret(token, known))
-      role = &r;
-  if (!role)
-    return make_problem(protocol::errc::unauthenticated, "unknown bearer token");
-  if (*role == "admin" || (who == access::operator_role && *role == "operator"))
-    return std::nullopt;
-  return make_problem(protocol::errc::forbidden,
-                      "this endpoint needs the "
-                        + std::string{who == access::admin_role ? "admin" : "operator"} + " role");
+                        std::string{"this endpoint needs "} + needs);
+  };
+  auto forbidden = [](const char* needs) {
+    return make_problem(protocol::errc::forbidden, std::string{"this endpoint needs "} + needs);
+  };
+  bool known = who.kind == k::customer || who.staff(); // a guest is no one beyond their order
+  switch (rule) {
+    case access::everyone: return std::nullopt;
+    case access::order_holder:
+      if (who.kind == k::anonymous)
+        return unauthenticated("a session, a staff token or the order's access token");
+      return std::nullopt;
+    case access::customer:
+      if (!known)
+        return unauthenticated("a customer session or a staff token");
+      return std::nullopt;
+    case access::account:
+      if (!known)
+        return unauthenticated("a customer session");
+      if (who.kind != k::customer)
+        return forbidden("a customer session");
+      return std::nullopt;
+    case access::operator_role:
+      if (!known)
+        return unauthenticated("Authorization: Bearer <staff token>");
+      if (!who.staff())
+        return forbidden("the operator role");
+      return std::nullopt;
+    case access::admin_role:
+      if (!known)
+        return unauthenticated("Authorization: Bearer <staff token>");
+      if (who.kind != k::admin_staff)
+        return forbidden("the admin role");
+      return std::nullopt;
+  }
+  return unauthenticated("credentials");
 }
 
 std::optional<std::map<std::string, std::string>> parse_tokens(std::string_view text,

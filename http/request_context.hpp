@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/caller.hpp"
 #include "http/exchange.hpp"
 
 #include <map>
@@ -22,10 +23,30 @@ struct trace_context {
 /// trace id and flags and answers with a new span id; else starts a new trace.
 trace_context trace_for(std::optional<std::string_view> traceparent);
 
-/// Checks the Authorization header against the configured tokens (token → role); nullopt when
-/// allowed, else the 401 or 403 problem.
-std::optional<problem> authorize(access who, std::optional<std::string_view> authorization,
-                                 const std::map<std::string, std::string>& tokens);
+/// What a request presents: the Authorization header's bearer token, or an order link's
+/// ?access_token= (an order access token only).
+struct credential {
+  enum class kind {
+    none,        ///< nothing sent: anonymous
+    malformed,   ///< an Authorization header that is not "Bearer <token>"
+    unknown,     ///< a bearer token that is no staff token and has no known shape
+    staff,       ///< a configured token; `role` says which
+    session,     ///< "ses_...": a customer session, to be looked up
+    order_token, ///< "oat_...": an order's access token, checked against the order
+  };
+  kind what = kind::none;
+  std::string token;
+  std::string role; ///< staff: "admin" or "operator"
+};
+
+/// Reads the credential; staff tokens (token → role) are compared in constant time.
+credential read_credential(std::optional<std::string_view> authorization,
+                           std::optional<std::string_view> access_token,
+                           const std::map<std::string, std::string>& tokens);
+
+/// A route's rule against a resolved caller: nullopt when allowed, else the 401 (no or not enough
+/// credentials) or 403 (a known caller of the wrong kind) problem.
+std::optional<problem> permit(access rule, const caller& who);
 
 /// Parses "token:role,token:role" (roles: admin, operator). nullopt and `error` set when malformed.
 std::optional<std::map<std::string, std::string>> parse_tokens(std::string_view text,

@@ -5,6 +5,7 @@
 #include "http/request_context.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/metrics.hpp"
+#include "runtime/base/secrets.hpp"
 
 #include <prometheus/registry.h>
 #include <restinio/http_server_run.hpp>
@@ -122,10 +123,6 @@ struct server::impl {
       st.admitted = true;
       door->in_flight_gauge.Set(static_cast<double>(door->in_flight.load()));
     }
-    if (auto denied = authorize(r.who, ex->header("Authorization"), opts.tokens)) {
-      ex->respond_problem(*denied);
-      return false;
-    }
     auto parsed =
       restinio::try_parse_query<restinio::parse_query_traits::relaxed>(st.req->header().query());
     if (!parsed) {
@@ -170,6 +167,69 @@ struct server::impl {
         st.params.emplace_back(name, std::string{v->data(), v->size()});
     if (!admit(ex, st, r))
       return;
+    identify(ex, r);
+  }
+
+  /// Resolves the caller (a session may need the account store), checks the route's rule and
+  /// runs the handler.
+  void identify(const exchange_ptr& ex, const route& r) {
+    auto& opts = door->options;
+    auto query_token = ex->query("access_token");
+    auto cred = read_credential(
+      ex->header("Authorization"),
+      query_token ? std::optional<std::string_view>{*query_token} : std::nullopt, opts.tokens);
+    caller who;
+    using kind = credential::kind;
+    switch (cred.what) {
+      case kind::none: break;
+      case kind::malformed:
+        return deny(ex, make_problem(protocol::errc::unauthenticated,
+                                     "send credentials as Authorization: Bearer <token>"));
+      case kind::unknown:
+        return deny(ex, make_problem(protocol::errc::unauthenticated, "unknown bearer token"));
+      case kind::staff:
+        who.kind = cred.role == "admin" ? caller_kind::admin_staff : caller_kind::operator_staff;
+        who.digest = secrets::token_digest(cred.token);
+        break;
+      case kind::order_token:
+        who.kind = caller_kind::guest;
+        who.token = std::move(cred.token);
+        break;
+      case kind::session: {
+        if (!opts.sessions)
+          return deny(ex, make_problem(protocol::errc::unauthenticated, "unknown session"));
+        auto digest = secrets::token_digest(cred.token);
+        opts.sessions->find(
+          digest,
+          [this, ex, &r, digest](std::optional<protocol::account> account) {
+            if (!account)
+              return deny(ex, make_problem(protocol::errc::unauthenticated,
+                                           "unknown, expired or revoked session"));
+            caller c;
+            c.kind = caller_kind::customer;
+            c.digest = digest;
+            c.account = std::move(*account);
+            run(ex, r, std::move(c));
+          },
+          [ex] {
+            ex->respond_problem(make_problem(protocol::errc::storage_unavailable,
+                                             "sessions cannot be checked right now"));
+          });
+        return;
+      }
+    }
+    run(ex, r, std::move(who));
+  }
+
+  void deny(const exchange_ptr& ex, const problem& p) {
+    door->rejected.Add({{"reason", p.status == 401 ? "unauthenticated" : "forbidden"}}).Increment();
+    ex->respond_problem(p);
+  }
+
+  void run(const exchange_ptr& ex, const route& r, caller who) {
+    if (auto denied = permit(r.who, who))
+      return deny(ex, *denied);
+    ex->identify(std::move(who));
     try {
       r.fn(ex);
     } catch (const std::exception& e) {
@@ -252,10 +312,11 @@ server::server(server_options options, std::vector<route> routes, metrics::hub& 
     metrics::histograms(reg, "agora_http_request_duration_seconds",
                         "Time from request arrival to response, by route template and method");
   auto& rejected = metrics::counters(reg, "agora_http_rejected_total",
-                                     "Requests refused by admission control, by reason");
+                                     "Requests refused before their handler, by reason");
   auto& in_flight =
     metrics::gauge(reg, "agora_http_requests_in_flight", "Admitted requests not yet answered");
-  for (auto* reason : {"draining", "overloaded"}) // every known series exists from the start
+  for (auto* reason : {"draining", "overloaded", "unauthenticated",
+                       "forbidden"}) // every known series exists from the start
     rejected.Add({{"reason", reason}});
   impl_->door.reset(new door_state{std::move(options), requests, latency, rejected, in_flight});
   impl_->routes = std::move(routes);

@@ -27,6 +27,7 @@ struct server_options {
   std::chrono::seconds handle_timeout{40};         ///< above the longest Prefer: wait
   std::chrono::milliseconds request_timeout{5000}; ///< a handler's wait for an actor's answer
   std::map<std::string, std::string> tokens;       ///< bearer token → role ("admin", "operator")
+  std::shared_ptr<session_lookup> sessions;        ///< customer sessions; none: every "ses_" is 401
 };
 
 /// The front door: RESTinio on a few I/O threads, the routes given, and around every handler the

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/protocol/accounts.hpp"
 #include "actors/protocol/catalog.hpp"
 #include "actors/protocol/health.hpp"
 #include "actors/protocol/inventory.hpp"
@@ -36,6 +37,9 @@ struct services {
   protocol::read_store_actor reads;
   protocol::payment_actor payments;
   protocol::shipping_actor shipping;
+  protocol::account_store_actor accounts;
+  std::shared_ptr<class session_cache> sessions;
+  std::string order_token_key; ///< keys guests' order access tokens (shared by every node)
   std::chrono::milliseconds ask_timeout{5000};    ///< a handler's wait for an actor
   std::chrono::milliseconds store_timeout{30000}; ///< and for a journal behind it (create, cancel)
 

@@ -50,13 +50,16 @@ json event_data(const domain::order_event& e) {
     case event_type::order_created: {
       auto& d = e.draft;
       // The card token says how the simulated issuer answers; the card number was never kept.
-      return {{"customer_email", d.customer_email},
-              {"items", items_json(d.items)},
-              {"total_cents", d.total_cents},
-              {"currency", d.currency},
-              {"shipping_address", address_json(d.ship_to)},
-              {"card_token", d.card_token},
-              {"card_last4", d.card_last4}};
+      auto data = json{{"customer_email", d.customer_email},
+                       {"items", items_json(d.items)},
+                       {"total_cents", d.total_cents},
+                       {"currency", d.currency},
+                       {"shipping_address", address_json(d.ship_to)},
+                       {"card_token", d.card_token},
+                       {"card_last4", d.card_last4}};
+      if (!d.customer_id.empty())
+        data["customer_id"] = d.customer_id;
+      return data;
     }
     case event_type::order_rejected:
       return {{"reason", domain::to_string(e.reason)}, {"products", e.products}};
@@ -90,6 +93,7 @@ domain::order_event event_from(const std::string& order_id, const std::string& t
     case domain::event_type::order_created:
       e.draft.id = order_id;
       e.draft.customer_email = text("customer_email");
+      e.draft.customer_id = text("customer_id");
       e.draft.items = items_from(d.at("items"));
       e.draft.total_cents = d.value("total_cents", int64_t{0});
       e.draft.currency = text("currency");
@@ -124,8 +128,9 @@ const merge_spec event_insert{
 // (lower version) never overwrites a newer one.
 const merge_spec projection_upsert{
   81,
-  "INSERT INTO orders (id, status, reason, customer_email, items, total_cents, currency, "
-  "shipping_address, payment_id, shipment_id, version, settled, created_at, updated_at) VALUES ",
+  "INSERT INTO orders (id, status, reason, customer_email, customer_id, items, total_cents, "
+  "currency, shipping_address, payment_id, shipment_id, version, settled, created_at, updated_at) "
+  "VALUES ",
   " ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, reason = EXCLUDED.reason, "
   "payment_id = EXCLUDED.payment_id, shipment_id = EXCLUDED.shipment_id, version = "
   "EXCLUDED.version, settled = EXCLUDED.settled, updated_at = EXCLUDED.updated_at WHERE "
@@ -172,8 +177,9 @@ write_job journal_job(const protocol::journal_append& b) {
       {&projection_upsert,
        "("
          + list({lit(b.order_id), lit(v.status), lit_or_null(domain::to_string(v.reason)),
-                 lit(v.customer_email), jsonb(items_json(v.items).dump()), lit(v.total_cents),
-                 lit(v.currency), jsonb(address_json(v.ship_to).dump()), lit_or_null(v.payment_id),
+                 lit(v.customer_email), lit_or_null(v.customer_id),
+                 jsonb(items_json(v.items).dump()), lit(v.total_cents), lit(v.currency),
+                 jsonb(address_json(v.ship_to).dump()), lit_or_null(v.payment_id),
                  lit_or_null(v.shipment_id), version, b.settled ? "true" : "false",
                  ts(v.created_at_ms), ts(v.updated_at_ms)})
          + ")"});

@@ -21,7 +21,8 @@ const std::string order_select =
   + ", coalesce(p.id, ''), coalesce(p.status, ''), coalesce(p.amount_cents, 0), coalesce(s.id, "
     "''), "
     "coalesce(s.status, ''), coalesce(s.tracking_number, ''), coalesce(s.carrier, ''), "
-    "count(*) OVER () FROM orders o LEFT JOIN payments p ON p.order_id = o.id LEFT JOIN shipments "
+    "count(*) OVER (), coalesce(o.customer_id, '') FROM orders o LEFT JOIN payments p ON "
+    "p.order_id = o.id LEFT JOIN shipments "
     "s ON s.order_id = o.id ";
 
 order_view to_view(const pqxx::row& r) {
@@ -45,6 +46,7 @@ order_view to_view(const pqxx::row& r) {
     v.shipment_status = sql::enum_of<domain::shipment_status>(r[14].as<std::string>());
   v.tracking_number = r[15].as<std::string>();
   v.carrier = r[16].as<std::string>();
+  v.customer_id = r[18].as<std::string>();
   return v;
 }
 
@@ -148,8 +150,10 @@ caf::result<std::string> notices(pqxx::work& tx, const list_filter& f) {
 
 order_page orders(pqxx::work& tx, const list_filter& f) {
   std::vector<std::string> c;
+  if (!f.customer_id.empty())
+    c.push_back("o.customer_id = " + sql::lit(f.customer_id));
   if (!f.customer_email.empty())
-    c.push_back("o.customer_email = " + sql::lit(f.customer_email));
+    c.push_back("lower(o.customer_email) = lower(" + sql::lit(f.customer_email) + ")");
   if (!f.status.empty())
     c.push_back("o.status = " + sql::lit(f.status));
   order_page out;

@@ -1,5 +1,6 @@
 #include "runtime/actor_system.hpp"
 
+#include "actors/protocol/accounts.hpp"
 #include "actors/protocol/catalog.hpp"
 #include "actors/protocol/cluster.hpp"
 #include "actors/protocol/domain_types.hpp"
@@ -30,6 +31,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::agora_reads>();
   cfg.add_message_types<caf::id_block::agora_mail>();
   cfg.add_message_types<caf::id_block::agora_entity>();
+  cfg.add_message_types<caf::id_block::agora_accounts>();
   cfg.add_message_types<caf::id_block::agora_cluster>();
 }
 

@@ -77,6 +77,9 @@ struct node_config {
   std::chrono::seconds drain{5};           ///< in-flight requests may finish this long at a stop
   /// An actor's request to a store (and a load at start); set into every module's options.
   std::chrono::milliseconds store_timeout{30000};
+  std::chrono::seconds session_ttl{86400}; ///< a customer session lasts this long
+  std::chrono::seconds session_fresh{30};  ///< a cached session is re-read after this
+  std::string order_token_secret;          ///< keys order access tokens; empty: shared via the DB
 };
 
 enum class parse_outcome { run, help, version, error };

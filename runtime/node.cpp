@@ -1,5 +1,6 @@
 #include "runtime/node.hpp"
 
+#include "http/session_cache.hpp"
 #include "persistence/migrations.hpp"
 #include "runtime/actor_system.hpp"
 #include "runtime/assembly.hpp"
@@ -60,7 +61,9 @@ void start(node& n) {
     if (n.c.has_role(role))
       spawn(n);
   connect(n);
-  n.door = std::make_unique<http::server>(n.c.http, routes(n), n.metrics);
+  auto http = n.c.http;
+  http.sessions = n.services.sessions;
+  n.door = std::make_unique<http::server>(http, routes(n), n.metrics);
   n.door->start();
   resume_orders(n);
 }

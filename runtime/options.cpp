@@ -117,6 +117,12 @@ why read_tokens(const std::string& text, node_config& c) {
   return std::nullopt;
 }
 
+why long_secret(const std::string& v) {
+  if (!v.empty() && v.size() < 32)
+    return "must be at least 32 characters";
+  return std::nullopt;
+}
+
 why read_seeds(const std::string& text, node_config& c) {
   auto seeds = cluster::parse_endpoints(text);
   if (!seeds)
@@ -211,6 +217,17 @@ const std::vector<option_spec> all_options{
   {"auth-tokens", "auth.tokens", "",
    "admin bearer tokens as token:role,token:role (roles: admin, operator; tokens >= 16 chars)",
    read_tokens, true},
+  {"session-ttl-seconds", "auth.session_ttl_seconds", "86400",
+   "a customer session (POST /sessions) lasts this long",
+   secs(60, 30 * 86400, AGORA_FIELD(session_ttl))},
+  {"session-cache-seconds", "auth.session_cache_seconds", "30",
+   "the door re-reads a cached session after this; a sign-out on another node takes effect "
+   "within it",
+   secs(0, 3600, AGORA_FIELD(session_fresh))},
+  {"order-token-secret", "auth.order_token_secret", "",
+   "key of guests' order access tokens (>= 32 chars, the same on every node); empty: a random "
+   "key kept in the database",
+   text(AGORA_FIELD(order_token_secret), long_secret), true},
   {"node-id", "node.id", "", "this node's cluster-wide name [<hostname>-<http port>]",
    text(AGORA_FIELD(node_id), short_id)},
   {"cluster-address", "cluster.address", "127.0.0.1",

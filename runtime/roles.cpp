@@ -7,9 +7,12 @@
 #include "actors/shipping.hpp"
 #include "cluster/directory.hpp"
 #include "cluster/role_proxy.hpp"
+#include "http/account_routes.hpp"
 #include "http/catalog_routes.hpp"
 #include "http/ops_routes.hpp"
 #include "http/order_routes.hpp"
+#include "http/session_cache.hpp"
+#include "persistence/account_store.hpp"
 #include "persistence/catalog_store.hpp"
 #include "persistence/inventory_store.hpp"
 #include "persistence/order_store.hpp"
@@ -42,6 +45,16 @@ void spawn_base(node& n) {
   s.store_timeout = c.store_timeout;
   s.health = actors::spawn_health(*n.sys, n.probe, c.health, n.registry);
   s.reads = n.keep(persistence::spawn_read_store(*n.sys, n.pool, 2 * c.store_workers, n.registry));
+  // Order access tokens are keyed digests of the order id: every node must hold the same key.
+  auto key = c.order_token_secret.empty() ? persistence::shared_secret(n.pool, "order_links")
+                                          : c.order_token_secret;
+  s.order_token_key = key;
+  if (c.has_role(node_role::frontdoor)) {
+    s.accounts = n.keep(
+      persistence::spawn_account_store(*n.sys, n.pool, c.store_workers, c.session_ttl, n.registry));
+    s.sessions =
+      std::make_shared<http::session_cache>(s.bridges, s.accounts, s.ask_timeout, c.session_fresh);
+  }
 }
 
 /// Inventory shards (loaded from their store) and the catalog over them.
@@ -136,7 +149,9 @@ void connect(node& n) {
       s.shipping = caf::actor_cast<protocol::shipping_actor>(remote(n, node_role::shipping));
     actors::order_peers peers{n.order_store,         s.shards,   s.payments, s.shipping,
                               n.order_metrics.get(), &n.registry};
-    s.orders = n.keep(actors::spawn_order_router(*n.sys, s.reads, peers, c.orders));
+    auto options = c.orders;
+    options.link_key = s.order_token_key; // links in mails open the order for a guest
+    s.orders = n.keep(actors::spawn_order_router(*n.sys, s.reads, peers, options));
   }
   if (c.cluster.port != 0)
     n.directory = n.keep(cluster::publish_directory(*n.sys, published(n), c.cluster));
@@ -156,6 +171,7 @@ std::vector<http::route> routes(const node& n) {
   if (n.c.has_role(node_role::frontdoor)) {
     add(http::catalog_routes(n.services));
     add(http::order_routes(n.services));
+    add(http::account_routes(n.services));
   }
   if (n.services.payments && n.services.shipping)
     add(http::fulfilment_routes(n.services));

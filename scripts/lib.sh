@@ -11,7 +11,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # Packages needed to build and run agora on Debian 12 (with its local database and mail sink)...
 AGORA_PACKAGES="cmake g++ make pkg-config ccache git curl jq procps
   libcaf-dev librestinio-dev libasio-dev libfmt-dev libhttp-parser-dev libpqxx-dev
-  prometheus-cpp-dev nlohmann-json3-dev catch2 libcurl4-openssl-dev libjemalloc-dev postgresql wrk
+  prometheus-cpp-dev nlohmann-json3-dev catch2 libcurl4-openssl-dev libjemalloc-dev libsodium-dev postgresql wrk
   bc python3
   python3-aiosmtpd"
 # ...and the real tools the test suite runs against it.

@@ -112,13 +112,16 @@ notification base(const order_state& s, notification_type type) {
   return n;
 }
 
-mail_model order_model(const order_state& s, std::string_view public_url) {
+mail_model order_model(const order_state& s, std::string_view public_url,
+                       std::string_view access_token) {
   mail_model m;
   m.greeting = "Hello " + s.order.ship_to.name + ",";
   m.footer = customer_footer;
   if (!public_url.empty()) {
     m.link_label = "Follow your order";
     m.link_url = trimmed(public_url) + "/orders/" + s.order.id;
+    if (!access_token.empty())
+      m.link_url += "?access_token=" + std::string{access_token};
   }
   return m;
 }
@@ -126,8 +129,9 @@ mail_model order_model(const order_state& s, std::string_view public_url) {
 } // namespace
 
 std::optional<notification> notification_for(const order_state& s, const order_event& e,
-                                             std::string_view public_url) {
-  auto m = order_model(s, public_url);
+                                             std::string_view public_url,
+                                             std::string_view access_token) {
+  auto m = order_model(s, public_url, access_token);
   switch (e.type) {
     case event_type::order_created: {
       auto n = base(s, notification_type::order_created);

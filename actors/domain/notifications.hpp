@@ -40,9 +40,11 @@ struct notification {
 };
 
 /// The mail an order event causes, if any; `after` is the state with the event applied. Links in
-/// the mail start with `public_url` (e.g. "https://shop.example"; empty: no links).
+/// the mail start with `public_url` (e.g. "https://shop.example"; empty: no links) and carry the
+/// order's `access_token` (so a guest's link opens the order).
 std::optional<notification> notification_for(const order_state& after, const order_event& event,
-                                             std::string_view public_url = {});
+                                             std::string_view public_url = {},
+                                             std::string_view access_token = {});
 
 /// The LOW_INVENTORY_ALERT for `level` of `p`, to the operations address. `alert_no` counts the
 /// product's alerts, so each fall below the threshold mails once.

@@ -60,6 +60,7 @@ constexpr auto& text_table(event_type) {
 struct order_draft {
   std::string id;
   std::string customer_email;
+  std::string customer_id; ///< the account that placed it ("cus_..."); empty for a guest
   std::vector<line_item> items;
   int64_t total_cents = 0;
   std::string currency = "USD";

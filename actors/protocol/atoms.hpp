@@ -52,6 +52,10 @@ AGORA_ATOM(failed_atom, "failed");
 AGORA_ATOM(stats_atom, "stats");
 AGORA_ATOM(send_atom, "send");
 AGORA_ATOM(handoff_atom, "handoff");
+AGORA_ATOM(signup_atom, "signup");
+AGORA_ATOM(signin_atom, "signin");
+AGORA_ATOM(session_atom, "session");
+AGORA_ATOM(signout_atom, "signout");
 // A cluster role proxy's own messages: nothing it passes on may look like them.
 AGORA_ATOM(role_found_atom, "rolefound");
 AGORA_ATOM(role_retry_atom, "roleretry");

@@ -17,5 +17,6 @@ constexpr caf::type_id_t reads_first_type_id = caf::first_custom_type_id + 224;
 constexpr caf::type_id_t mail_first_type_id = caf::first_custom_type_id + 256;
 constexpr caf::type_id_t entity_first_type_id = caf::first_custom_type_id + 288;
 constexpr caf::type_id_t cluster_first_type_id = caf::first_custom_type_id + 320;
+constexpr caf::type_id_t accounts_first_type_id = caf::first_custom_type_id + 352;
 
 } // namespace agora::protocol

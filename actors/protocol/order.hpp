@@ -24,6 +24,7 @@ struct order_view {
   domain::order_status status = domain::order_status::pending;
   domain::order_reason reason = domain::order_reason::none;
   std::string customer_email;
+  std::string customer_id; ///< the owning account; empty for a guest's order (not rendered)
   std::vector<domain::line_item> items;
   int64_t total_cents = 0;
   std::string currency;
@@ -75,8 +76,8 @@ namespace agora::domain {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_draft& x) {
-  return f(caf::meta::type_name("order_draft"), x.id, x.customer_email, x.items, x.total_cents,
-           x.currency, x.ship_to, x.card_token, x.card_last4);
+  return f(caf::meta::type_name("order_draft"), x.id, x.customer_email, x.customer_id, x.items,
+           x.total_cents, x.currency, x.ship_to, x.card_token, x.card_last4);
 }
 
 template <class Inspector>
@@ -91,10 +92,10 @@ namespace agora::protocol {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_view& x) {
-  return f(caf::meta::type_name("order_view"), x.id, x.status, x.reason, x.customer_email, x.items,
-           x.total_cents, x.currency, x.ship_to, x.created_at_ms, x.updated_at_ms, x.payment_id,
-           x.payment_status, x.payment_amount_cents, x.shipment_id, x.shipment_status,
-           x.tracking_number, x.carrier);
+  return f(caf::meta::type_name("order_view"), x.id, x.status, x.reason, x.customer_email,
+           x.customer_id, x.items, x.total_cents, x.currency, x.ship_to, x.created_at_ms,
+           x.updated_at_ms, x.payment_id, x.payment_status, x.payment_amount_cents, x.shipment_id,
+           x.shipment_status, x.tracking_number, x.carrier);
 }
 
 template <class Inspector>

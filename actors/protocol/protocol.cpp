@@ -1,4 +1,5 @@
 // Compiles every protocol header once, so a header that does not stand alone fails here.
+#include "actors/protocol/accounts.hpp"
 #include "actors/protocol/atoms.hpp"
 #include "actors/protocol/catalog.hpp"
 #include "actors/protocol/cluster.hpp"

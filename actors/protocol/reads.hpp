@@ -18,6 +18,7 @@ struct list_filter {
   std::string id; ///< one resource by id (its own document, not a page)
   std::string order_id;
   std::string customer_email;
+  std::string customer_id; ///< orders of one account only
   std::string status;
   std::string type;
   std::string tracking_number;
@@ -39,8 +40,8 @@ struct idempotency_record {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, list_filter& x) {
-  return f(caf::meta::type_name("list_filter"), x.id, x.order_id, x.customer_email, x.status,
-           x.type, x.tracking_number, x.product_id, x.limit, x.offset);
+  return f(caf::meta::type_name("list_filter"), x.id, x.order_id, x.customer_email, x.customer_id,
+           x.status, x.type, x.tracking_number, x.product_id, x.limit, x.offset);
 }
 
 template <class Inspector>

@@ -43,7 +43,7 @@ TEST_CASE("bad catalog requests get the contract's problems", "[e2e][catalog]") 
   CHECK(json_of(node.get("/products?limit=x"))["errors"][0]["field"] == "limit");
 }
 
-TEST_CASE("an admin creates and replaces products; duplicates conflict", "[e2e][catalog]") {
+TEST_CASE("an admin creates and replaces products, duplicates conflict", "[e2e][catalog]") {
   agora_node node;
   json mug{{"sku", "MUG-42"},     {"name", "Stoneware mug"},  {"price_cents", 1800},
            {"initial_stock", 12}, {"low_stock_threshold", 2}, {"unknown_field", "ignored"}};

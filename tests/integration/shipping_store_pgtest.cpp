@@ -111,7 +111,7 @@ TEST_CASE("carrier moves before delivery are heap-only updates", "[shipping][pg]
   CHECK(hot_after("status = 'DELIVERED', updated_at = now(), ended_at = now()") == "0");
 }
 
-TEST_CASE("a shipment is cancelled only before pickup; advance scans it on", "[shipping][pg]") {
+TEST_CASE("a shipment is cancelled only before pickup, advance scans it on", "[shipping][pg]") {
   fixture f;
   auto s = f.make("shp_x", "ord_x");
   auto [scanned, err] = f.ask<shipment>(advance_atom_v, s.id);

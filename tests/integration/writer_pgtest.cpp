@@ -65,7 +65,7 @@ TEST_CASE("the writer commits many jobs in few transactions", "[writer]") {
   CHECK(batches < 2000); // grouped: fewer commits than jobs
 }
 
-TEST_CASE("one bad job in a batch fails alone; the others commit", "[writer]") {
+TEST_CASE("one bad job in a batch fails alone, the others commit", "[writer]") {
   auto url = test::fresh_database();
   test::sql_value(url, "CREATE TABLE t (id int PRIMARY KEY CHECK (id > 0))");
   metrics::hub hub{"t", "n"};
@@ -130,7 +130,7 @@ namespace {
 const persistence::merge_spec merged_insert{1, "INSERT INTO t VALUES ", ""};
 } // namespace
 
-TEST_CASE("rows of many jobs merge into one statement; a bad row fails only its job", "[writer]") {
+TEST_CASE("rows of many jobs merge into one statement, a bad row fails only its job", "[writer]") {
   auto url = test::fresh_database();
   test::sql_value(url, "CREATE TABLE t (id int PRIMARY KEY CHECK (id > 0))");
   std::deque<write_job> jobs;

@@ -29,7 +29,7 @@ std::string agora_node::url(const std::string& path) const {
 }
 
 http_response agora_node::get(const std::string& path) const {
-  return http("GET", url(path));
+  return http("GET", url(path), {}, {std::string{"Authorization: Bearer "} + operator_token});
 }
 
 http_response agora_node::send(const std::string& method, const std::string& path,

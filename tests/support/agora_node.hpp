@@ -26,6 +26,7 @@ struct agora_node {
 
   std::string url(const std::string& path) const;
 
+  /// GET as an operator (staff see every resource); http() for any other caller.
   http_response get(const std::string& path) const;
   /// JSON body with Content-Type; `admin` adds the admin bearer token.
   http_response send(const std::string& method, const std::string& path, const nlohmann::json& body,

@@ -29,7 +29,7 @@ http_response place_order(const agora_node& node, const json& body, int wait,
 }
 
 http_response cancel_order(const agora_node& node, const std::string& id) {
-  return node.send("POST", "/orders/" + id + "/cancel", json::object());
+  return node.send("POST", "/orders/" + id + "/cancel", json::object(), true);
 }
 
 std::string paid_order(const agora_node& node, int64_t product, int quantity) {

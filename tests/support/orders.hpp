@@ -22,7 +22,7 @@ nlohmann::json order_body(int64_t product, int quantity,
 http_response place_order(const agora_node& node, const nlohmann::json& body, int wait = 0,
                           std::vector<std::string> headers = {});
 
-/// POST /orders/{id}/cancel.
+/// POST /orders/{id}/cancel, as an admin (staff may cancel any order).
 http_response cancel_order(const agora_node& node, const std::string& id);
 
 /// A new order for `quantity` of `product`, answered (and REQUIREd) once it is PAID: its id.

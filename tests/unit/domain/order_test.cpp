@@ -185,7 +185,7 @@ TEST_CASE("shipped and terminal orders refuse a cancel", "[order]") {
   CHECK(decide_cancel(order_state{}, 0).refused == refusal::not_found);
 }
 
-TEST_CASE("a step that runs out of retries cancels with TIMEOUT; compensations never do",
+TEST_CASE("a step that runs out of retries cancels with TIMEOUT, compensations never do",
           "[order]") {
   auto s = reserved();
   run(s, decide_step_timeout(s, effect::charge_payment, 9000));

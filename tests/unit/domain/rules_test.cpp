@@ -137,7 +137,7 @@ TEST_CASE("money renders with two decimals and its currency", "[notify]") {
   CHECK(n.subject.find("MUG-1") != std::string::npos);
 }
 
-TEST_CASE("text fields hold no control characters; prose keeps tab and newline", "[rules]") {
+TEST_CASE("text fields hold no control characters, prose keeps tab and newline", "[rules]") {
   using agora::domain::text_kind;
   using agora::domain::text_problem;
   CHECK(text_problem("Ann Smith, 1 Main St", text_kind::line).empty());

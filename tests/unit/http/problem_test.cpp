@@ -60,7 +60,7 @@ TEST_CASE("503 problems tell the client when to retry", "[problem]") {
   CHECK(*p.retry_after >= 1);
 }
 
-TEST_CASE("actor errors map through the table; CAF timeouts become 503", "[problem]") {
+TEST_CASE("actor errors map through the table, CAF timeouts become 503", "[problem]") {
   auto conflict = http::from_error(caf::make_error(errc::conflict, std::string{"sku taken"}), "");
   CHECK(conflict.status == 409);
   CHECK(conflict.detail == "sku taken");

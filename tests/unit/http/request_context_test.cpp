@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <map>
+
 using namespace agora::http;
 
 TEST_CASE("a client's request id is echoed when it is printable and short", "[request]") {
@@ -35,25 +38,61 @@ TEST_CASE("an invalid traceparent starts a new trace", "[request]") {
   }
 }
 
-TEST_CASE("admin routes need a known bearer token with the right role", "[auth]") {
+TEST_CASE("credentials are read by shape, staff tokens compared whole", "[auth]") {
   std::map<std::string, std::string> tokens{{"admin-token-0123456789", "admin"},
                                             {"oper-token-0123456789", "operator"}};
-  CHECK_FALSE(authorize(access::everyone, std::nullopt, tokens));
-  CHECK(authorize(access::operator_role, std::nullopt, tokens)->status == 401);
-  CHECK(authorize(access::operator_role, std::string_view{"Basic abc"}, tokens)->status == 401);
-  CHECK(authorize(access::operator_role, std::string_view{"Bearer nope"}, tokens)->status == 401);
-  CHECK_FALSE(
-    authorize(access::operator_role, std::string_view{"Bearer oper-token-0123456789"}, tokens));
-  CHECK_FALSE(
-    authorize(access::operator_role, std::string_view{"bearer admin-token-0123456789"}, tokens));
-  CHECK(
-    authorize(access::admin_role, std::string_view{"Bearer oper-token-0123456789"}, tokens)->status
-    == 403);
-  CHECK_FALSE(
-    authorize(access::admin_role, std::string_view{"Bearer admin-token-0123456789"}, tokens));
-  CHECK(
-    authorize(access::admin_role, std::string_view{"Bearer admin-token-012345678"}, tokens)->status
-    == 401);
+  using kind = credential::kind;
+  auto read = [&](std::optional<std::string_view> header,
+                  std::optional<std::string_view> query = std::nullopt) {
+    return read_credential(header, query, tokens).what;
+  };
+  std::string session = "ses_" + std::string(43, 'A');
+  std::string order = "oat_" + std::string(42, 'b') + "-";
+  CHECK(read(std::nullopt) == kind::none);
+  CHECK(read(std::string_view{"Basic abc"}) == kind::malformed);
+  CHECK(read(std::string_view{"Bearer"}) == kind::malformed);
+  CHECK(read(std::string_view{"Bearer nope"}) == kind::unknown);
+  CHECK(read(std::string_view{"Bearer admin-token-012345678"}) == kind::unknown); // a prefix
+  auto staff = read_credential(std::string_view{"bearer oper-token-0123456789"}, {}, tokens);
+  CHECK(staff.what == kind::staff);
+  CHECK(staff.role == "operator");
+  CHECK(read(std::string_view{"Bearer " + session}) == kind::session);
+  CHECK(read(std::string_view{"Bearer " + session + "x"}) == kind::unknown);
+  CHECK(read(std::string_view{"Bearer ses_" + std::string(42, 'A') + "!"}) == kind::unknown);
+  CHECK(read(std::string_view{"Bearer " + order}) == kind::order_token);
+  CHECK(read(std::nullopt, std::string_view{order}) == kind::order_token);
+  // ?access_token= carries order tokens only: a session or staff token in a URL is refused.
+  CHECK(read(std::nullopt, std::string_view{session}) == kind::unknown);
+  CHECK(read(std::nullopt, std::string_view{"admin-token-0123456789"}) == kind::unknown);
+}
+
+TEST_CASE("each access rule admits its callers: 401 for unknown ones, 403 for wrong kinds",
+          "[auth]") {
+  auto as = [](caller_kind k) {
+    caller c;
+    c.kind = k;
+    return c;
+  };
+  using k = caller_kind;
+  auto status = [&](access rule, caller_kind who) {
+    auto p = permit(rule, as(who));
+    return p ? p->status : 200;
+  };
+  //                          anonymous guest customer operator admin
+  const std::map<access, std::array<int, 5>> table{
+    {access::everyone, {200, 200, 200, 200, 200}},
+    {access::order_holder, {401, 200, 200, 200, 200}},
+    {access::customer, {401, 401, 200, 200, 200}},
+    {access::account, {401, 401, 200, 403, 403}},
+    {access::operator_role, {401, 401, 403, 200, 200}},
+    {access::admin_role, {401, 401, 403, 403, 200}},
+  };
+  const k kinds[] = {k::anonymous, k::guest, k::customer, k::operator_staff, k::admin_staff};
+  for (auto& [rule, expected] : table)
+    for (size_t i = 0; i < 5; ++i) {
+      INFO("rule " << static_cast<int>(rule) << ", caller " << i);
+      CHECK(status(rule, kinds[i]) == expected[i]);
+    }
 }
 
 TEST_CASE("token lists parse token:role pairs and refuse anything else", "[auth]") {

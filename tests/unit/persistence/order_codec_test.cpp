@@ -20,6 +20,7 @@ TEST_CASE("ORDER_CREATED survives the journal, with its order id but no card num
   e.at_ms = 1234;
   e.draft = {"ord_x",
              "ann@example.com",
+             "cus_ann",
              {{3, 2, 1250}},
              2500,
              "USD",
@@ -31,6 +32,7 @@ TEST_CASE("ORDER_CREATED survives the journal, with its order id but no card num
   auto back = round_trip(e);
   CHECK(back.draft.id == "ord_x"); // replay must know which order it rebuilds
   CHECK(back.draft.customer_email == "ann@example.com");
+  CHECK(back.draft.customer_id == "cus_ann"); // the owner survives replay
   REQUIRE(back.draft.items.size() == 1);
   CHECK(back.draft.items[0].unit_price_cents == 1250);
   CHECK(back.draft.ship_to.city == "Springfield");

@@ -183,8 +183,7 @@ TEST_CASE("timeouts are options, and the store timeout reaches every module", "[
   CHECK(c.health.probe_timeout == milliseconds{150});
   CHECK(c.http.handle_timeout == std::chrono::seconds{60});
   // The longest Prefer: wait is 30 s: a handler must be allowed longer.
-  CHECK(parse_config({"--http-handle-timeout-seconds=20"}, db_env).outcome
-        == parse_outcome::error);
+  CHECK(parse_config({"--http-handle-timeout-seconds=20"}, db_env).outcome == parse_outcome::error);
 }
 
 TEST_CASE("every option but --config is read by the table into the configuration", "[config]") {
