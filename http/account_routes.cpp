@@ -117,9 +117,9 @@ std::vector<route> account_routes(const services& s) {
     return bind(s, fn);
   };
   return {
-    {"POST", "/customers", with(sign_up)},
+    {"POST", "/customers", with(sign_up), access::everyone, true, limit_class::logins},
     {"GET", "/customers/me", with(me), access::account},
-    {"POST", "/sessions", with(sign_in)},
+    {"POST", "/sessions", with(sign_in), access::everyone, true, limit_class::logins},
     {"DELETE", "/sessions/current", with(sign_out), access::account},
   };
 }

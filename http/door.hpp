@@ -4,6 +4,7 @@
 // only, so RESTinio's headers stay out of everything else.
 
 #include "http/exchange.hpp"
+#include "http/rate_limit.hpp"
 #include "http/server.hpp"
 
 #include <prometheus/counter.h>
@@ -26,6 +27,19 @@ struct door_state {
   prometheus::Gauge& in_flight_gauge;
   std::atomic<size_t> in_flight{0};
   std::atomic<bool> draining{false};
+  rate_limiter order_limit{options.rate_orders};
+  rate_limiter login_limit{options.rate_logins};
+  rate_limiter request_limit{options.rate_requests};
+
+  rate_limiter* limiter(limit_class c) {
+    switch (c) {
+      case limit_class::orders: return &order_limit;
+      case limit_class::logins: return &login_limit;
+      case limit_class::requests: return &request_limit;
+      case limit_class::none: return nullptr;
+    }
+    return nullptr;
+  }
 };
 
 struct exchange::impl {
@@ -33,6 +47,7 @@ struct exchange::impl {
   std::shared_ptr<door_state> door;
   std::string route;
   std::string request_id;
+  std::string client; ///< the peer's address: the key of per-address rate limits
   std::string trace_id;
   std::string traceparent; ///< the value we answer with
   std::vector<std::pair<std::string, std::string>> params;

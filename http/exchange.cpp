@@ -62,6 +62,10 @@ std::optional<std::string> exchange::query(std::string_view name) const {
   return std::nullopt;
 }
 
+const std::string& exchange::client() const {
+  return impl_->client;
+}
+
 const caller& exchange::who() const {
   return impl_->who;
 }

@@ -38,6 +38,8 @@ class exchange {
   const std::string& route() const;
   const std::string& request_id() const;
   const std::string& trace_id() const;
+  /// The client's address (the TCP peer).
+  const std::string& client() const;
 
   std::optional<std::string_view> header(std::string_view name) const;
   /// A named route parameter (":id" in the template); empty when absent.
@@ -80,6 +82,14 @@ enum class access {
 /// names the rule (`x-agora-access` on each operation).
 std::string_view to_string(access rule);
 
+/// Which rate limit a route counts against (see --rate-orders, --rate-logins, --rate-requests).
+enum class limit_class {
+  none,     ///< health, readiness, metrics: never limited
+  requests, ///< everything else
+  orders,   ///< placing an order
+  logins,   ///< signing up or in; failed authentications count here too
+};
+
 /// One endpoint. `path` uses the express syntax ("/orders/:id").
 struct route {
   std::string method; ///< "GET", "POST", "PUT", "DELETE"
@@ -87,6 +97,7 @@ struct route {
   handler fn;
   access who = access::everyone;
   bool admitted = true; ///< counts against the in-flight limit (false for health and metrics)
+  limit_class limit = limit_class::requests;
 };
 
 /// "/orders/:id" → "/orders/{id}" (the metrics label and the OpenAPI spelling).

@@ -86,23 +86,23 @@ std::vector<route> ops_routes(const services& s) {
                  [](const exchange_ptr& ex) {
                    respond_json(ex, 200, {{"status", "ok"}});
                  },
-                 access::everyone, false});
+                 access::everyone, false, limit_class::none});
   out.push_back({"GET", "/readyz",
                  [s](const exchange_ptr& ex) {
                    readyz(s, ex);
                  },
-                 access::everyone, false});
+                 access::everyone, false, limit_class::none});
   out.push_back({"GET", "/metrics",
                  [s](const exchange_ptr& ex) {
                    ex->respond(200, s.metrics->render(),
                                "text/plain; version=0.0.4; charset=utf-8");
                  },
-                 access::everyone, false});
+                 access::everyone, false, limit_class::none});
   out.push_back({"GET", "/openapi.json",
                  [](const exchange_ptr& ex) {
                    ex->respond(200, std::string{openapi_document()});
                  },
-                 access::everyone, false});
+                 access::everyone, false, limit_class::none});
   out.push_back({"GET", "/docs",
                  [](const exchange_ptr& ex) {
                    ex->respond(200, docs_page(), "text/html; charset=utf-8",
@@ -110,7 +110,7 @@ std::vector<route> ops_routes(const services& s) {
                                  "default-src 'none'; script-src 'unsafe-inline'; style-src "
                                  "'unsafe-inline'; connect-src 'self'; base-uri 'none'"}});
                  },
-                 access::everyone, false});
+                 access::everyone, false, limit_class::none});
   out.push_back(
     {"GET", "/admin/log-level",
      [](const exchange_ptr& ex) {

@@ -364,7 +364,7 @@ std::vector<route> order_routes(const services& s) {
     return bind(s, fn);
   };
   return {
-    {"POST", "/orders", with(create_order_route)},
+    {"POST", "/orders", with(create_order_route), access::everyone, true, limit_class::orders},
     {"GET", "/orders", with(list_orders), access::customer},
     {"GET", "/orders/:id", with(get_order), access::order_holder},
     {"GET", "/orders/:id/events", with(order_events), access::order_holder},

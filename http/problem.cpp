@@ -28,6 +28,7 @@ int status_of(errc code) {
     case errc::method_not_allowed: return 405;
     case errc::payload_too_large: return 413;
     case errc::unsupported_media_type: return 415;
+    case errc::rate_limited: return 429;
   }
   return 500;
 }

@@ -91,6 +91,9 @@ struct server::impl {
     st->door = door;
     st->route = std::move(route_label);
     auto rid = req->header().opt_value_of("X-Request-Id");
+    asio::error_code ec;
+    auto peer = req->remote_endpoint();
+    st->client = peer.address().to_string(ec);
     st->request_id = request_id_for(
       rid ? std::optional<std::string_view>{std::string_view{rid->data(), rid->size()}}
           : std::nullopt);
@@ -165,9 +168,33 @@ struct server::impl {
     for (auto& name : names)
       if (auto v = p.get_param(name))
         st.params.emplace_back(name, std::string{v->data(), v->size()});
-    if (!admit(ex, st, r))
+    if (!admit(ex, st, r) || !within_limit(ex, r, "a:" + st.client))
       return;
+    auto client = st.client;
+    bool credentials = ex->header("Authorization") || ex->query("access_token");
+    if (credentials && r.limit != limit_class::none)
+      if (auto wait = door->login_limit.wait("a:" + client); wait > 0)
+        return limited(ex, wait, "too many failed sign-ins or credentials from this address");
     identify(ex, r);
+  }
+
+  /// Takes a token of the route's class for `key`; false after answering 429.
+  bool within_limit(const exchange_ptr& ex, const route& r, const std::string& key) {
+    auto* limiter = door->limiter(r.limit);
+    if (!limiter)
+      return true;
+    if (auto wait = limiter->take(key); wait > 0) {
+      limited(ex, wait, "too many requests; retry after the time in Retry-After");
+      return false;
+    }
+    return true;
+  }
+
+  void limited(const exchange_ptr& ex, double wait, const char* detail) {
+    door->rejected.Add({{"reason", "rate_limited"}}).Increment();
+    auto p = make_problem(protocol::errc::rate_limited, detail);
+    p.retry_after = std::max(1, static_cast<int>(std::ceil(wait)));
+    ex->respond_problem(p);
   }
 
   /// Resolves the caller (a session may need the account store), checks the route's rule and
@@ -223,12 +250,18 @@ struct server::impl {
 
   void deny(const exchange_ptr& ex, const problem& p) {
     door->rejected.Add({{"reason", p.status == 401 ? "unauthenticated" : "forbidden"}}).Increment();
+    if (p.status == 401) // a failed authentication costs the address a login token
+      door->login_limit.take("a:" + ex->client());
     ex->respond_problem(p);
   }
 
   void run(const exchange_ptr& ex, const route& r, caller who) {
     if (auto denied = permit(r.who, who))
       return deny(ex, *denied);
+    // Per caller, too: a customer, staff token or order token spread over many addresses.
+    auto key = !who.digest.empty() ? "c:" + who.digest : who.token.empty() ? "" : "t:" + who.token;
+    if (!key.empty() && !within_limit(ex, r, key))
+      return;
     ex->identify(std::move(who));
     try {
       r.fn(ex);
@@ -315,8 +348,8 @@ server::server(server_options options, std::vector<route> routes, metrics::hub& 
                                      "Requests refused before their handler, by reason");
   auto& in_flight =
     metrics::gauge(reg, "agora_http_requests_in_flight", "Admitted requests not yet answered");
-  for (auto* reason : {"draining", "overloaded", "unauthenticated",
-                       "forbidden"}) // every known series exists from the start
+  // Every known series exists from the start.
+  for (auto* reason : {"draining", "overloaded", "unauthenticated", "forbidden", "rate_limited"})
     rejected.Add({{"reason", reason}});
   impl_->door.reset(new door_state{std::move(options), requests, latency, rejected, in_flight});
   impl_->routes = std::move(routes);

@@ -123,6 +123,18 @@ why long_secret(const std::string& v) {
   return std::nullopt;
 }
 
+/// A reader of a rate ("2/s:20", "off") into `field`.
+option_reader rate_of(http::rate http::server_options::*field) {
+  return [field](const std::string& text, node_config& c) -> why {
+    std::string error;
+    auto r = http::parse_rate(text, error);
+    if (!r)
+      return error;
+    c.http.*field = *r;
+    return std::nullopt;
+  };
+}
+
 why read_seeds(const std::string& text, node_config& c) {
   auto seeds = cluster::parse_endpoints(text);
   if (!seeds)
@@ -217,6 +229,16 @@ const std::vector<option_spec> all_options{
   {"auth-tokens", "auth.tokens", "",
    "admin bearer tokens as token:role,token:role (roles: admin, operator; tokens >= 16 chars)",
    read_tokens, true},
+  {"rate-orders", "limits.orders", "2/s:20",
+   "orders a client address (and a customer or token) may place: N/s, N/min or N/h, :burst; off",
+   rate_of(&http::server_options::rate_orders)},
+  {"rate-logins", "limits.logins", "10/min:10",
+   "sign-ups, sign-ins and failed authentications per client address; over it, every request "
+   "with credentials from there is a 429",
+   rate_of(&http::server_options::rate_logins)},
+  {"rate-requests", "limits.requests", "50/s:100",
+   "every other request per client address (and per customer or token)",
+   rate_of(&http::server_options::rate_requests)},
   {"session-ttl-seconds", "auth.session_ttl_seconds", "86400",
    "a customer session (POST /sessions) lasts this long",
    secs(60, 30 * 86400, AGORA_FIELD(session_ttl))},

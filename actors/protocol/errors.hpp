@@ -35,6 +35,7 @@ enum class errc : uint8_t {
   method_not_allowed,     ///< the path exists, the method does not (405, with Allow)
   payload_too_large,      ///< the body is over the limit (413)
   unsupported_media_type, ///< a body that is not application/json (415)
+  rate_limited,           ///< over a rate limit (429, with Retry-After)
 };
 
 constexpr std::string_view to_string(errc code) {
@@ -54,6 +55,7 @@ constexpr std::string_view to_string(errc code) {
     case errc::method_not_allowed: return "method_not_allowed";
     case errc::payload_too_large: return "payload_too_large";
     case errc::unsupported_media_type: return "unsupported_media_type";
+    case errc::rate_limited: return "rate_limited";
   }
   return "internal";
 }
@@ -63,7 +65,7 @@ constexpr errc all_errc[] = {
   errc::invalid_argument,  errc::unauthenticated,       errc::forbidden,  errc::not_found,
   errc::conflict,          errc::idempotency_mismatch,  errc::overloaded, errc::storage_unavailable,
   errc::timeout,           errc::unavailable,           errc::internal,   errc::method_not_allowed,
-  errc::payload_too_large, errc::unsupported_media_type};
+  errc::payload_too_large, errc::unsupported_media_type, errc::rate_limited};
 
 } // namespace agora::protocol
 

@@ -208,3 +208,63 @@ TEST_CASE("idempotency keys are scoped to the caller: the same key never joins t
   CHECK(again["access_token"] == by_guest["access_token"]); // the guest's token, answered again
   CHECK(sql_value(node.db, "SELECT count(*) FROM orders") == "3");
 }
+
+TEST_CASE("rate limits: a burst over the bucket gets 429 with Retry-After, others go on",
+          "[e2e][access][limits]") {
+  agora_node node{{"--rate-orders=3/min:3", "--rate-logins=4/min:4", "--rate-requests=20/min:20"}};
+  auto from = [&](const std::string& source, const std::string& method, const std::string& path,
+                  const json& body = nullptr, std::vector<std::string> headers = {}) {
+    headers.push_back(source_header + source);
+    if (!body.is_null())
+      headers.push_back("Content-Type: application/json");
+    return http(method, node.url(path), body.is_null() ? "" : body.dump(), headers);
+  };
+  // Orders: three from one address, then 429 with the time to wait; another address goes on.
+  for (int i = 0; i < 3; ++i)
+    CHECK(from("127.0.0.1", "POST", "/orders", order_body(3, 1)).status == 202);
+  auto over = from("127.0.0.1", "POST", "/orders", order_body(3, 1));
+  CHECK(over.status == 429);
+  CHECK(std::stoi(over.header("retry-after")) >= 1);
+  CHECK(json_of(over)["status"] == 429);
+  CHECK(from("127.0.0.2", "POST", "/orders", order_body(3, 1)).status == 202);
+  CHECK(sql_value(node.db, "SELECT count(*) FROM orders") == "4");
+
+  // A login brute force: after 4 failures the address gets 429 even with the right password,
+  // while another address signs in.
+  REQUIRE(from("127.0.0.3", "POST", "/customers",
+               {{"email", "victim@example.com"}, {"password", "correct horse battery"}})
+            .status
+          == 201);
+  int refused = 0, limited = 0;
+  for (int i = 0; i < 8; ++i) {
+    auto r = from("127.0.0.4", "POST", "/sessions",
+                  {{"email", "victim@example.com"}, {"password", "guess-" + std::to_string(i)}});
+    refused += r.status == 401;
+    limited += r.status == 429;
+  }
+  CHECK(refused <= 4);
+  CHECK(limited >= 4);
+  CHECK(from("127.0.0.4", "POST", "/sessions",
+             {{"email", "victim@example.com"}, {"password", "correct horse battery"}})
+          .status
+        == 429);
+  CHECK(from("127.0.0.5", "POST", "/sessions",
+             {{"email", "victim@example.com"}, {"password", "correct horse battery"}})
+          .status
+        == 201);
+  // Wrong staff tokens count too: no longer 154,000 quiet 401s.
+  int quiet = 0;
+  for (int i = 0; i < 10; ++i)
+    quiet += from("127.0.0.6", "GET", "/payments", nullptr,
+                  {"Authorization: Bearer wrong-token-" + std::to_string(i)})
+               .status
+             == 401;
+  CHECK(quiet <= 4);
+  // Reads: 20 a minute from one address; health and metrics are never limited.
+  int ok = 0;
+  for (int i = 0; i < 25; ++i)
+    ok += from("127.0.0.7", "GET", "/products/1").status == 200;
+  CHECK(ok == 20);
+  CHECK(from("127.0.0.7", "GET", "/healthz").status == 200);
+  CHECK(metric(node, R"(agora_http_rejected_total{reason="rate_limited"})") >= 15);
+}

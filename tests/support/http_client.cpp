@@ -42,8 +42,14 @@ http_response http(const std::string& method, const std::string& url, const std:
     return out;
   CURL* curl = curl_easy_init();
   curl_slist* list = nullptr;
+  std::string source;
   for (auto& h : headers)
-    list = curl_slist_append(list, h.c_str());
+    if (h.rfind(source_header, 0) == 0)
+      source = h.substr(std::string_view{source_header}.size());
+    else
+      list = curl_slist_append(list, h.c_str());
+  if (!source.empty()) // another loopback address is another client
+    curl_easy_setopt(curl, CURLOPT_INTERFACE, source.c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   if (!body.empty() || method == "POST" || method == "PUT") {

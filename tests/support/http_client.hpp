@@ -17,6 +17,10 @@ struct http_response {
   }
 };
 
+/// A pseudo header that is not sent: the request leaves from this local address instead
+/// ("X-Test-Source: 127.0.0.2"), so one test can be several clients.
+constexpr const char* source_header = "X-Test-Source: ";
+
 /// One HTTP/1.1 request over libcurl; `headers` as "Name: value".
 http_response http(const std::string& method, const std::string& url, const std::string& body = {},
                    const std::vector<std::string>& headers = {});

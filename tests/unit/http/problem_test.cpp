@@ -22,6 +22,7 @@ TEST_CASE("every error code maps to its contract status", "[problem]") {
   CHECK(http::status_of(errc::method_not_allowed) == 405);
   CHECK(http::status_of(errc::payload_too_large) == 413);
   CHECK(http::status_of(errc::unsupported_media_type) == 415);
+  CHECK(http::status_of(errc::rate_limited) == 429);
 }
 
 TEST_CASE("a refused command answers with its one code", "[problem]") {

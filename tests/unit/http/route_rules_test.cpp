@@ -40,6 +40,7 @@ TEST_CASE("every route's access rule is the one /openapi.json declares, and noth
     CHECK(op.value("x-agora-access", "") == std::string{to_string(r.who)});
     // The security requirement says the same: none only where anyone may call.
     CHECK(op["security"].empty() == (r.who == access::everyone));
+    CHECK(op["responses"].contains("429") == (r.limit != limit_class::none));
   }
   for (auto& [path, ops] : doc["paths"].items())
     for (auto& [method, op] : ops.items()) {
