@@ -26,6 +26,7 @@ using domain::delivery_outcome;
 struct mail_metrics {
   prometheus::Counter& sent;
   prometheus::Counter& failed;
+  prometheus::Counter& suppressed;
   prometheus::Family<prometheus::Counter>& retries;
   prometheus::Gauge& queued;
   prometheus::Gauge& oldest;
@@ -37,6 +38,9 @@ struct mail_metrics {
     : sent(metrics::counter(r, "agora_mail_sent_total", "Mails the SMTP server accepted")),
       failed(metrics::counter(r, "agora_mail_failed_total",
                               "Mails given up on (FAILED) after their attempts")),
+      suppressed(
+        metrics::counter(r, "agora_mail_suppressed_total",
+                         "Mails over their recipient's hourly cap: SUPPRESSED, never sent")),
       retries(metrics::counters(r, "agora_mail_retries_total",
                                 "Delivery attempts that will be tried again, by reason (transient, "
                                 "rejected, unavailable)")),
@@ -196,13 +200,21 @@ void drain(self_ptr self) {
   st.claiming = true;
   self
     ->request(st.store, st.options.store_timeout, claim_atom_v, n,
-              static_cast<int64_t>(st.options.lease.count()))
+              static_cast<int64_t>(st.options.lease.count()), st.options.cap_per_hour)
     .then(
       [=](std::vector<outbox_mail>& rows) {
         self->state.claiming = false;
-        for (auto& m : rows)
+        int32_t claimed = 0;
+        for (auto& m : rows) {
+          if (m.suppressed) {
+            self->state.metrics->suppressed.Increment();
+            log::info("mail.suppressed").kv("id", m.id).kv("type", m.type);
+            continue;
+          }
+          ++claimed;
           dispatch(self, std::move(m));
-        if (static_cast<int32_t>(rows.size()) == n)
+        }
+        if (claimed == n || claimed < static_cast<int32_t>(rows.size()))
           drain(self); // there may be more due right now
       },
       [=](caf::error& err) {

@@ -27,6 +27,7 @@ struct notification_options {
   std::chrono::milliseconds pause_max{60000}; ///< longest wait between probes of a dead server
   std::chrono::milliseconds stats_every{5000};
   std::chrono::milliseconds store_timeout{30000};
+  int32_t cap_per_hour = 20; ///< mails to one address an hour; beyond: SUPPRESSED. 0: no cap
 };
 
 /// Spawns the notification dispatcher of a `notification` node: it claims due outbox rows from

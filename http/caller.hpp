@@ -21,9 +21,10 @@ enum class caller_kind {
 
 struct caller {
   caller_kind kind = caller_kind::anonymous;
-  std::string token;         ///< guest: the order access token presented
-  std::string digest;        ///< customer, staff: the digest of the bearer token
-  protocol::account account; ///< customer
+  std::string token;            ///< guest: the order access token presented
+  std::string digest;           ///< customer, staff: the digest of the bearer token
+  protocol::account account;    ///< customer
+  bool trusted_address = false; ///< the client's address is in --metrics-allow
 
   bool staff() const {
     return kind == caller_kind::operator_staff || kind == caller_kind::admin_staff;

@@ -141,6 +141,7 @@ std::string_view to_string(access rule) {
     case access::account: return "account";
     case access::operator_role: return "operator";
     case access::admin_role: return "admin";
+    case access::metrics_reader: return "metrics";
   }
   return "unknown";
 }

@@ -76,6 +76,7 @@ enum class access {
   account,      ///< a customer session only (staff have no account: 403)
   operator_role,
   admin_role,
+  metrics_reader, ///< staff from anywhere, anyone from an address in --metrics-allow
 };
 
 /// "everyone", "order_holder", "customer", "account", "operator", "admin": how /openapi.json

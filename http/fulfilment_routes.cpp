@@ -189,8 +189,9 @@ void list_notifications(const services& s, const exchange_ptr& ex) {
                                            "SHIPMENT_DELIVERED", "LOW_INVENTORY_ALERT"};
   if (!f->type.empty() && types.count(f->type) == 0)
     errors.push_back({"type", "must be a notification type such as ORDER_CREATED"});
-  if (!f->status.empty() && f->status != "QUEUED" && f->status != "SENT" && f->status != "FAILED")
-    errors.push_back({"status", "must be QUEUED, SENT or FAILED"});
+  static const std::set<std::string> statuses{"QUEUED", "SENT", "FAILED", "SUPPRESSED"};
+  if (!f->status.empty() && statuses.count(f->status) == 0)
+    errors.push_back({"status", "must be QUEUED, SENT, FAILED or SUPPRESSED"});
   if (!errors.empty())
     return ex->respond_problem(invalid(std::move(errors)));
   read_json(s, ex, notices_atom_v, *f);

@@ -97,7 +97,7 @@ std::vector<route> ops_routes(const services& s) {
                    ex->respond(200, s.metrics->render(),
                                "text/plain; version=0.0.4; charset=utf-8");
                  },
-                 access::everyone, false, limit_class::none});
+                 access::metrics_reader, false, limit_class::none});
   out.push_back({"GET", "/openapi.json",
                  [](const exchange_ptr& ex) {
                    ex->respond(200, std::string{openapi_document()});

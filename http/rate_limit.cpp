@@ -22,7 +22,8 @@ std::optional<rate> parse_rate(std::string_view text, std::string& error) {
     return ec == std::errc{} && end == s.data() + s.size() && n > 0 && n <= 10000000;
   };
   double count = 0, burst = 0;
-  auto unit = text.substr(slash + 1, colon == std::string_view::npos ? text.npos : colon - slash - 1);
+  auto unit =
+    text.substr(slash + 1, colon == std::string_view::npos ? text.npos : colon - slash - 1);
   double seconds = unit == "s" ? 1 : unit == "min" ? 60 : unit == "h" ? 3600 : 0;
   if (!number(text.substr(0, slash), count) || seconds == 0
       || (colon != std::string_view::npos && !number(text.substr(colon + 1), burst))) {

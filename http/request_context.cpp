@@ -3,7 +3,9 @@
 #include "runtime/base/random.hpp"
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cctype>
+#include <charconv>
 
 namespace agora::http {
 
@@ -156,6 +158,12 @@ std::optional<problem> permit(access rule, const caller& who) {
       if (!who.staff())
         return forbidden("the operator role");
       return std::nullopt;
+    case access::metrics_reader:
+      if (who.staff() || who.trusted_address)
+        return std::nullopt;
+      if (who.kind == k::customer)
+        return forbidden("a staff token (or a client address in --metrics-allow)");
+      return unauthenticated("a staff token (or a client address in --metrics-allow)");
     case access::admin_role:
       if (!known)
         return unauthenticated("Authorization: Bearer <staff token>");
@@ -164,6 +172,65 @@ std::optional<problem> permit(access rule, const caller& who) {
       return std::nullopt;
   }
   return unauthenticated("credentials");
+}
+
+namespace {
+
+/// The address's bytes (4 for IPv4, 16 for IPv6); false when it is neither.
+bool address_bytes(const std::string& text, std::array<uint8_t, 16>& out, bool& v6) {
+  v6 = text.find(':') != std::string::npos;
+  return inet_pton(v6 ? AF_INET6 : AF_INET, text.c_str(), out.data()) == 1;
+}
+
+} // namespace
+
+std::optional<std::vector<address_range>> parse_ranges(std::string_view text, std::string& error) {
+  std::vector<address_range> out;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    auto item = trim(text.substr(0, comma));
+    auto slash = item.find('/');
+    address_range r;
+    std::string address{item.substr(0, slash)};
+    if (!address_bytes(address, r.net, r.v6)) {
+      error = "'" + std::string{item} + "' is not an address or address/bits";
+      return std::nullopt;
+    }
+    int max = r.v6 ? 128 : 32;
+    r.bits = max;
+    if (slash != std::string_view::npos) {
+      auto digits = item.substr(slash + 1);
+      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), r.bits);
+      if (ec != std::errc{} || end != digits.data() + digits.size() || r.bits < 0 || r.bits > max) {
+        error = "'" + std::string{item} + "': bits must be 0.." + std::to_string(max);
+        return std::nullopt;
+      }
+    }
+    out.push_back(r);
+    if (comma == std::string_view::npos)
+      break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+bool address_in(std::string_view address, const std::vector<address_range>& ranges) {
+  std::array<uint8_t, 16> bytes{};
+  bool v6 = false;
+  if (!address_bytes(std::string{address}, bytes, v6))
+    return false;
+  for (auto& r : ranges) {
+    if (r.v6 != v6)
+      continue;
+    bool inside = true;
+    for (int bit = 0; bit < r.bits && inside; ++bit) {
+      uint8_t mask = static_cast<uint8_t>(0x80 >> (bit % 8));
+      inside = (bytes[bit / 8] & mask) == (r.net[bit / 8] & mask);
+    }
+    if (inside)
+      return true;
+  }
+  return false;
 }
 
 std::optional<std::map<std::string, std::string>> parse_tokens(std::string_view text,

@@ -3,10 +3,13 @@
 #include "http/caller.hpp"
 #include "http/exchange.hpp"
 
+#include <array>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 // Pure helpers for the rules every request goes through; no RESTinio, unit-tested.
 namespace agora::http {
@@ -47,6 +50,19 @@ credential read_credential(std::optional<std::string_view> authorization,
 /// A route's rule against a resolved caller: nullopt when allowed, else the 401 (no or not enough
 /// credentials) or 403 (a known caller of the wrong kind) problem.
 std::optional<problem> permit(access rule, const caller& who);
+
+/// An address range: "127.0.0.0/8", "::1/128", or one address ("10.1.2.3").
+struct address_range {
+  std::array<uint8_t, 16> net{};
+  int bits = 0;
+  bool v6 = false;
+};
+
+/// Parses "a,b,..." of address ranges; nullopt and `error` set when one is malformed.
+std::optional<std::vector<address_range>> parse_ranges(std::string_view text, std::string& error);
+
+/// True when `address` (textual IPv4 or IPv6) is in one of `ranges`.
+bool address_in(std::string_view address, const std::vector<address_range>& ranges);
 
 /// Parses "token:role,token:role" (roles: admin, operator). nullopt and `error` set when malformed.
 std::optional<std::map<std::string, std::string>> parse_tokens(std::string_view text,

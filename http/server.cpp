@@ -206,6 +206,8 @@ struct server::impl {
       ex->header("Authorization"),
       query_token ? std::optional<std::string_view>{*query_token} : std::nullopt, opts.tokens);
     caller who;
+    who.trusted_address =
+      r.who == access::metrics_reader && address_in(ex->client(), opts.metrics_allow);
     using kind = credential::kind;
     switch (cred.what) {
       case kind::none: break;
@@ -234,6 +236,8 @@ struct server::impl {
                                            "unknown, expired or revoked session"));
             caller c;
             c.kind = caller_kind::customer;
+            c.trusted_address = r.who == access::metrics_reader
+                                && address_in(ex->client(), door->options.metrics_allow);
             c.digest = digest;
             c.account = std::move(*account);
             run(ex, r, std::move(c));

@@ -2,6 +2,7 @@
 
 #include "http/exchange.hpp"
 #include "http/rate_limit.hpp"
+#include "http/request_context.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -29,9 +30,11 @@ struct server_options {
   std::chrono::milliseconds request_timeout{5000}; ///< a handler's wait for an actor's answer
   std::map<std::string, std::string> tokens;       ///< bearer token → role ("admin", "operator")
   std::shared_ptr<session_lookup> sessions;
-  rate rate_orders{2, 20};      ///< POST /orders, per address and per caller
+  std::vector<address_range> metrics_allow; ///< may read /metrics without a staff token
+  rate rate_orders{2, 20};                  ///< POST /orders, per address and per caller
   rate rate_logins{10.0 / 60, 10}; ///< sign-ups, sign-ins and failed authentications, per address
-  rate rate_requests{50, 100};  ///< every other request, per address and per caller        ///< customer sessions; none: every "ses_" is 401
+  rate rate_requests{50, 100};     ///< every other request, per address and per caller        ///<
+                                   ///< customer sessions; none: every "ses_" is 401
 };
 
 /// The front door: RESTinio on a few I/O threads, the routes given, and around every handler the

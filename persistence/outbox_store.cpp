@@ -22,6 +22,23 @@ const std::string claim_sql =
   "n.attempts, "
   + unix_ms("n.created_at");
 
+/// Before a claim: due first attempts of customer mail (stock alerts go to operations and are
+/// never capped) whose recipient already had $2 mails attempted in the last hour, counting those
+/// ahead of them in this batch, become SUPPRESSED and are answered as such.
+const std::string suppress_sql =
+  "WITH locked AS (SELECT id, recipient, next_attempt_at FROM notifications WHERE status = "
+  "'QUEUED' AND attempts = 0 AND next_attempt_at <= now() AND type <> 'LOW_INVENTORY_ALERT' "
+  "ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED), ranked AS (SELECT l.id, "
+  "row_number() OVER (PARTITION BY lower(l.recipient) ORDER BY l.next_attempt_at, l.id) + "
+  "(SELECT count(*) FROM notifications m WHERE lower(m.recipient) = lower(l.recipient) AND "
+  "m.last_attempt_at > now() - interval '1 hour') AS nth FROM locked l) UPDATE notifications n "
+  "SET status = 'SUPPRESSED', last_error = 'over the cap of ' || $2::int || ' mails an hour to "
+  "this address' FROM ranked WHERE n.id = ranked.id AND ranked.nth > $2::int RETURNING n.id, "
+  "n.type, "
+  "coalesce(n.order_id, ''), coalesce(n.product_id, 0), n.recipient, n.subject, '', '', "
+  "n.attempts, "
+  + unix_ms("n.created_at");
+
 /// Every outcome names the attempt it belongs to: a row claimed again since, or already final,
 /// is left alone.
 const std::string fence = " WHERE id = $1 AND attempts = $2 AND status = 'QUEUED'";
@@ -45,9 +62,14 @@ outbox_store_actor::behavior_type worker(outbox_store_actor::pointer self, conne
                                          actor_registry* registry) {
   track_sampled(self, *registry, "store.outbox");
   return {
-    [=](claim_atom, int32_t n, int64_t lease_ms) {
+    [=](claim_atom, int32_t n, int64_t lease_ms, int32_t cap_per_hour) {
       return transact<std::vector<outbox_mail>>(*pool, [&](pqxx::work& tx) {
         std::vector<outbox_mail> out;
+        if (cap_per_hour > 0)
+          for (auto row : tx.exec_params(suppress_sql, std::max(n, 64), cap_per_hour)) {
+            out.push_back(to_mail(row));
+            out.back().suppressed = true;
+          }
         for (auto row : tx.exec_params(claim_sql, n, lease_ms))
           out.push_back(to_mail(row));
         return out;

@@ -135,6 +135,15 @@ option_reader rate_of(http::rate http::server_options::*field) {
   };
 }
 
+why read_metrics_allow(const std::string& text, node_config& c) {
+  std::string error;
+  auto ranges = http::parse_ranges(text, error);
+  if (!ranges)
+    return error;
+  c.http.metrics_allow = std::move(*ranges);
+  return std::nullopt;
+}
+
 why read_seeds(const std::string& text, node_config& c) {
   auto seeds = cluster::parse_endpoints(text);
   if (!seeds)
@@ -229,6 +238,10 @@ const std::vector<option_spec> all_options{
   {"auth-tokens", "auth.tokens", "",
    "admin bearer tokens as token:role,token:role (roles: admin, operator; tokens >= 16 chars)",
    read_tokens, true},
+  {"metrics-allow", "http.metrics_allow", "127.0.0.0/8,::1",
+   "addresses that may read /metrics without a staff token (address or address/bits, comma "
+   "separated; empty: staff only)",
+   read_metrics_allow},
   {"rate-orders", "limits.orders", "2/s:20",
    "orders a client address (and a customer or token) may place: N/s, N/min or N/h, :burst; off",
    rate_of(&http::server_options::rate_orders)},
@@ -314,6 +327,10 @@ const std::vector<option_spec> all_options{
    millis(10, 86400000, AGORA_FIELD(notifications.retry.max))},
   {"mail-poll-ms", "mail.poll_ms", "500", "how often an idle notification node looks for mail",
    millis(10, 60000, AGORA_FIELD(notifications.poll))},
+  {"mail-cap-per-hour", "mail.cap_per_hour", "20",
+   "mails to one address in an hour (stock alerts excepted); beyond it they are SUPPRESSED, "
+   "never sent (0: no cap)",
+   number(0, 1000000, AGORA_FIELD(notifications.cap_per_hour))},
   {"shipping-step-seconds", "shipping.step_seconds", "30",
    "the simulated carrier moves each shipment one step on after this long (0: manual only)",
    secs(0, 86400, AGORA_FIELD(shipping.step))},

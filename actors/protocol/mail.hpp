@@ -31,6 +31,7 @@ struct outbox_mail {
   std::string body_html;
   int32_t attempt = 0;
   int64_t created_at_ms = 0;
+  bool suppressed = false; ///< over its recipient's cap: recorded SUPPRESSED, not to be sent
 };
 
 /// How one SMTP exchange ended. `outcome` is a domain::delivery_outcome.
@@ -50,7 +51,7 @@ struct outbox_stats {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbox_mail& x) {
   return f(caf::meta::type_name("outbox_mail"), x.id, x.type, x.order_id, x.product_id, x.recipient,
-           x.subject, x.body_text, x.body_html, x.attempt, x.created_at_ms);
+           x.subject, x.body_text, x.body_html, x.attempt, x.created_at_ms, x.suppressed);
 }
 
 template <class Inspector>
@@ -79,7 +80,7 @@ namespace agora::protocol {
 /// `retry` (delay ms, error, whether the attempt counts) and `failed` (error) answer false when
 /// the row moved on meanwhile (another claim, a final state). `stats` reads the queue.
 using outbox_store_actor = caf::typed_actor<
-  caf::replies_to<claim_atom, int32_t, int64_t>::with<std::vector<outbox_mail>>,
+  caf::replies_to<claim_atom, int32_t, int64_t, int32_t>::with<std::vector<outbox_mail>>,
   caf::replies_to<sent_atom, std::string, int32_t>::with<bool>,
   caf::replies_to<retry_atom, std::string, int32_t, int64_t, std::string, bool>::with<bool>,
   caf::replies_to<failed_atom, std::string, int32_t, std::string>::with<bool>,

@@ -268,3 +268,20 @@ TEST_CASE("rate limits: a burst over the bucket gets 429 with Retry-After, other
   CHECK(from("127.0.0.7", "GET", "/healthz").status == 200);
   CHECK(metric(node, R"(agora_http_rejected_total{reason="rate_limited"})") >= 15);
 }
+
+TEST_CASE("/metrics answers allowed addresses, and staff tokens from anywhere",
+          "[e2e][access][metrics]") {
+  agora_node node{{"--metrics-allow=127.0.0.1"}};
+  auto from = [&](const std::string& source, const std::string& token = {}) {
+    std::vector<std::string> headers{source_header + source};
+    if (!token.empty())
+      headers.push_back(bearer(token));
+    return http("GET", node.url("/metrics"), {}, headers).status;
+  };
+  CHECK(from("127.0.0.1") == 200);
+  CHECK(from("127.0.0.2") == 401);
+  CHECK(from("127.0.0.2", operator_token) == 200);
+  auto session = customer(node, "metrics@example.com");
+  CHECK(from("127.0.0.2", session) == 403);
+  CHECK(from("127.0.0.2", "wrong-token-0000000000") == 401);
+}

@@ -53,7 +53,7 @@ std::string expected(const std::string& rule, who caller) {
   }
   bool staff = caller == who::operator_staff || caller == who::admin_staff;
   bool customer = caller == who::other_customer || caller == who::owner;
-  if (rule == "everyone")
+  if (rule == "everyone" || rule == "metrics") // the matrix calls from loopback: allowed
     return "ok";
   if (rule == "order_holder") {
     if (caller == who::none)

@@ -211,3 +211,36 @@ TEST_CASE("a node sends over STARTTLS with AUTH to a self-signed server it is to
   }
   CHECK(node.process->log().find(password) == std::string::npos); // never logged
 }
+
+TEST_CASE("mail to one address is capped per hour: the rest is SUPPRESSED and counted",
+          "[e2e][mail][limits]") {
+  agora_node node{mail_flags(shared_smtp_url(), {"--mail-cap-per-hour=3"})};
+  auto victim = "victim." + agora::random_hex(4) + "@example.org";
+  // Declined cards: each order mails twice (received, declined). Five orders, ten mails.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    auto r = place_order(node, order_body(3, 1, "4000000000000002", victim));
+    REQUIRE(r.status == 202);
+    ids.push_back(json_of(r)["id"]);
+  }
+  auto to_victim = "recipient = '" + victim + "'";
+  REQUIRE(wait_until(
+    [&] {
+      return count(node, to_victim + " AND status IN ('SENT', 'SUPPRESSED')") == 10;
+    },
+    20s));
+  CHECK(count(node, to_victim + " AND status = 'SENT'") == 3);
+  CHECK(count(node, to_victim + " AND status = 'SUPPRESSED' AND sent_at IS NULL") == 7);
+  CHECK(metric(node, "agora_mail_suppressed_total") == 7);
+  CHECK(json_of(node.get("/notifications?status=SUPPRESSED"))["total"] == 7);
+  size_t received = 0;
+  for (auto& m : read_sink_folder(shared_smtp_folder()))
+    received += m["rcpt_tos"][0] == victim;
+  CHECK(received == 3);
+  // Another address is not affected.
+  auto other = "other." + agora::random_hex(4) + "@example.org";
+  REQUIRE(place_order(node, order_body(3, 1, "4242424242424242", other)).status == 202);
+  CHECK(wait_until([&] {
+    return count(node, "recipient = '" + other + "' AND status = 'SENT'") >= 2;
+  }));
+}

@@ -49,7 +49,7 @@ struct fixture : test::store_fixture {
   }
 
   std::vector<outbox_mail> claim(int n, int64_t lease_ms = 60000) {
-    return ask<std::vector<outbox_mail>>(claim_atom_v, int32_t{n}, lease_ms);
+    return ask<std::vector<outbox_mail>>(claim_atom_v, int32_t{n}, lease_ms, int32_t{0});
   }
 
   std::string row(const std::string& id, const std::string& columns) {
@@ -80,9 +80,9 @@ TEST_CASE("concurrent claims never hand out the same row", "[outbox][pg]") {
   fixture f;
   f.queue(60);
   caf::scoped_actor self{*f.sys};
-  auto a = self->request(f.store, 10s, claim_atom_v, int32_t{25}, int64_t{60000});
-  auto b = self->request(f.store, 10s, claim_atom_v, int32_t{25}, int64_t{60000});
-  auto c = self->request(f.store, 10s, claim_atom_v, int32_t{25}, int64_t{60000});
+  auto a = self->request(f.store, 10s, claim_atom_v, int32_t{25}, int64_t{60000}, int32_t{0});
+  auto b = self->request(f.store, 10s, claim_atom_v, int32_t{25}, int64_t{60000}, int32_t{0});
+  auto c = self->request(f.store, 10s, claim_atom_v, int32_t{25}, int64_t{60000}, int32_t{0});
   std::multiset<std::string> ids;
   auto collect = [&](std::vector<outbox_mail>& rows) {
     for (auto& m : rows)

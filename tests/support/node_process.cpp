@@ -80,13 +80,16 @@ node_process::node_process(std::vector<std::string> args, std::vector<std::strin
     if (std::string{*e}.rfind("AGORA_", 0) != 0) // the test decides every AGORA_* variable
       all_env.emplace_back(*e);
   all_env.insert(all_env.end(), env.begin(), env.end());
-  // Tests place orders and sign in faster than a public deployment allows: the limits are off
-  // unless a test sets them (by flag, or by these variables).
-  for (std::string off : {"AGORA_RATE_ORDERS", "AGORA_RATE_REQUESTS", "AGORA_RATE_LOGINS"})
+  // Tests place orders, sign in and mail one address faster than a public deployment allows:
+  // the limits are off unless a test sets them (by flag, or by these variables).
+  for (std::string off : {"AGORA_RATE_ORDERS=off", "AGORA_RATE_REQUESTS=off",
+                          "AGORA_RATE_LOGINS=off", "AGORA_MAIL_CAP_PER_HOUR=0"}) {
+    auto name = off.substr(0, off.find('=') + 1);
     if (std::none_of(env.begin(), env.end(), [&](const std::string& e) {
-          return e.rfind(off + "=", 0) == 0;
+          return e.rfind(name, 0) == 0;
         }))
-      all_env.push_back(off + "=off");
+      all_env.push_back(off);
+  }
   args.insert(args.begin(), binary);
   std::vector<char*> argv, envp;
   for (auto& a : args)

@@ -120,3 +120,21 @@ TEST_CASE("express paths become route templates", "[request]") {
   CHECK(route_template("/inventory/:product_id") == "/inventory/{product_id}");
   CHECK(route_template("/healthz") == "/healthz");
 }
+
+TEST_CASE("address ranges parse and contain what they should", "[auth]") {
+  std::string error;
+  auto ranges = parse_ranges("127.0.0.0/8, ::1, 10.1.0.0/16", error);
+  REQUIRE(ranges);
+  CHECK(address_in("127.0.0.1", *ranges));
+  CHECK(address_in("127.9.9.9", *ranges));
+  CHECK(address_in("::1", *ranges));
+  CHECK(address_in("10.1.255.3", *ranges));
+  CHECK_FALSE(address_in("10.2.0.1", *ranges));
+  CHECK_FALSE(address_in("::2", *ranges));
+  CHECK_FALSE(address_in("not an address", *ranges));
+  CHECK(parse_ranges("", error)->empty());
+  CHECK_FALSE(parse_ranges("10.0.0.0/33", error));
+  CHECK_FALSE(parse_ranges("nope/8", error));
+  CHECK_FALSE(parse_ranges("10.0.0.0/x", error));
+  CHECK(address_in("8.8.8.8", *parse_ranges("0.0.0.0/0", error)));
+}
