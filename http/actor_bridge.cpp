@@ -1,6 +1,7 @@
 #include "http/actor_bridge.hpp"
 
 #include "runtime/base/actor_registry.hpp"
+#include "runtime/base/log.hpp"
 
 #include <caf/send.hpp>
 
@@ -10,8 +11,24 @@ namespace {
 
 caf::behavior bridge_actor(caf::event_based_actor* self, actor_registry* registry) {
   track_sampled(self, *registry, "http.bridge");
+  // An exception would end this actor and strand every request routed to it after: a bug, so it
+  // is logged loudly, and the bridge lives on.
+  self->set_exception_handler([](caf::scheduled_actor*, std::exception_ptr& e) -> caf::error {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      log::error("http.bridge_exception").kv("error", x.what());
+    } catch (...) {
+      log::error("http.bridge_exception").kv("error", "unknown");
+    }
+    return caf::sec::runtime_error;
+  });
   return {[=](bridge_job& job) {
-    job.run(self);
+    try {
+      job.run(self);
+    } catch (const std::exception& x) {
+      log::error("http.bridge_exception").kv("error", x.what());
+    }
   }};
 }
 

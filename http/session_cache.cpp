@@ -14,16 +14,20 @@ session_cache::session_cache(std::shared_ptr<bridge_pool> bridges,
 void session_cache::find(const std::string& digest,
                          std::function<void(std::optional<protocol::account>)> done,
                          std::function<void()> unavailable) {
+  std::optional<protocol::account> hit;
   {
     std::lock_guard<std::mutex> guard{mutex_};
     auto i = entries_.find(digest);
     if (i != entries_.end()) {
       if (std::chrono::steady_clock::now() - i->second.fetched < fresh_for_
           && i->second.info.expires_at_ms > unix_ms())
-        return done(i->second.info.who);
-      entries_.erase(i);
+        hit = i->second.info.who;
+      else
+        entries_.erase(i);
     }
   }
+  if (hit) // outside the lock: the handler it runs may sign out, which forgets this entry
+    return done(std::move(*hit));
   bridge(*bridges_, [=](caf::event_based_actor* self) {
     self->request(store_, ask_timeout_, protocol::session_atom_v, digest)
       .then(

@@ -285,3 +285,14 @@ TEST_CASE("/metrics answers allowed addresses, and staff tokens from anywhere",
   CHECK(from("127.0.0.2", session) == 403);
   CHECK(from("127.0.0.2", "wrong-token-0000000000") == 401);
 }
+
+TEST_CASE("a cached session signs out at once and is refused after", "[e2e][access]") {
+  agora_node node; // the default session cache: a request with a session is a memory hit
+  auto token = customer(node, "cached@example.com");
+  CHECK(as(node, token, "GET", "/customers/me").status == 200); // cached now
+  auto started = std::chrono::steady_clock::now();
+  CHECK(as(node, token, "DELETE", "/sessions/current").status == 204);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{5}); // no self-deadlock
+  CHECK(as(node, token, "GET", "/customers/me").status == 401);
+  CHECK(as(node, token, "DELETE", "/sessions/current").status == 401);
+}
