@@ -204,18 +204,16 @@ void drain(self_ptr self) {
     .then(
       [=](std::vector<outbox_mail>& rows) {
         self->state.claiming = false;
-        int32_t claimed = 0;
         for (auto& m : rows) {
           if (m.suppressed) {
             self->state.metrics->suppressed.Increment();
             log::info("mail.suppressed").kv("id", m.id).kv("type", m.type);
             continue;
           }
-          ++claimed;
           dispatch(self, std::move(m));
         }
-        if (claimed == n || claimed < static_cast<int32_t>(rows.size()))
-          drain(self); // there may be more due right now
+        if (static_cast<int32_t>(rows.size()) == n)
+          drain(self); // there may be more due right now (suppressed rows took no mailer)
       },
       [=](caf::error& err) {
         self->state.claiming = false;

@@ -118,13 +118,24 @@ void exchange::respond(int status, std::string body, std::string_view content_ty
     .kv("status", status)
     .kv("duration_ms", std::round(elapsed.count() * 1e6) / 1e3);
   try {
-    auto resp = st.req->create_response(restinio::http_status_line_t{
-      restinio::http_status_code_t{static_cast<std::uint16_t>(status)}, reason_of(status)});
-    resp.append_header(restinio::http_field::content_type, std::string{content_type});
-    resp.append_header("X-Request-Id", st.request_id);
-    resp.append_header("traceparent", st.traceparent);
-    for (auto& [name, value] : extra)
-      resp.append_header(name, value);
+    restinio::http_status_line_t line{
+      restinio::http_status_code_t{static_cast<std::uint16_t>(status)}, reason_of(status)};
+    auto headers = [&](auto& resp) {
+      resp.append_header(restinio::http_field::content_type, std::string{content_type});
+      resp.append_header("X-Request-Id", st.request_id);
+      resp.append_header("traceparent", st.traceparent);
+      for (auto& [name, value] : extra)
+        resp.append_header(name, value);
+    };
+    if (st.req->header().method() == restinio::http_method_head()) {
+      auto resp = st.req->create_response<restinio::user_controlled_output_t>(line);
+      headers(resp);
+      resp.set_content_length(body.size()); // what the GET would send, and nothing of it
+      resp.done();
+      return;
+    }
+    auto resp = st.req->create_response(line);
+    headers(resp);
     resp.set_body(std::move(body));
     resp.done();
   } catch (const std::exception& e) {

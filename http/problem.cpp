@@ -29,6 +29,9 @@ int status_of(errc code) {
     case errc::payload_too_large: return 413;
     case errc::unsupported_media_type: return 415;
     case errc::rate_limited: return 429;
+    case errc::uri_too_long: return 414;
+    case errc::headers_too_large: return 431;
+    case errc::not_implemented: return 501;
   }
   return 500;
 }
@@ -46,10 +49,13 @@ std::string reason_of(int status) {
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
     case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
     case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
     default: return "Unknown";
   }

@@ -283,12 +283,14 @@ struct server::impl {
       if (!id)
         throw std::runtime_error("unsupported method in route table: " + r.method);
       auto names = param_names(r.path);
-      router->add_handler(*id, r.path,
-                          [this, &r, names](const restinio::request_handle_t& req,
-                                            restinio::router::route_params_t params) {
-                            dispatch(r, names, req, params);
-                            return restinio::request_accepted();
-                          });
+      auto handle = [this, &r, names](const restinio::request_handle_t& req,
+                                      restinio::router::route_params_t params) {
+        dispatch(r, names, req, params);
+        return restinio::request_accepted();
+      };
+      router->add_handler(*id, r.path, handle);
+      if (r.method == "GET") // HEAD: the GET's status and headers, no body
+        router->add_handler(restinio::http_method_head(), r.path, handle);
       if (std::find(paths.begin(), paths.end(), r.path) == paths.end())
         paths.push_back(r.path);
     }
@@ -299,6 +301,10 @@ struct server::impl {
         if (r.path == path) {
           others.add(*method_id(r.method));
           allow += (allow.empty() ? "" : ", ") + r.method;
+          if (r.method == "GET") {
+            others.add(restinio::http_method_head());
+            allow += ", HEAD";
+          }
         }
       router->add_handler(
         std::move(others), path, [this, path, allow](const restinio::request_handle_t& req, auto) {
@@ -317,12 +323,44 @@ struct server::impl {
     return router;
   }
 
+  /// 501 for a method no route could use, 414 and 431 for what is over the door's own limits.
+  static std::optional<problem> beyond_limits(const restinio::request_handle_t& req) {
+    auto& h = req->header();
+    auto m = h.method();
+    if (m != restinio::http_method_get() && m != restinio::http_method_head()
+        && m != restinio::http_method_post() && m != restinio::http_method_put()
+        && m != restinio::http_method_delete() && m != restinio::http_method_patch()
+        && m != restinio::http_method_options()) // OPTIONS: 405 with Allow, or 404
+      return make_problem(protocol::errc::not_implemented,
+                          std::string{"this server does not implement "} + m.c_str());
+    if (h.request_target().size() > request_limits::target)
+      return make_problem(protocol::errc::uri_too_long, "the request target is over "
+                                                          + std::to_string(request_limits::target)
+                                                          + " bytes");
+    bool too_large = h.fields_count() > request_limits::field_count;
+    h.for_each_field([&](const restinio::http_header_field_t& f) {
+      too_large = too_large || f.name().size() > request_limits::field_name
+                  || f.value().size() > request_limits::field_value;
+    });
+    if (too_large)
+      return make_problem(protocol::errc::headers_too_large,
+                          "at most " + std::to_string(request_limits::field_count)
+                            + " header fields, names of "
+                            + std::to_string(request_limits::field_name) + " bytes, values of "
+                            + std::to_string(request_limits::field_value));
+    return std::nullopt;
+  }
+
   /// The express router decodes the path before matching and throws on a malformed %-escape or
   /// one that decodes to invalid UTF-8, and RESTinio answers a throwing handler by closing the
   /// connection: such a path gets its 400 here instead.
   restinio::default_request_handler_t build_handler() {
     std::shared_ptr<router_type> router = build_router();
     return [this, router](const restinio::request_handle_t& req) {
+      if (auto refused = beyond_limits(req)) {
+        open(req, "invalid").first->respond_problem(*refused);
+        return restinio::request_accepted();
+      }
       try {
         // What the router's own path normalisation checks first, and throws on.
         (void)restinio::utils::uri_normalization::unreserved_chars::estimate_required_capacity(
@@ -366,23 +404,24 @@ server::~server() {
 
 void server::start() {
   auto& o = impl_->door->options;
-  auto settings = restinio::server_settings_t<door_traits>{}
-                    .address(o.address)
-                    .port(o.port)
-                    .request_handler(impl_->build_handler())
-                    .max_parallel_connections(o.max_connections)
-                    .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
-                                                .max_url_size(8 * 1024)
-                                                .max_field_name_size(256)
-                                                .max_field_value_size(8 * 1024)
-                                                .max_field_count(100)
-                                                .max_body_size(hard_body_limit))
-                    .read_next_http_message_timelimit(o.read_timeout)
-                    .write_http_response_timelimit(o.write_timeout)
-                    .handle_request_timeout(o.handle_timeout)
-                    .acceptor_post_bind_hook([this](asio::ip::tcp::acceptor& acceptor) {
-                      impl_->bound_port = acceptor.local_endpoint().port();
-                    });
+  auto settings =
+    restinio::server_settings_t<door_traits>{}
+      .address(o.address)
+      .port(o.port)
+      .request_handler(impl_->build_handler())
+      .max_parallel_connections(o.max_connections)
+      .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
+                                  .max_url_size(2 * request_limits::target)
+                                  .max_field_name_size(2 * request_limits::field_name)
+                                  .max_field_value_size(2 * request_limits::field_value)
+                                  .max_field_count(2 * request_limits::field_count)
+                                  .max_body_size(hard_body_limit))
+      .read_next_http_message_timelimit(o.read_timeout)
+      .write_http_response_timelimit(o.write_timeout)
+      .handle_request_timeout(o.handle_timeout)
+      .acceptor_post_bind_hook([this](asio::ip::tcp::acceptor& acceptor) {
+        impl_->bound_port = acceptor.local_endpoint().port();
+      });
   try {
     impl_->handle = restinio::run_async(restinio::own_io_context(), std::move(settings), o.threads);
   } catch (const std::exception& e) {

@@ -67,4 +67,13 @@ class server {
 /// Largest body RESTinio reads at all: bigger requests lose their connection instead of a 413.
 constexpr size_t hard_body_limit = 1024 * 1024;
 
+/// What the door answers itself (414, 431) and, twice as large, what RESTinio's parser reads at
+/// all (beyond it the connection is dropped without an answer).
+struct request_limits {
+  static constexpr size_t target = 8 * 1024;      ///< request target (path and query): 414
+  static constexpr size_t field_count = 100;      ///< header fields: 431
+  static constexpr size_t field_name = 256;       ///< one header name: 431
+  static constexpr size_t field_value = 8 * 1024; ///< one header value: 431
+};
+
 } // namespace agora::http

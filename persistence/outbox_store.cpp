@@ -11,33 +11,30 @@ namespace {
 
 using namespace agora::protocol;
 
-/// Due rows nobody holds, oldest due first; the claim hides each for the lease (pushing
-/// next_attempt_at forward) and counts the attempt, in one statement.
+/// Due rows nobody holds, oldest due first, in one statement (one snapshot): each is claimed (the
+/// lease pushes next_attempt_at forward and the attempt is counted) or, when it is a first attempt
+/// of customer mail whose recipient already had $3 mails attempted in the last hour (counting
+/// those ahead of it in this claim), SUPPRESSED. Stock alerts to operations are never capped; $3
+/// = 0 caps nothing. The last column says which.
 const std::string claim_sql =
-  "UPDATE notifications n SET attempts = n.attempts + 1, last_attempt_at = now(), "
-  "next_attempt_at = now() + make_interval(secs => $2 / 1000.0) FROM (SELECT id FROM notifications "
+  "WITH locked AS (SELECT id, recipient, type, attempts, next_attempt_at FROM notifications "
   "WHERE status = 'QUEUED' AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $1 FOR "
-  "UPDATE SKIP LOCKED) due WHERE n.id = due.id RETURNING n.id, n.type, coalesce(n.order_id, ''), "
-  "coalesce(n.product_id, 0), n.recipient, n.subject, n.body_text, coalesce(n.body_html, ''), "
-  "n.attempts, "
-  + unix_ms("n.created_at");
-
-/// Before a claim: due first attempts of customer mail (stock alerts go to operations and are
-/// never capped) whose recipient already had $2 mails attempted in the last hour, counting those
-/// ahead of them in this batch, become SUPPRESSED and are answered as such.
-const std::string suppress_sql =
-  "WITH locked AS (SELECT id, recipient, next_attempt_at FROM notifications WHERE status = "
-  "'QUEUED' AND attempts = 0 AND next_attempt_at <= now() AND type <> 'LOW_INVENTORY_ALERT' "
-  "ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED), ranked AS (SELECT l.id, "
-  "row_number() OVER (PARTITION BY lower(l.recipient) ORDER BY l.next_attempt_at, l.id) + "
+  "UPDATE SKIP LOCKED), capped AS (SELECT l.id, (l.attempts = 0 AND l.type <> "
+  "'LOW_INVENTORY_ALERT' AND $3::int > 0 AND row_number() OVER (PARTITION BY lower(l.recipient), "
+  "l.attempts = 0 AND l.type <> 'LOW_INVENTORY_ALERT' ORDER BY l.next_attempt_at, l.id) + "
   "(SELECT count(*) FROM notifications m WHERE lower(m.recipient) = lower(l.recipient) AND "
-  "m.last_attempt_at > now() - interval '1 hour') AS nth FROM locked l) UPDATE notifications n "
-  "SET status = 'SUPPRESSED', last_error = 'over the cap of ' || $2::int || ' mails an hour to "
-  "this address' FROM ranked WHERE n.id = ranked.id AND ranked.nth > $2::int RETURNING n.id, "
-  "n.type, "
-  "coalesce(n.order_id, ''), coalesce(n.product_id, 0), n.recipient, n.subject, '', '', "
-  "n.attempts, "
-  + unix_ms("n.created_at");
+  "m.last_attempt_at > now() - interval '1 hour') > $3::int) AS over FROM locked l) "
+  "UPDATE notifications n SET "
+  "status = CASE WHEN c.over THEN 'SUPPRESSED' ELSE n.status END, "
+  "last_error = CASE WHEN c.over THEN 'over the cap of ' || $3::int || ' mails an hour to this "
+  "address' ELSE n.last_error END, "
+  "attempts = CASE WHEN c.over THEN n.attempts ELSE n.attempts + 1 END, "
+  "last_attempt_at = CASE WHEN c.over THEN n.last_attempt_at ELSE now() END, "
+  "next_attempt_at = CASE WHEN c.over THEN n.next_attempt_at ELSE now() + make_interval(secs => "
+  "$2 / 1000.0) END FROM capped c WHERE n.id = c.id RETURNING n.id, n.type, "
+  "coalesce(n.order_id, ''), coalesce(n.product_id, 0), n.recipient, n.subject, n.body_text, "
+  "coalesce(n.body_html, ''), n.attempts, "
+  + unix_ms("n.created_at") + ", c.over";
 
 /// Every outcome names the attempt it belongs to: a row claimed again since, or already final,
 /// is left alone.
@@ -65,13 +62,10 @@ outbox_store_actor::behavior_type worker(outbox_store_actor::pointer self, conne
     [=](claim_atom, int32_t n, int64_t lease_ms, int32_t cap_per_hour) {
       return transact<std::vector<outbox_mail>>(*pool, [&](pqxx::work& tx) {
         std::vector<outbox_mail> out;
-        if (cap_per_hour > 0)
-          for (auto row : tx.exec_params(suppress_sql, std::max(n, 64), cap_per_hour)) {
-            out.push_back(to_mail(row));
-            out.back().suppressed = true;
-          }
-        for (auto row : tx.exec_params(claim_sql, n, lease_ms))
+        for (auto row : tx.exec_params(claim_sql, n, lease_ms, cap_per_hour)) {
           out.push_back(to_mail(row));
+          out.back().suppressed = row[10].as<bool>();
+        }
         return out;
       });
     },

@@ -36,6 +36,9 @@ enum class errc : uint8_t {
   payload_too_large,      ///< the body is over the limit (413)
   unsupported_media_type, ///< a body that is not application/json (415)
   rate_limited,           ///< over a rate limit (429, with Retry-After)
+  uri_too_long,           ///< the request target is over the limit (414)
+  headers_too_large,      ///< too many header fields, or one too long (431)
+  not_implemented,        ///< a method this server does not implement (501)
 };
 
 constexpr std::string_view to_string(errc code) {
@@ -56,16 +59,23 @@ constexpr std::string_view to_string(errc code) {
     case errc::payload_too_large: return "payload_too_large";
     case errc::unsupported_media_type: return "unsupported_media_type";
     case errc::rate_limited: return "rate_limited";
+    case errc::uri_too_long: return "uri_too_long";
+    case errc::headers_too_large: return "headers_too_large";
+    case errc::not_implemented: return "not_implemented";
   }
   return "internal";
 }
 
 /// Every value, for tests that walk the enum.
-constexpr errc all_errc[] = {
-  errc::invalid_argument,  errc::unauthenticated,       errc::forbidden,  errc::not_found,
-  errc::conflict,          errc::idempotency_mismatch,  errc::overloaded, errc::storage_unavailable,
-  errc::timeout,           errc::unavailable,           errc::internal,   errc::method_not_allowed,
-  errc::payload_too_large, errc::unsupported_media_type, errc::rate_limited};
+constexpr errc all_errc[] = {errc::invalid_argument,  errc::unauthenticated,
+                             errc::forbidden,         errc::not_found,
+                             errc::conflict,          errc::idempotency_mismatch,
+                             errc::overloaded,        errc::storage_unavailable,
+                             errc::timeout,           errc::unavailable,
+                             errc::internal,          errc::method_not_allowed,
+                             errc::payload_too_large, errc::unsupported_media_type,
+                             errc::rate_limited,      errc::uri_too_long,
+                             errc::headers_too_large, errc::not_implemented};
 
 } // namespace agora::protocol
 

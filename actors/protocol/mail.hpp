@@ -75,8 +75,10 @@ CAF_END_TYPE_ID_BLOCK(agora_mail)
 
 namespace agora::protocol {
 
-/// The outbox's store. `claim` (at most n rows, lease in ms) takes due QUEUED rows no one else
-/// holds (FOR UPDATE SKIP LOCKED), counts their attempt and hides them for the lease. `sent`,
+/// The outbox's store. `claim` (at most n rows, lease in ms, cap per recipient and hour; 0: none)
+/// takes due QUEUED rows no one else holds (FOR UPDATE SKIP LOCKED), counts their attempt and
+/// hides them for the lease, or records those over the cap SUPPRESSED (answered with
+/// `suppressed` set). `sent`,
 /// `retry` (delay ms, error, whether the attempt counts) and `failed` (error) answer false when
 /// the row moved on meanwhile (another claim, a final state). `stats` reads the queue.
 using outbox_store_actor = caf::typed_actor<

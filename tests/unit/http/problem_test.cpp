@@ -23,6 +23,9 @@ TEST_CASE("every error code maps to its contract status", "[problem]") {
   CHECK(http::status_of(errc::payload_too_large) == 413);
   CHECK(http::status_of(errc::unsupported_media_type) == 415);
   CHECK(http::status_of(errc::rate_limited) == 429);
+  CHECK(http::status_of(errc::uri_too_long) == 414);
+  CHECK(http::status_of(errc::headers_too_large) == 431);
+  CHECK(http::status_of(errc::not_implemented) == 501);
 }
 
 TEST_CASE("a refused command answers with its one code", "[problem]") {
