@@ -189,6 +189,9 @@ struct order_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
           create_order{place->draft, place->idempotency_key, place->request_hash});
       else if (std::holds_alternative<cmd::cancel>(it.command) && it.promise.pending())
         it.promise.delegate(st.successor, cancel_atom_v, st.id);
+      else if (auto r = std::get_if<cmd::staff_refund>(&it.command); r && it.promise.pending())
+        it.promise.delegate(st.successor, refund_atom_v, st.id, r->payment_id, r->amount_cents,
+                            r->key);
     }
     rp.deliver(true);
     self->quit();
@@ -237,6 +240,9 @@ order_impl::behavior_type order(self_ptr self, std::string id,
     },
     [=](get_atom) {
       return view(self, host_of(self).durable());
+    },
+    [=](refund_atom, const std::string& payment_id, int64_t cents, const std::string& key) {
+      return submit(cmd::staff_refund{payment_id, cents, key});
     },
     [=](cancel_atom) {
       return submit(cmd::cancel{});

@@ -177,6 +177,10 @@ order_router_actor::behavior_type router(self_ptr self, read_store_actor reads, 
     [=](cancel_atom, const std::string& id) {
       return forward<order_view>(self, id, slow, cancel_atom_v);
     },
+    [=](refund_atom, const std::string& id, const std::string& payment_id, int64_t cents,
+        const std::string& key) {
+      return forward<order_view>(self, id, slow, refund_atom_v, payment_id, cents, key);
+    },
     [=](wait_atom, const std::string& id, int64_t deadline_ms) {
       return forward<order_view>(self, id,
                                  milliseconds{std::max<int64_t>(0, deadline_ms - unix_ms())} + slow,

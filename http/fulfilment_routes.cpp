@@ -120,8 +120,15 @@ void refund_payment(const services& s, const exchange_ptr& ex) {
   act_then_show(s, ex, payments_atom_v, *id, [=](caf::event_based_actor* self, auto shown) {
     then_ask<payment>(
       self, ex, s.payments, s.ask_timeout,
-      [=](payment&) {
-        shown();
+      [=](payment& p) {
+        // The order journals the refund (once per key), and its mail follows from the journal
+        // like every payment status change's; a retry with the same key finds both done.
+        then_ask<order_view>(
+          self, ex, s.orders, s.ask_timeout + s.store_timeout,
+          [=](order_view&) {
+            shown();
+          },
+          refund_atom_v, p.order_id, p.id, p.refunded_cents, key);
       },
       refund_atom_v, *id, cents, key);
   });

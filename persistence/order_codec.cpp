@@ -70,6 +70,8 @@ json event_data(const domain::order_event& e) {
     case event_type::payment_declined:
       return {{"payment_id", e.payment_id}, {"decline_reason", e.detail}};
     case event_type::payment_voided: return {{"payment_id", e.payment_id}};
+    case event_type::payment_refund_issued:
+      return {{"payment_id", e.payment_id}, {"amount_cents", e.amount_cents}, {"key", e.detail}};
     case event_type::shipment_created:
       return {{"shipment_id", e.shipment_id},
               {"tracking_number", e.tracking_number},
@@ -111,7 +113,8 @@ domain::order_event event_from(const std::string& order_id, const std::string& t
     default:
       e.payment_id = text("payment_id");
       e.amount_cents = d.value("amount_cents", int64_t{0});
-      e.detail = text("decline_reason");
+      e.detail =
+        e.type == domain::event_type::payment_refund_issued ? text("key") : text("decline_reason");
       e.shipment_id = text("shipment_id");
       e.tracking_number = text("tracking_number");
       e.carrier = text("carrier");

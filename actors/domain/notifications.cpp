@@ -159,6 +159,14 @@ std::optional<notification> notification_for(const order_state& s, const order_e
       m.lines = &s.order;
       return render(n, m);
     }
+    case event_type::payment_refund_issued: {
+      auto n = base(s, notification_type::payment_status_changed);
+      n.subject = "Payment for order " + s.order.id + " was refunded";
+      m.paragraphs = {"The payment for order " + s.order.id + " was refunded: "
+                      + format_money(e.amount_cents, s.order.currency) + " in all."};
+      m.lines = &s.order;
+      return render(n, m);
+    }
     case event_type::order_delivered: {
       auto n = base(s, notification_type::shipment_delivered);
       n.subject = "Your order " + s.order.id + " has been delivered";

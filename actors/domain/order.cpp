@@ -81,6 +81,7 @@ void apply(order_state& s, const order_event& e) {
     case event_type::stock_released: s.stock_released = true; break;
     case event_type::stock_committed: s.stock_committed = true; break;
     case event_type::payment_refunded: s.payment_refunded = true; break;
+    case event_type::payment_refund_issued: s.staff_refunds.push_back(e.detail); break;
     case event_type::shipment_cancelled: s.shipment_cancelled = true; break;
   }
 }
@@ -276,6 +277,25 @@ decision decide_shipment_answer(const order_state& s, const order_cmd::shipment_
 
 } // namespace
 
+namespace {
+
+/// A refund staff made at the payment: journaled once per key (so its mail goes out once).
+decision decide_staff_refund(const order_state& s, const order_cmd::staff_refund& x,
+                             int64_t now_ms) {
+  decision d;
+  if (!s.exists
+      || std::find(s.staff_refunds.begin(), s.staff_refunds.end(), x.key) != s.staff_refunds.end())
+    return d;
+  auto e = make(event_type::payment_refund_issued, now_ms);
+  e.payment_id = x.payment_id;
+  e.amount_cents = x.amount_cents;
+  e.detail = x.key;
+  d.events.push_back(std::move(e));
+  return d;
+}
+
+} // namespace
+
 decision decide(const order_state& s, const order_command& c, int64_t now_ms) {
   using namespace order_cmd;
   return std::visit(overloaded{
@@ -299,6 +319,9 @@ decision decide(const order_state& s, const order_command& c, int64_t now_ms) {
                       },
                       [&](const cancel_answer& x) {
                         return decide_cancel_answer(s, x.outcome, now_ms);
+                      },
+                      [&](const staff_refund& x) {
+                        return decide_staff_refund(s, x, now_ms);
                       },
                       [&](const shipment_update& x) {
                         if (x.shipment_id != s.shipment_id)

@@ -35,6 +35,7 @@ enum class event_type : uint8_t {
   stock_committed,
   payment_refunded,
   shipment_cancelled,
+  payment_refund_issued, ///< staff refunded (part of) the payment; not the cancel's refund
 };
 
 inline constexpr enum_text<event_type> event_type_names[] = {
@@ -51,7 +52,8 @@ inline constexpr enum_text<event_type> event_type_names[] = {
   {event_type::stock_released, "STOCK_RELEASED"},
   {event_type::stock_committed, "STOCK_COMMITTED"},
   {event_type::payment_refunded, "PAYMENT_REFUNDED"},
-  {event_type::shipment_cancelled, "SHIPMENT_CANCELLED"}};
+  {event_type::shipment_cancelled, "SHIPMENT_CANCELLED"},
+  {event_type::payment_refund_issued, "PAYMENT_REFUND_ISSUED"}};
 constexpr auto& text_table(event_type) {
   return event_type_names;
 }
@@ -78,10 +80,10 @@ struct order_event {
   std::vector<int64_t> products;            ///< order_rejected: the products short of stock
   std::string payment_id;                   ///< payment_*
   int64_t amount_cents = 0;                 ///< payment_captured, payment_refunded
-  std::string detail;                       ///< payment_declined: the issuer's reason
-  std::string shipment_id;                  ///< shipment_created
-  std::string tracking_number;              ///< shipment_created
-  std::string carrier;                      ///< shipment_created
+  std::string detail; ///< payment_declined: the issuer's reason; payment_refund_issued: its key
+  std::string shipment_id;     ///< shipment_created
+  std::string tracking_number; ///< shipment_created
+  std::string carrier;         ///< shipment_created
 };
 
 /// The effects an order may owe; the actor performs each until an event says it is done.
@@ -121,6 +123,7 @@ struct order_state {
   bool payment_declined = false;
   bool payment_voided = false;
   bool payment_refunded = false;
+  std::vector<std::string> staff_refunds; ///< keys of the staff refunds journaled
   int64_t captured_cents = 0;
   std::string shipment_id;
   std::string tracking_number;
@@ -196,6 +199,13 @@ struct effect_answer {
   effect done = effect::release_stock;
   int64_t amount_cents = 0;
 };
+/// Staff refunded (part of) the order's payment, `amount_cents` in all so far; `key` makes a retry
+/// journal it once.
+struct staff_refund {
+  std::string payment_id;
+  int64_t amount_cents = 0;
+  std::string key;
+};
 /// A step failed as often as its retry policy allows.
 struct give_up {
   effect step = effect::reserve_stock;
@@ -206,7 +216,8 @@ struct give_up {
 using order_command =
   std::variant<order_cmd::place, order_cmd::cancel, order_cmd::cancel_answer,
                order_cmd::shipment_update, order_cmd::reservation_answer, order_cmd::payment_answer,
-               order_cmd::shipment_answer, order_cmd::effect_answer, order_cmd::give_up>;
+               order_cmd::shipment_answer, order_cmd::effect_answer, order_cmd::give_up,
+               order_cmd::staff_refund>;
 
 bool is_terminal(order_status s);
 

@@ -135,23 +135,25 @@ namespace agora::protocol {
 /// `cancel` fails with errc::conflict once shipped or terminal, errc::not_found for unknown ids;
 /// `wait` answers when the order has left PENDING and RESERVED or at the deadline (unix ms);
 /// `resume` activates orders that still owe effects (recovery after a restart).
-using order_router_actor =
-  caf::typed_actor<caf::replies_to<create_atom, create_order>::with<order_view>,
-                   caf::replies_to<get_atom, std::string>::with<order_view>,
-                   caf::replies_to<cancel_atom, std::string>::with<order_view>,
-                   caf::replies_to<wait_atom, std::string, int64_t>::with<order_view>,
-                   caf::replies_to<shipment_atom, shipment_news>::with<bool>,
-                   caf::reacts_to<resume_atom, std::vector<std::string>>>;
+using order_router_actor = caf::typed_actor<
+  caf::replies_to<create_atom, create_order>::with<order_view>,
+  caf::replies_to<get_atom, std::string>::with<order_view>,
+  caf::replies_to<cancel_atom, std::string>::with<order_view>,
+  caf::replies_to<refund_atom, std::string, std::string, int64_t, std::string>::with<order_view>,
+  caf::replies_to<wait_atom, std::string, int64_t>::with<order_view>,
+  caf::replies_to<shipment_atom, shipment_news>::with<bool>,
+  caf::reacts_to<resume_atom, std::vector<std::string>>>;
 
 /// One order's actor (reached through the router; it may live on another node). `handoff` stops
 /// it taking commands, lands its appends, passes the commands it holds on to the given router
 /// (their requesters get its answers) and ends the actor, answering true.
-using order_actor = caf::typed_actor<caf::replies_to<create_atom, create_order>::with<order_view>,
-                                     caf::replies_to<get_atom>::with<order_view>,
-                                     caf::replies_to<cancel_atom>::with<order_view>,
-                                     caf::replies_to<wait_atom, int64_t>::with<order_view>,
-                                     caf::replies_to<shipment_atom, shipment_news>::with<bool>,
-                                     caf::replies_to<handoff_atom, order_router_actor>::with<bool>>;
+using order_actor = caf::typed_actor<
+  caf::replies_to<create_atom, create_order>::with<order_view>,
+  caf::replies_to<get_atom>::with<order_view>, caf::replies_to<cancel_atom>::with<order_view>,
+  caf::replies_to<refund_atom, std::string, int64_t, std::string>::with<order_view>,
+  caf::replies_to<wait_atom, int64_t>::with<order_view>,
+  caf::replies_to<shipment_atom, shipment_news>::with<bool>,
+  caf::replies_to<handoff_atom, order_router_actor>::with<bool>>;
 
 /// The order store: appends are group-committed; errc::conflict means the sequence number or the
 /// idempotency key was taken (another writer, or a replayed create).

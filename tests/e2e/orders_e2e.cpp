@@ -351,6 +351,15 @@ TEST_CASE("an admin refunds part of a payment, then the rest, then nothing", "[e
   CHECK(json_of(rest)["status"] == "REFUNDED");
   CHECK(json_of(rest)["refunded_cents"] == total);
   CHECK(node.send("POST", pay + "/refund", json::object(), true).status == 409);
+  // Every payment status change mails the customer: the capture, then each staff refund, which
+  // the order journals (a delivered order's refund sent none before).
+  auto id = o["id"].get<std::string>();
+  CHECK(sql_value(node.db, "SELECT count(*) FROM notifications WHERE order_id = '" + id
+                             + "' AND type = 'PAYMENT_STATUS_CHANGED'")
+        == "3");
+  CHECK(sql_value(node.db, "SELECT count(*) FROM order_events WHERE order_id = '" + id
+                             + "' AND type = 'PAYMENT_REFUND_ISSUED'")
+        == "2");
 }
 
 TEST_CASE("orders that drain a product raise one low-stock alert", "[e2e][inventory][orders]") {

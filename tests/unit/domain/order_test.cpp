@@ -239,3 +239,23 @@ TEST_CASE("order events cause the contract's notifications, keyed by event", "[o
   auto captured = run(s, decide_payment(s, payment_outcome::captured, "pay_1", 3000, "", 3));
   CHECK(notification_for(s, captured[0])->type == notification_type::payment_status_changed);
 }
+
+TEST_CASE("a staff refund is journaled once per key and leaves the cancel's refund owed",
+          "[order]") {
+  auto s = paid();
+  auto d = decide(s, order_cmd::staff_refund{"pay_1", 1000, "admin:k1"}, 4000);
+  REQUIRE(d.events.size() == 1);
+  CHECK(d.events[0].type == event_type::payment_refund_issued);
+  CHECK(d.events[0].amount_cents == 1000);
+  run(s, d);
+  CHECK(decide(s, order_cmd::staff_refund{"pay_1", 1000, "admin:k1"}, 4100).events.empty());
+  CHECK(s.status == order_status::paid);
+  CHECK_FALSE(s.payment_refunded);
+  auto notice = notification_for(s, d.events[0]);
+  REQUIRE(notice);
+  CHECK(notice->type == notification_type::payment_status_changed);
+  // A cancel afterwards still refunds what is left of the payment.
+  run(s, decide_cancel(s, 5000));
+  auto owed = pending_effects(s);
+  CHECK(std::find(owed.begin(), owed.end(), effect::refund_payment) != owed.end());
+}

@@ -66,6 +66,15 @@ TEST_CASE("every event type round-trips its fields", "[codec]") {
   CHECK(back.shipment_id == "shp_1");
   CHECK(back.tracking_number == "1ZABC");
   CHECK(back.carrier == "DHL");
+  order_event staff;
+  staff.type = event_type::payment_refund_issued;
+  staff.payment_id = "pay_1";
+  staff.amount_cents = 500;
+  staff.detail = "admin:k1";
+  auto refund = round_trip(staff);
+  CHECK(refund.payment_id == "pay_1");
+  CHECK(refund.amount_cents == 500);
+  CHECK(refund.detail == "admin:k1"); // the key: a replayed retry journals nothing twice
   CHECK_THROWS(persistence::event_from("ord_x", "NO_SUCH_EVENT", nlohmann::json::object(), 0));
 }
 
