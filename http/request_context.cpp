@@ -1,6 +1,7 @@
 #include "http/request_context.hpp"
 
 #include "runtime/base/random.hpp"
+#include "runtime/base/secrets.hpp"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -36,17 +37,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
     s.remove_suffix(1);
   return s;
-}
-
-// Compares without an early exit, so timing does not reveal how much of a token matched.
-bool same_secret(std::string_view a, std::string_view b) {
-  unsigned diff = a.size() != b.size() ? 1u : 0u;
-  for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
-    unsigned ca = i < a.size() ? static_cast<unsigned char>(a[i]) : 0u;
-    unsigned cb = i < b.size() ? static_cast<unsigned char>(b[i]) : 0u;
-    diff |= ca ^ cb;
-  }
-  return diff == 0;
 }
 
 } // namespace
@@ -107,7 +97,7 @@ credential read_credential(std::optional<std::string_view> authorization,
   }
   out.token = std::string{token};
   for (auto& [known, role] : tokens)
-    if (same_secret(token, known)) {
+    if (secrets::same(token, known)) {
       out.what = credential::kind::staff;
       out.role = role;
     }

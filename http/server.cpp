@@ -206,6 +206,7 @@ struct server::impl {
       ex->header("Authorization"),
       query_token ? std::optional<std::string_view>{*query_token} : std::nullopt, opts.tokens);
     caller who;
+    // Only /metrics asks where the client is.
     who.trusted_address =
       r.who == access::metrics_reader && address_in(ex->client(), opts.metrics_allow);
     using kind = credential::kind;
@@ -230,14 +231,14 @@ struct server::impl {
         auto digest = secrets::token_digest(cred.token);
         opts.sessions->find(
           digest,
-          [this, ex, &r, digest](std::optional<protocol::account> account) {
+          [this, ex, &r, digest,
+           trusted = who.trusted_address](std::optional<protocol::account> account) {
             if (!account)
               return deny(ex, make_problem(protocol::errc::unauthenticated,
                                            "unknown, expired or revoked session"));
             caller c;
             c.kind = caller_kind::customer;
-            c.trusted_address = r.who == access::metrics_reader
-                                && address_in(ex->client(), door->options.metrics_allow);
+            c.trusted_address = trusted;
             c.digest = digest;
             c.account = std::move(*account);
             run(ex, r, std::move(c));

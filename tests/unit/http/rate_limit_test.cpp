@@ -27,7 +27,7 @@ TEST_CASE("a bucket lets its burst through, then refills at its rate", "[rate]")
   for (int i = 0; i < 5; ++i)
     CHECK(limit.take("a", t0) == 0);
   auto wait = limit.take("a", t0);
-  CHECK(wait == Approx(0.5)); // the next token in half a second
+  CHECK(wait == Approx(0.5));      // the next token in half a second
   CHECK(limit.take("b", t0) == 0); // another key has its own bucket
   CHECK(limit.wait("a", t0 + milliseconds{499}) > 0);
   CHECK(limit.take("a", t0 + milliseconds{500}) == 0);
