@@ -158,6 +158,10 @@ struct shard_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
     log::warn("inventory.write_failed")
       .kv("shard", st.shard)
       .kv("error", self->system().render(err));
+    if (err == errc::fenced) { // the shard has a newer owner: this copy must not go on
+      self->quit(err);
+      return;
+    }
     self->request(st.store, st.options.store_timeout, load_atom_v, st.shard, st.options.shards)
       .then(
         [s = self](const shard_snapshot& snap) {
@@ -253,12 +257,12 @@ caf::delegated<Reply> submit(self_ptr self, domain::stock_command c) {
 }
 
 /// Starts the entity from the snapshot its store loaded.
-void activate(self_ptr self, const shard_snapshot& snapshot) {
+void activate(self_ptr self, const shard_snapshot& snapshot, uint64_t epoch) {
   auto& st = self->state;
   // Holds are forgotten on the host's tick, every minute when nothing else happens.
   entity::options host_options{st.options.store_timeout, minutes{1}, false,
                                st.options.writes_in_flight};
-  st.host = std::make_unique<shard_host>(shard_port{{self}}, host_options, fence{st.shard, 0});
+  st.host = std::make_unique<shard_host>(shard_port{{self}}, host_options, fence{st.shard, epoch});
   st.host->activate(state_of(snapshot));
   publish_units(self, host_of(self).durable());
 }
@@ -266,14 +270,14 @@ void activate(self_ptr self, const shard_snapshot& snapshot) {
 shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snapshot snapshot,
                                       inventory_store_actor store, inventory_options options,
                                       actor_registry* registry,
-                                      std::shared_ptr<inventory_metrics> metrics) {
+                                      std::shared_ptr<inventory_metrics> metrics, uint64_t epoch) {
   auto& st = self->state;
   st.shard = shard;
   st.options = std::move(options);
   st.store = std::move(store);
   st.metrics = std::move(metrics);
   track_sampled(self, *registry, "inventory", std::to_string(shard));
-  activate(self, snapshot);
+  activate(self, snapshot, epoch);
   return {
     [=](reserve_atom, std::string& order_id, std::vector<domain::line_item>& items) {
       return submit<reserve_reply>(self, cmd::reserve{std::move(order_id), std::move(items)});
@@ -319,10 +323,10 @@ shard_impl::behavior_type shard_actor(self_ptr self, uint32_t shard, shard_snaps
 inventory_actor spawn_inventory_shard(caf::actor_system& sys, uint32_t shard,
                                       shard_snapshot snapshot, inventory_store_actor store,
                                       inventory_options options, actor_registry& registry,
-                                      prometheus::Registry& metrics) {
-  return caf::actor_cast<inventory_actor>(
-    spawn_counted(sys, shard_actor, shard, std::move(snapshot), std::move(store),
-                  std::move(options), &registry, std::make_shared<inventory_metrics>(metrics)));
+                                      prometheus::Registry& metrics, uint64_t epoch) {
+  return caf::actor_cast<inventory_actor>(spawn_counted(
+    sys, shard_actor, shard, std::move(snapshot), std::move(store), std::move(options), &registry,
+    std::make_shared<inventory_metrics>(metrics), epoch));
 }
 
 } // namespace agora::actors

@@ -29,13 +29,14 @@ struct inventory_options {
   size_t writes_in_flight = 4;
 };
 
-/// Spawns shard `shard` of `options.shards`, starting from `snapshot` (what its store loaded).
+/// Spawns shard `shard` of `options.shards`, starting from `snapshot` (what its store loaded);
+/// its writes carry `epoch`, its lease's (0: none, for tests of the shard alone).
 /// The shard decides in memory and answers only after its store has committed the change. It
 /// counts into `metrics` (`agora_inventory_*`; every shard shares the same series).
 protocol::inventory_actor spawn_inventory_shard(caf::actor_system& sys, uint32_t shard,
                                                 protocol::shard_snapshot snapshot,
                                                 protocol::inventory_store_actor store,
                                                 inventory_options options, actor_registry& registry,
-                                                prometheus::Registry& metrics);
+                                                prometheus::Registry& metrics, uint64_t epoch = 0);
 
 } // namespace agora::actors

@@ -175,6 +175,10 @@ struct order_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
     log::warn("order.append_failed")
       .kv("order_id", self->state.id)
       .kv("error", self->system().render(err));
+    if (err == errc::fenced) { // its shard has a newer owner: this copy must not go on
+      self->quit(err);
+      return;
+    }
     host_of(self).recovered(host_of(self).durable());
   }
 

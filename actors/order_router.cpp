@@ -11,6 +11,8 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include <functional>
+#include <memory>
+#include <set>
 #include <unordered_map>
 
 namespace agora::actors {
@@ -30,14 +32,27 @@ struct router_state {
   std::unordered_map<std::string, order_actor> live;
   std::unordered_map<caf::actor_addr, std::string> ids;
   std::unordered_map<std::string, std::vector<use_fn>> loading;
+  std::unordered_map<uint32_t, uint64_t> owned; ///< shard → epoch of its lease
+  std::set<uint32_t> to_resume;                 ///< granted shards whose orders resume next
 };
 
-using self_ptr = order_router_actor::stateful_pointer<router_state>;
+using router_impl = order_host_actor::extend<caf::reacts_to<unsettled_atom>>;
+using self_ptr = router_impl::stateful_pointer<router_state>;
+
+uint32_t shard_of_id(self_ptr self, const std::string& id) {
+  return order_shard(id, self->state.options.shards);
+}
+
+caf::error not_owned(uint32_t shard) {
+  return caf::make_error(errc::not_owner,
+                         "this node does not own order shard " + std::to_string(shard));
+}
 
 order_actor activate(self_ptr self, const std::string& id,
                      std::vector<domain::order_event> journal) {
   auto& st = self->state;
-  fence token{domain::shard_of(id, st.options.shards), 0}; // epoch 0: no shard leases yet
+  auto shard = shard_of_id(self, id);
+  fence token{shard, st.owned.at(shard)};
   auto a = spawn_order(self->system(), id, std::move(journal), st.peers, st.options, token);
   self->monitor(a);
   st.live.emplace(id, a);
@@ -51,6 +66,8 @@ void with_order(self_ptr self, const std::string& id, use_fn use) {
   auto& st = self->state;
   if (auto i = st.live.find(id); i != st.live.end())
     return use(i->second, {});
+  if (!st.owned.count(shard_of_id(self, id)))
+    return use({}, not_owned(shard_of_id(self, id)));
   auto& queue = st.loading[id];
   queue.push_back(std::move(use));
   if (queue.size() > 1)
@@ -60,9 +77,12 @@ void with_order(self_ptr self, const std::string& id, use_fn use) {
       [=](std::vector<domain::order_event>& journal) {
         auto waiting = std::move(self->state.loading[id]);
         self->state.loading.erase(id);
-        if (journal.empty()) {
+        if (journal.empty() || !self->state.owned.count(shard_of_id(self, id))) {
+          auto err = journal.empty()
+                       ? caf::make_error(errc::not_found, std::string{"no such order"})
+                       : not_owned(shard_of_id(self, id)); // given away while loading
           for (auto& fn : waiting)
-            fn({}, caf::make_error(errc::not_found, std::string{"no such order"}));
+            fn({}, err);
           return;
         }
         auto a = activate(self, id, std::move(journal));
@@ -116,6 +136,8 @@ caf::result<order_view> create(self_ptr self, const create_order& req, milliseco
   auto& id = req.draft.id;
   auto& st = self->state;
   if (st.live.count(id) == 0) {
+    if (!st.owned.count(shard_of_id(self, id)))
+      return not_owned(shard_of_id(self, id));
     if (st.options.max_in_progress > 0
         && st.peers.metrics->in_progress() >= st.options.max_in_progress)
       return caf::make_error(errc::overloaded,
@@ -123,6 +145,72 @@ caf::result<order_view> create(self_ptr self, const create_order& req, milliseco
     activate(self, id, {});
   }
   return forward<order_view>(self, id, timeout, create_atom_v, req);
+}
+
+void resume(self_ptr self, std::vector<std::string>& ids);
+
+/// The unsettled orders of the shards granted lately resume from their journals.
+void resume_granted(self_ptr self) {
+  auto shards = std::move(self->state.to_resume);
+  self->state.to_resume.clear();
+  if (shards.empty())
+    return;
+  self->request(self->state.reads, self->state.options.store_timeout, unsettled_atom_v)
+    .then(
+      [=](std::vector<std::string>& ids) {
+        std::vector<std::string> mine;
+        for (auto& id : ids) {
+          auto shard = shard_of_id(self, id);
+          if (shards.count(shard) && self->state.owned.count(shard))
+            mine.push_back(std::move(id));
+        }
+        log::info("orders.recovering").kv("shards", shards.size()).kv("count", mine.size());
+        if (!mine.empty())
+          resume(self, mine);
+      },
+      [=](caf::error& err) {
+        log::warn("orders.recovery_failed").kv("error", self->system().render(err));
+        for (auto shard : shards) // try again with the next grant or in a second
+          self->state.to_resume.insert(shard);
+        self->delayed_send(self, seconds{1}, unsettled_atom_v);
+      });
+}
+
+/// Takes shard `shard` away: its live orders hand their held commands back to this router (which
+/// bounces them to the new owner through the cluster's router) once their writes landed, or,
+/// when the lease is lost already, stop at once.
+caf::result<bool> revoke(self_ptr self, uint32_t shard, bool handoff) {
+  auto& st = self->state;
+  st.owned.erase(shard);
+  st.to_resume.erase(shard);
+  std::vector<order_actor> leaving;
+  for (auto& [id, a] : st.live)
+    if (shard_of_id(self, id) == shard)
+      leaving.push_back(a);
+  log::info("orders.shard_revoked")
+    .kv("shard", shard)
+    .kv("handoff", handoff)
+    .kv("live", leaving.size());
+  if (!handoff || leaving.empty()) {
+    for (auto& a : leaving)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    return true;
+  }
+  auto rp = self->make_response_promise<bool>();
+  auto remaining = std::make_shared<size_t>(leaving.size());
+  auto me = caf::actor_cast<order_router_actor>(self);
+  for (auto& a : leaving)
+    self->request(a, st.options.store_timeout + st.options.step_timeout, handoff_atom_v, me)
+      .then(
+        [=](bool) mutable {
+          if (--*remaining == 0)
+            rp.deliver(true);
+        },
+        [=](caf::error&) mutable {
+          if (--*remaining == 0)
+            rp.deliver(true);
+        });
+  return rp;
 }
 
 /// Activates in slices, so a long recovery list does not flood the readers at once.
@@ -158,8 +246,8 @@ void supervise(self_ptr self) {
   });
 }
 
-order_router_actor::behavior_type router(self_ptr self, read_store_actor reads, order_peers peers,
-                                         order_options options) {
+router_impl::behavior_type router(self_ptr self, read_store_actor reads, order_peers peers,
+                                  order_options options) {
   auto& st = self->state;
   st.reads = std::move(reads);
   st.peers = std::move(peers);
@@ -192,14 +280,28 @@ order_router_actor::behavior_type router(self_ptr self, read_store_actor reads, 
     [=](resume_atom, std::vector<std::string>& ids) {
       resume(self, ids);
     },
+    [=](grant_atom, const shard_grant& g) {
+      auto& st = self->state;
+      st.owned[g.shard] = g.epoch;
+      if (st.to_resume.empty()) // grants come in bursts: one query for the burst
+        self->delayed_send(self, milliseconds{100}, unsettled_atom_v);
+      st.to_resume.insert(g.shard);
+    },
+    [=](unsettled_atom) {
+      resume_granted(self);
+    },
+    [=](revoke_atom, const std::string&, uint32_t shard, bool handoff) {
+      return revoke(self, shard, handoff);
+    },
   };
 }
 
 } // namespace
 
-order_router_actor spawn_order_router(caf::actor_system& sys, read_store_actor reads,
-                                      order_peers peers, order_options options) {
-  return spawn_counted(sys, router, std::move(reads), std::move(peers), options);
+order_host_actor spawn_order_router(caf::actor_system& sys, read_store_actor reads,
+                                    order_peers peers, order_options options) {
+  return caf::actor_cast<order_host_actor>(
+    spawn_counted(sys, router, std::move(reads), std::move(peers), options));
 }
 
 } // namespace agora::actors

@@ -21,6 +21,7 @@ struct transport_options {
   std::chrono::seconds wait{30};     ///< how long start-up waits for a role on the seeds
   std::chrono::milliseconds heartbeat{1000}; ///< between nodes, so a silent one is noticed
   std::chrono::milliseconds timeout{5000}; ///< a node silent this long is gone; a lookup's deadline
+  std::chrono::milliseconds lease_ttl{5000}; ///< a shard lease not renewed this long may be taken
 };
 
 /// Spawns this node's directory over `services` (role → actor) and publishes it on

@@ -52,3 +52,53 @@ std::optional<std::vector<endpoint>> parse_endpoints(std::string_view text) {
 }
 
 } // namespace agora::cluster
+
+namespace agora::cluster {
+
+namespace {
+
+constexpr uint64_t fnv1a(std::string_view text, uint64_t h = 14695981039346656037ULL) {
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+/// splitmix64's finaliser: FNV alone leaves neighbouring shards' weights correlated.
+constexpr uint64_t mix(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+} // namespace
+
+std::string rendezvous_owner(std::string_view kind, uint32_t shard,
+                             const std::vector<std::string>& candidates) {
+  auto key = mix(fnv1a(kind) + shard);
+  const std::string* best = nullptr;
+  uint64_t best_weight = 0;
+  for (auto& c : candidates) {
+    auto w = mix(fnv1a(c) ^ key);
+    if (!best || w > best_weight || (w == best_weight && c < *best)) {
+      best = &c;
+      best_weight = w;
+    }
+  }
+  return best ? *best : std::string{};
+}
+
+std::vector<std::string> rendezvous_map(std::string_view kind, uint32_t shards,
+                                        const std::vector<std::string>& candidates) {
+  std::vector<std::string> out;
+  out.reserve(shards);
+  for (uint32_t s = 0; s < shards; ++s)
+    out.push_back(rendezvous_owner(kind, s, candidates));
+  return out;
+}
+
+} // namespace agora::cluster

@@ -20,3 +20,18 @@ struct endpoint {
 std::optional<std::vector<endpoint>> parse_endpoints(std::string_view text);
 
 } // namespace agora::cluster
+
+namespace agora::cluster {
+
+/// Rendezvous (highest random weight) placement: the owner of `shard` of `kind` is the candidate
+/// (a member id) with the highest weight of (kind, shard, candidate), so every node computes the
+/// same owner from the same candidates, and a join or a leave moves only the shards the joiner
+/// wins or the leaver held. Empty when there are no candidates.
+std::string rendezvous_owner(std::string_view kind, uint32_t shard,
+                             const std::vector<std::string>& candidates);
+
+/// rendezvous_owner() of every shard 0 .. shards - 1.
+std::vector<std::string> rendezvous_map(std::string_view kind, uint32_t shards,
+                                        const std::vector<std::string>& candidates);
+
+} // namespace agora::cluster

@@ -32,6 +32,8 @@ int status_of(errc code) {
     case errc::uri_too_long: return 414;
     case errc::headers_too_large: return 431;
     case errc::not_implemented: return 501;
+    case errc::fenced: return 503;
+    case errc::not_owner: return 503;
   }
   return 500;
 }

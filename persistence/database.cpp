@@ -42,7 +42,11 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url,
   pqxx::nontransaction tx{*conn};
   tx.exec("SET application_name = 'agora'; SET standard_conforming_strings = on; "
           "SET statement_timeout = '"
-          + std::to_string(statement_timeout.count()) + "ms'");
+          + std::to_string(statement_timeout.count())
+          + "ms'; "
+            // A process paused or cut off inside a transaction must not hold its locks (a
+            // shard lease's row among them) until it wakes: the server ends such a session.
+            "SET idle_in_transaction_session_timeout = '3s'");
   return conn;
 }
 

@@ -54,6 +54,8 @@ caf::error translate_current_exception() {
     // Server-side failures of otherwise valid statements: a shutdown or a lost session surfaces
     // here with SQLSTATE class 08 (connection) or 57 (operator intervention).
     auto state = e.sqlstate();
+    if (state == "AGF01") // agora_fence(): the shard changed hands; the stale writer must stop
+      return caf::make_error(errc::fenced, std::string{"the shard's lease moved on"});
     if (state.rfind("08", 0) == 0 || state.rfind("57", 0) == 0)
       return hidden(errc::storage_unavailable, "session", e, "the database is unavailable");
     log::error("persistence.sql_error").kv("sqlstate", state).kv("error", first_line(e.what()));

@@ -2,6 +2,7 @@
 
 #include "persistence/database.hpp"
 #include "persistence/errors.hpp"
+#include "persistence/fencing.hpp"
 #include "persistence/outbox.hpp"
 #include "persistence/sql.hpp"
 #include "persistence/write_back.hpp"
@@ -186,6 +187,7 @@ write_job shard_job(const shard_append& a) {
   for (auto& n : a.alerts)
     job.rows.push_back(outbox_row(n, new_id("ntf")));
   job.verify = verify_of(net, shard);
+  add_fence(job, protocol::inventory_kind, a.token);
   return job;
 }
 

@@ -1,5 +1,6 @@
 #include "persistence/order_codec.hpp"
 
+#include "persistence/fencing.hpp"
 #include "persistence/outbox.hpp"
 #include "persistence/sql.hpp"
 #include "runtime/base/random.hpp"
@@ -192,6 +193,7 @@ write_job journal_job(const protocol::journal_append& b) {
        "(" + list({lit(b.idempotency_key), lit(b.request_hash), lit(b.order_id)}) + ")"});
   for (auto& n : b.notifications)
     job.rows.push_back(outbox_row(n, new_id("ntf")));
+  add_fence(job, protocol::orders_kind, b.token);
   return job;
 }
 

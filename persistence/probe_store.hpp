@@ -25,8 +25,8 @@ struct member_info {
   domain::role_set roles;
 };
 
-/// Spawns the probe store (a detached actor: it blocks on the database). The first successful
-/// probe joins the node to `members` (a new incarnation); later probes refresh its heartbeat.
+/// Spawns the probe store (a detached actor: it blocks on the database): each probe is one round
+/// trip. `self` names the node in the actor registry.
 protocol::probe_store_actor spawn_probe_store(caf::actor_system& sys, connection_pool& pool,
                                               member_info self, actor_registry& registry);
 

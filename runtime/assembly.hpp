@@ -1,7 +1,9 @@
 #pragma once
 
 #include "actors/order_metrics.hpp"
+#include "actors/order_router.hpp"
 #include "actors/protocol/cluster.hpp"
+#include "cluster/order_routing.hpp"
 #include "http/server.hpp"
 #include "http/services.hpp"
 #include "persistence/database.hpp"
@@ -43,6 +45,12 @@ struct node {
   std::unique_ptr<actors::order_metrics> order_metrics;
   protocol::order_store_actor order_store;
   protocol::directory_actor directory;
+  uint16_t cluster_port = 0; ///< where the directory listens; 0: not published
+  protocol::lease_store_actor leases;
+  protocol::lease_keeper_actor keeper;
+  actors::order_host_actor order_host;        ///< this node's orders (orders role)
+  cluster::order_routing_actor order_routing; ///< every order, wherever its owner is
+  caf::actor inventory_host;                  ///< this node's inventory shards (inventory role)
   std::unique_ptr<http::server> door;
 
   /// Keeps `h` to stop it at shutdown; answers it.
@@ -80,14 +88,12 @@ void spawn_shipping(node& n);
 void spawn_orders(node& n);
 void spawn_notification(node& n);
 
-/// Finds the roles this node lacks on its seeds, spawns the order router over them, publishes
-/// this node's services and tells shipping where orders are.
+/// Finds the roles this node lacks on its seeds, spawns the order router over them and the
+/// cluster's order router, publishes this node's services, joins the members table and starts
+/// the lease keeper (which grants the hosts their shards), and tells shipping where orders are.
 void connect(node& n);
 
 /// The routes this node's door serves.
 std::vector<http::route> routes(const node& n);
-
-/// Orders that still owe effects (a crash interrupted them) resume from their journals.
-void resume_orders(node& n);
 
 } // namespace agora::runtime

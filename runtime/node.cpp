@@ -65,13 +65,15 @@ void start(node& n) {
   http.sessions = n.services.sessions;
   n.door = std::make_unique<http::server>(http, routes(n), n.metrics);
   n.door->start();
-  resume_orders(n);
 }
 
-/// Marks the node as left in the members table.
+/// Hands every shard over (each host lands its writes first), gives the leases back and marks
+/// the member left, so the survivors take over at once instead of after a lease TTL.
 void leave(node& n) {
+  if (!n.keeper)
+    return;
   caf::scoped_actor self{*n.sys};
-  self->request(n.probe, n.c.health.probe_timeout, protocol::leave_atom_v)
+  self->request(n.keeper, n.c.store_timeout + n.c.orders.step_timeout, protocol::leave_atom_v)
     .receive([](bool) {},
              [](caf::error& err) {
                log::warn("node.leave_failed").kv("error", to_string(err));
@@ -101,6 +103,11 @@ void teardown(node& n, shutdown_watchdog* watchdog = nullptr) {
   n.probe = nullptr;
   n.order_store = nullptr;
   n.directory = nullptr;
+  n.leases = nullptr;
+  n.keeper = nullptr;
+  n.order_host = nullptr;
+  n.order_routing = nullptr;
+  n.inventory_host = nullptr;
   n.owned.clear();
   step("actor_system");
   n.sys.reset(); // waits for every actor to finish

@@ -1,12 +1,16 @@
 #include "actors/catalog.hpp"
 #include "actors/health.hpp"
 #include "actors/inventory.hpp"
+#include "actors/inventory_host.hpp"
 #include "actors/notification.hpp"
 #include "actors/order_router.hpp"
 #include "actors/payment.hpp"
 #include "actors/shipping.hpp"
 #include "cluster/directory.hpp"
+#include "cluster/lease_keeper.hpp"
+#include "cluster/order_routing.hpp"
 #include "cluster/role_proxy.hpp"
+#include "cluster/shard_proxy.hpp"
 #include "http/account_routes.hpp"
 #include "http/catalog_routes.hpp"
 #include "http/ops_routes.hpp"
@@ -15,6 +19,7 @@
 #include "persistence/account_store.hpp"
 #include "persistence/catalog_store.hpp"
 #include "persistence/inventory_store.hpp"
+#include "persistence/lease_store.hpp"
 #include "persistence/order_store.hpp"
 #include "persistence/outbox_store.hpp"
 #include "persistence/payment_store.hpp"
@@ -37,8 +42,13 @@ void spawn_base(node& n) {
   persistence::member_info me{c.node_id, c.http.address + ":" + std::to_string(c.http.port),
                               c.roles};
   n.probe = n.keep(persistence::spawn_probe_store(*n.sys, n.pool, me, n.registry));
+  n.leases = n.keep(persistence::spawn_lease_store(*n.sys, n.pool, n.registry));
   auto& s = n.services;
   s.sys = n.sys.get();
+  // Every node reaches inventory shards through proxies that follow the shards' owners.
+  for (uint32_t shard = 0; shard < c.inventory.shards; ++shard)
+    s.shards.push_back(caf::actor_cast<protocol::inventory_actor>(
+      n.keep(cluster::spawn_shard_proxy(*n.sys, std::string{protocol::inventory_kind}, shard))));
   s.bridges = std::make_shared<http::bridge_pool>(*n.sys, 4, n.registry);
   s.metrics = &n.metrics;
   s.ask_timeout = c.http.request_timeout;
@@ -57,17 +67,17 @@ void spawn_base(node& n) {
   }
 }
 
-/// Inventory shards (loaded from their store) and the catalog over them.
+/// The inventory host (the shards its keeper grants) and the catalog over the node's shard
+/// proxies.
 void spawn_inventory(node& n) {
   auto& c = n.c;
   auto store = n.keep(persistence::spawn_inventory_store(*n.sys, n.pool, n.effects, n.registry));
   auto catalog_store = n.keep(persistence::spawn_catalog_store(*n.sys, n.pool, n.registry));
-  for (uint32_t shard = 0; shard < c.inventory.shards; ++shard) {
-    auto snap =
-      n.ask<protocol::shard_snapshot>(store, protocol::load_atom_v, shard, c.inventory.shards);
-    n.services.shards.push_back(actors::spawn_inventory_shard(
-      *n.sys, shard, std::move(snap), store, c.inventory, n.registry, n.metrics.registry()));
-  }
+  std::vector<caf::actor> successors;
+  for (auto& proxy : n.services.shards)
+    successors.push_back(caf::actor_cast<caf::actor>(proxy));
+  n.inventory_host = n.keep(actors::spawn_inventory_host(
+    *n.sys, store, c.inventory, std::move(successors), n.registry, n.metrics.registry()));
   auto products = n.ask<std::vector<domain::product>>(catalog_store, protocol::load_atom_v);
   log::info("node.loaded").kv("products", products.size()).kv("shards", c.inventory.shards);
   n.services.catalog = actors::spawn_catalog(*n.sys, std::move(products), catalog_store,
@@ -130,18 +140,53 @@ std::map<node_role, caf::actor> published(const node& n) {
     out.emplace(node_role::payment, caf::actor_cast<caf::actor>(s.payments));
   if (n.c.has_role(node_role::shipping))
     out.emplace(node_role::shipping, caf::actor_cast<caf::actor>(s.shipping));
-  if (n.c.has_role(node_role::orders))
-    out.emplace(node_role::orders, caf::actor_cast<caf::actor>(s.orders));
+  if (n.order_host)
+    out.emplace(node_role::orders, caf::actor_cast<caf::actor>(n.order_host));
+  if (n.inventory_host)
+    out.emplace(node_role::inventory, n.inventory_host);
   return out;
 }
 
 } // namespace
+
+/// Joins the members table (a new incarnation) and starts the lease keeper over this node's hosts.
+void join_cluster(node& n) {
+  auto& c = n.c;
+  protocol::member me;
+  me.id = c.node_id;
+  me.http_address = c.http.address + ":" + std::to_string(c.http.port);
+  me.cluster_host = c.cluster.address;
+  me.cluster_port = n.cluster_port;
+  me.roles = domain::names(c.roles);
+  std::vector<protocol::lease> kinds{
+    {std::string{protocol::orders_kind}, c.orders.shards, {}, 0, 0, 0},
+    {std::string{protocol::inventory_kind}, c.inventory.shards, {}, 0, 0, 0}};
+  me.incarnation = n.ask<int64_t>(n.leases, protocol::join_atom_v, me, kinds);
+  std::vector<cluster::leased_kind> leased(2);
+  leased[0].kind = protocol::orders_kind;
+  leased[0].shards = c.orders.shards;
+  leased[0].role = node_role::orders;
+  leased[0].host = caf::actor_cast<protocol::shard_host_actor>(n.order_host);
+  leased[0].listeners.push_back(caf::actor_cast<protocol::shard_map_listener>(n.order_routing));
+  leased[1].kind = protocol::inventory_kind;
+  leased[1].shards = c.inventory.shards;
+  leased[1].role = node_role::inventory;
+  leased[1].host = caf::actor_cast<protocol::shard_host_actor>(n.inventory_host);
+  for (auto& proxy : n.services.shards)
+    leased[1].listeners.push_back(caf::actor_cast<protocol::shard_map_listener>(proxy));
+  cluster::keeper_options options;
+  options.tick = c.cluster.heartbeat;
+  options.lease_ttl = c.cluster.lease_ttl;
+  options.member_ttl = c.cluster.timeout;
+  n.keeper = n.keep(cluster::spawn_lease_keeper(*n.sys, n.leases, me, std::move(leased), options));
+}
 
 /// A node with orders resolves before it publishes; one without publishes first: two nodes
 /// starting together never wait on each other.
 void connect(node& n) {
   auto& c = n.c;
   auto& s = n.services;
+  n.order_routing = n.keep(cluster::spawn_order_routing(*n.sys, c.orders.shards));
   if (c.has_role(node_role::orders)) {
     if (!s.payments)
       s.payments = caf::actor_cast<protocol::payment_actor>(remote(n, node_role::payment));
@@ -151,15 +196,17 @@ void connect(node& n) {
                               n.order_metrics.get(), &n.registry};
     auto options = c.orders;
     options.link_key = s.order_token_key; // links in mails open the order for a guest
-    s.orders = n.keep(actors::spawn_order_router(*n.sys, s.reads, peers, options));
+    n.order_host = n.keep(actors::spawn_order_router(*n.sys, s.reads, peers, options));
   }
-  if (c.cluster.port != 0)
+  // The door and shipping reach every order through the cluster's router.
+  s.orders = caf::actor_cast<protocol::order_router_actor>(n.order_routing);
+  if (c.cluster.port != 0) {
     n.directory = n.keep(cluster::publish_directory(*n.sys, published(n), c.cluster));
-  if (s.shipping && c.has_role(node_role::shipping)) {
-    auto orders = s.orders ? caf::actor_cast<caf::actor>(s.orders) : remote(n, node_role::orders);
-    caf::anon_send(s.shipping, protocol::track_atom_v,
-                   caf::actor_cast<protocol::order_router_actor>(orders));
+    n.cluster_port = c.cluster.port;
   }
+  join_cluster(n);
+  if (s.shipping && c.has_role(node_role::shipping))
+    caf::anon_send(s.shipping, protocol::track_atom_v, s.orders);
 }
 
 std::vector<http::route> routes(const node& n) {
@@ -176,15 +223,6 @@ std::vector<http::route> routes(const node& n) {
   if (n.services.payments && n.services.shipping)
     add(http::fulfilment_routes(n.services));
   return all;
-}
-
-void resume_orders(node& n) {
-  if (!n.services.orders)
-    return;
-  auto ids = n.ask<std::vector<std::string>>(n.services.reads, protocol::unsettled_atom_v);
-  log::info("orders.recovering").kv("count", ids.size());
-  if (!ids.empty())
-    caf::anon_send(n.services.orders, protocol::resume_atom_v, std::move(ids));
 }
 
 } // namespace agora::runtime

@@ -56,6 +56,14 @@ AGORA_ATOM(signup_atom, "signup");
 AGORA_ATOM(signin_atom, "signin");
 AGORA_ATOM(session_atom, "session");
 AGORA_ATOM(signout_atom, "signout");
+// Membership and shard leases.
+AGORA_ATOM(join_atom, "join");
+AGORA_ATOM(sync_atom, "sync");
+AGORA_ATOM(grant_atom, "grant");
+AGORA_ATOM(revoke_atom, "revoke");
+AGORA_ATOM(route_atom, "route");
+AGORA_ATOM(cluster_atom, "cluster");
+AGORA_ATOM(peer_atom, "peer");
 // A cluster role proxy's own messages: nothing it passes on may look like them.
 AGORA_ATOM(role_found_atom, "rolefound");
 AGORA_ATOM(role_retry_atom, "roleretry");

@@ -39,6 +39,9 @@ enum class errc : uint8_t {
   uri_too_long,           ///< the request target is over the limit (414)
   headers_too_large,      ///< too many header fields, or one too long (431)
   not_implemented,        ///< a method this server does not implement (501)
+  // The cluster's:
+  fenced,    ///< a write carried a shard epoch that is no longer current (503; the owner moved)
+  not_owner, ///< the node does not own the key's shard (now); the router re-routes (503 if not)
 };
 
 constexpr std::string_view to_string(errc code) {
@@ -62,20 +65,33 @@ constexpr std::string_view to_string(errc code) {
     case errc::uri_too_long: return "uri_too_long";
     case errc::headers_too_large: return "headers_too_large";
     case errc::not_implemented: return "not_implemented";
+    case errc::fenced: return "fenced";
+    case errc::not_owner: return "not_owner";
   }
   return "internal";
 }
 
 /// Every value, for tests that walk the enum.
-constexpr errc all_errc[] = {errc::invalid_argument,  errc::unauthenticated,
-                             errc::forbidden,         errc::not_found,
-                             errc::conflict,          errc::idempotency_mismatch,
-                             errc::overloaded,        errc::storage_unavailable,
-                             errc::timeout,           errc::unavailable,
-                             errc::internal,          errc::method_not_allowed,
-                             errc::payload_too_large, errc::unsupported_media_type,
-                             errc::rate_limited,      errc::uri_too_long,
-                             errc::headers_too_large, errc::not_implemented};
+constexpr errc all_errc[] = {errc::invalid_argument,
+                             errc::unauthenticated,
+                             errc::forbidden,
+                             errc::not_found,
+                             errc::conflict,
+                             errc::idempotency_mismatch,
+                             errc::overloaded,
+                             errc::storage_unavailable,
+                             errc::timeout,
+                             errc::unavailable,
+                             errc::internal,
+                             errc::method_not_allowed,
+                             errc::payload_too_large,
+                             errc::unsupported_media_type,
+                             errc::rate_limited,
+                             errc::uri_too_long,
+                             errc::headers_too_large,
+                             errc::not_implemented,
+                             errc::fenced,
+                             errc::not_owner};
 
 } // namespace agora::protocol
 

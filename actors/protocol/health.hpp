@@ -41,10 +41,8 @@ namespace agora::protocol {
 /// The node's health actor: answers readiness from its cached state.
 using health_actor = caf::typed_actor<caf::replies_to<ready_atom>::with<readiness>>;
 
-/// The store behind it (persistence/): `probe` records this node's heartbeat in the members table
-/// (a round trip to the database) and answers true; `leave` marks the node as left. Failures come
-/// back as errc::storage_unavailable.
-using probe_store_actor = caf::typed_actor<caf::replies_to<probe_atom>::with<bool>,
-                                           caf::replies_to<leave_atom>::with<bool>>;
+/// The store behind it (persistence/): `probe` makes a round trip to the database and answers
+/// true; failures come back as errc::storage_unavailable. (Membership is the lease store's.)
+using probe_store_actor = caf::typed_actor<caf::replies_to<probe_atom>::with<bool>>;
 
 } // namespace agora::protocol

@@ -33,9 +33,6 @@ probe_store_actor::behavior_type fake_store(probe_store_actor::pointer self,
       }
       return true;
     },
-    [=](leave_atom) -> bool {
-      return true;
-    },
   };
 }
 

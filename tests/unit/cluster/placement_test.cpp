@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <string>
 #include <vector>
 
 using namespace agora::cluster;
@@ -22,4 +24,43 @@ TEST_CASE("malformed endpoint lists are refused", "[placement]") {
   for (auto bad : {"host", "host:", ":80", "host:0", "host:65536", "host:80,", "a:1,,b:2", "::1:80",
                    "[::1]80", "host:8x"})
     CHECK_FALSE(parse_endpoints(bad));
+}
+
+TEST_CASE("rendezvous placement spreads shards and every node computes the same map",
+          "[placement]") {
+  std::vector<std::string> three{"node-a", "node-b", "node-c"};
+  auto map = rendezvous_map("orders", 64, three);
+  REQUIRE(map.size() == 64);
+  // The same candidates in another order give the same map: nodes list members differently.
+  CHECK(rendezvous_map("orders", 64, {"node-c", "node-a", "node-b"}) == map);
+  std::map<std::string, int> counts;
+  for (auto& owner : map)
+    ++counts[owner];
+  REQUIRE(counts.size() == 3);
+  for (auto& [owner, n] : counts)
+    CHECK(n >= 12); // 64 / 3 ≈ 21; a fair hash keeps each well above half of that
+  CHECK(rendezvous_owner("orders", 0, {}).empty());
+}
+
+TEST_CASE("a joining node takes shards only for itself, a leaving one gives only its own",
+          "[placement]") {
+  std::vector<std::string> three{"node-a", "node-b", "node-c"};
+  auto before = rendezvous_map("orders", 256, three);
+  auto four = three;
+  four.push_back("node-d");
+  auto after = rendezvous_map("orders", 256, four);
+  int moved = 0;
+  for (size_t s = 0; s < before.size(); ++s)
+    if (before[s] != after[s]) {
+      CHECK(after[s] == "node-d"); // nothing moves between the nodes that stayed
+      ++moved;
+    }
+  CHECK(moved >= 256 / 4 / 2);
+  CHECK(moved <= 256 / 4 * 2);
+  auto two = rendezvous_map("orders", 256, {"node-a", "node-c"});
+  for (size_t s = 0; s < before.size(); ++s)
+    if (before[s] != "node-b")
+      CHECK(two[s] == before[s]);
+  // Kinds place independently: the inventory's shard 0 need not sit with the orders' shard 0.
+  CHECK(rendezvous_map("inventory", 256, three) != before);
 }

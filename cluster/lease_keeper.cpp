@@ -1,0 +1,394 @@
+#include "cluster/lease_keeper.hpp"
+
+#include "cluster/placement.hpp"
+#include "runtime/base/log.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/blocking_actor.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include <map>
+#include <set>
+
+namespace agora::cluster {
+
+namespace {
+
+using namespace agora::protocol;
+using namespace std::chrono;
+using shard_key = std::pair<std::string, uint32_t>; // (kind, shard)
+
+/// Another member's hosts, found through its directory for one incarnation.
+struct peer {
+  int64_t incarnation = 0;
+  bool resolving = false;
+  caf::actor orders;
+  caf::actor inventory;
+};
+
+struct keeper_state {
+  static inline const char* name = "cluster.lease_keeper";
+  lease_store_actor store;
+  member me;
+  std::vector<leased_kind> kinds;
+  keeper_options options;
+  cluster_state seen;                  ///< the last sync's view
+  std::map<shard_key, uint64_t> owned; ///< granted to this node's hosts, with their epoch
+  std::set<shard_key> handing;         ///< handoffs under way
+  std::vector<lease> handed;           ///< handed over; given back on the next sync
+  std::map<std::string, peer> peers;
+  std::map<std::string, uint64_t> versions; ///< per kind, of the maps sent
+  std::map<std::string, std::vector<shard_route>> sent;
+  steady_clock::time_point last_sync = steady_clock::now();
+  bool syncing = false;
+  bool leaving = false;
+};
+
+using keeper_impl = lease_keeper_actor::extend<
+  caf::reacts_to<tick_atom>, caf::reacts_to<step_atom>,
+  caf::reacts_to<peer_atom, std::string, int64_t, caf::actor, caf::actor>>;
+using self_ptr = keeper_impl::stateful_pointer<keeper_state>;
+
+const leased_kind* kind_of(self_ptr self, const std::string& kind) {
+  for (auto& k : self->state.kinds)
+    if (k.kind == kind)
+      return &k;
+  return nullptr;
+}
+
+/// Live members (ids) that may own `k`'s shards.
+std::vector<std::string> candidates(const cluster_state& seen, const leased_kind& k) {
+  std::vector<std::string> out;
+  for (auto& m : seen.members)
+    if (m.live && has_role(m, k.role))
+      out.push_back(m.id);
+  return out;
+}
+
+const member* find_member(const cluster_state& seen, const std::string& id) {
+  for (auto& m : seen.members)
+    if (m.id == id)
+      return &m;
+  return nullptr;
+}
+
+/// Whether the store would let this node take `l` now (free, run out, or its holder's
+/// incarnation is no longer up).
+bool takeable(const cluster_state& seen, const lease& l) {
+  if (l.owner.empty() || l.expires_in_ms <= 0)
+    return true;
+  auto* m = find_member(seen, l.owner);
+  return !m || m->incarnation != l.incarnation || m->status != "up";
+}
+
+void revoke(self_ptr self, const shard_key& key, bool handoff);
+
+/// Finds `m`'s hosts through its directory, on a thread of its own (connecting blocks).
+void resolve_peer(self_ptr self, const member& m) {
+  auto& p = self->state.peers[m.id];
+  if (p.resolving || (p.incarnation == m.incarnation && (p.orders || p.inventory)))
+    return;
+  p.resolving = true;
+  auto timeout = self->state.options.step_timeout;
+  self->system().spawn<caf::detached>(
+    [keeper = caf::actor_cast<caf::actor>(self), m, timeout](caf::blocking_actor* worker) {
+      caf::actor orders;
+      caf::actor inventory;
+      auto dir =
+        worker->system().middleman().remote_actor<directory_actor>(m.cluster_host, m.cluster_port);
+      if (dir) {
+        for (auto role : {domain::node_role::orders, domain::node_role::inventory}) {
+          worker->request(*dir, timeout, lookup_atom_v, role)
+            .receive(
+              [&](caf::actor& a) {
+                (role == domain::node_role::orders ? orders : inventory) = std::move(a);
+              },
+              [](caf::error&) {});
+        }
+      } else {
+        log::warn("cluster.peer_unreachable")
+          .kv("member", m.id)
+          .kv("endpoint", m.cluster_host + ":" + std::to_string(m.cluster_port))
+          .kv("error", worker->system().render(dir.error()));
+      }
+      worker->send(keeper, peer_atom_v, m.id, m.incarnation, orders, inventory);
+    });
+}
+
+/// Tells each kind's listeners where its shards are, when that changed.
+void publish(self_ptr self) {
+  auto& st = self->state;
+  for (auto& k : st.kinds) {
+    std::vector<shard_route> routes(k.shards);
+    for (uint32_t s = 0; s < k.shards; ++s)
+      routes[s].shard = s;
+    for (auto& l : st.seen.leases) {
+      if (l.kind != k.kind || l.shard >= k.shards || l.owner.empty() || l.expires_in_ms <= 0)
+        continue;
+      auto& r = routes[l.shard];
+      r.owner = l.owner;
+      r.incarnation = l.incarnation;
+      r.epoch = l.epoch;
+      if (l.owner == st.me.id) {
+        auto i = st.owned.find({k.kind, l.shard});
+        if (i != st.owned.end() && i->second == l.epoch && !st.handing.count(i->first))
+          r.host = caf::actor_cast<caf::actor>(k.host);
+      } else if (auto p = st.peers.find(l.owner);
+                 p != st.peers.end() && p->second.incarnation == l.incarnation) {
+        r.host = k.kind == orders_kind ? p->second.orders : p->second.inventory;
+      }
+    }
+    auto& before = st.sent[k.kind];
+    bool same = before.size() == routes.size();
+    for (size_t i = 0; same && i < routes.size(); ++i)
+      same = before[i].owner == routes[i].owner && before[i].epoch == routes[i].epoch
+             && before[i].host == routes[i].host;
+    if (same)
+      continue;
+    before = routes;
+    shard_map map{k.kind, ++st.versions[k.kind], std::move(routes)};
+    for (auto& listener : k.listeners)
+      self->send(listener, route_atom_v, map);
+  }
+}
+
+/// Applies what a sync found: grants, losses, handoffs to start, peers to find.
+void absorb(self_ptr self, cluster_state found) {
+  auto& st = self->state;
+  st.seen = std::move(found);
+  if (!st.seen.member_current) {
+    log::error("cluster.superseded")
+      .kv("member", st.me.id)
+      .kv("incarnation", st.me.incarnation)
+      .kv("reason", "the members row names another incarnation; this node owns nothing now");
+    for (auto& [key, epoch] : std::map<shard_key, uint64_t>{st.owned})
+      revoke(self, key, false);
+    publish(self);
+    return;
+  }
+  std::map<shard_key, uint64_t> now_owned;
+  for (auto& l : st.seen.leases)
+    if (l.owner == st.me.id && l.incarnation == st.me.incarnation && kind_of(self, l.kind))
+      now_owned[{l.kind, l.shard}] = l.epoch;
+  // Lost: held before, not now (taken after this node could not renew, or given back).
+  for (auto& [key, epoch] : std::map<shard_key, uint64_t>{st.owned}) {
+    auto i = now_owned.find(key);
+    if (i == now_owned.end() || i->second != epoch)
+      revoke(self, key, false);
+  }
+  for (auto& [key, epoch] : now_owned) {
+    if (st.owned.count(key))
+      continue;
+    auto* k = kind_of(self, key.first);
+    if (!k->host)
+      continue;
+    st.owned[key] = epoch;
+    log::info("cluster.shard_acquired")
+      .kv("kind", key.first)
+      .kv("shard", key.second)
+      .kv("epoch", epoch);
+    self->send(k->host, grant_atom_v, shard_grant{key.first, key.second, epoch});
+  }
+  // Hand over what another live member should own.
+  for (auto& k : st.kinds) {
+    auto desired = rendezvous_map(k.kind, k.shards, candidates(st.seen, k));
+    for (auto& [key, epoch] : std::map<shard_key, uint64_t>{st.owned})
+      if (key.first == k.kind && key.second < desired.size() && !desired[key.second].empty()
+          && desired[key.second] != st.me.id && !st.handing.count(key))
+        revoke(self, key, true);
+  }
+  for (auto& m : st.seen.members)
+    if (m.live && m.id != st.me.id && m.cluster_port != 0)
+      resolve_peer(self, m);
+  publish(self);
+}
+
+/// Takes `key` from this node's host: at once (lost), or by a handoff that lands its writes
+/// first; a handed-over lease is given back on the next sync.
+void revoke(self_ptr self, const shard_key& key, bool handoff) {
+  auto& st = self->state;
+  auto i = st.owned.find(key);
+  if (i == st.owned.end())
+    return;
+  auto epoch = i->second;
+  auto* k = kind_of(self, key.first);
+  if (!handoff) {
+    st.owned.erase(i);
+    st.handing.erase(key);
+    log::warn("cluster.shard_lost").kv("kind", key.first).kv("shard", key.second);
+    self->request(k->host, st.options.step_timeout, revoke_atom_v, key.first, key.second, false)
+      .then([](bool) {}, [](caf::error&) {});
+    return;
+  }
+  st.handing.insert(key);
+  log::info("cluster.handoff_started").kv("kind", key.first).kv("shard", key.second);
+  auto started = steady_clock::now();
+  self->request(k->host, st.options.step_timeout, revoke_atom_v, key.first, key.second, true)
+    .then(
+      [=](bool) {
+        auto& st = self->state;
+        if (!st.handing.erase(key))
+          return; // lost meanwhile
+        st.owned.erase(key);
+        st.handed.push_back(lease{key.first, key.second, st.me.id, st.me.incarnation, epoch, 0});
+        log::info("cluster.handoff_done")
+          .kv("kind", key.first)
+          .kv("shard", key.second)
+          .kv("ms", duration_cast<milliseconds>(steady_clock::now() - started).count());
+        self->send(self, tick_atom_v);
+      },
+      [=](caf::error& err) {
+        self->state.handing.erase(key);
+        log::warn("cluster.handoff_failed")
+          .kv("kind", key.first)
+          .kv("shard", key.second)
+          .kv("error", self->system().render(err));
+      });
+}
+
+/// The acquisitions worth asking for: shards the placement gives this node that the store
+/// would let it take.
+std::vector<lease> wanted(self_ptr self) {
+  auto& st = self->state;
+  std::vector<lease> out;
+  if (st.leaving || !st.seen.member_current)
+    return out;
+  for (auto& k : st.kinds) {
+    if (!k.host)
+      continue;
+    auto desired = rendezvous_map(k.kind, k.shards, candidates(st.seen, k));
+    for (auto& l : st.seen.leases)
+      if (l.kind == k.kind && l.shard < desired.size() && desired[l.shard] == st.me.id
+          && !st.owned.count({k.kind, l.shard}) && takeable(st.seen, l))
+        out.push_back(lease{k.kind, l.shard, {}, 0, 0, 0});
+  }
+  return out;
+}
+
+void sync(self_ptr self) {
+  auto& st = self->state;
+  if (st.syncing)
+    return;
+  st.syncing = true;
+  lease_sync s;
+  s.member = st.me.id;
+  s.incarnation = st.me.incarnation;
+  s.lease_ttl_ms = duration_cast<milliseconds>(st.options.lease_ttl).count();
+  s.member_ttl_ms = duration_cast<milliseconds>(st.options.member_ttl).count();
+  s.release = std::move(st.handed);
+  st.handed.clear();
+  s.acquire = wanted(self);
+  bool asked = !s.acquire.empty() || !s.release.empty();
+  self->request(st.store, st.options.step_timeout, sync_atom_v, s)
+    .then(
+      [=](cluster_state& found) {
+        auto& st = self->state;
+        st.syncing = false;
+        st.last_sync = steady_clock::now();
+        absorb(self, std::move(found));
+        // A first view, or a change asked for: the next step follows at once, not in a tick.
+        if (asked || !wanted(self).empty())
+          self->delayed_send(self, milliseconds{50}, tick_atom_v);
+      },
+      [=](caf::error& err) {
+        auto& st = self->state;
+        st.syncing = false;
+        for (auto& l : s.release) // give them back on a later sync
+          st.handed.push_back(l);
+        log::warn("cluster.sync_failed").kv("error", self->system().render(err));
+        if (steady_clock::now() - st.last_sync >= st.options.lease_ttl && !st.owned.empty()) {
+          log::error("cluster.leases_expired")
+            .kv("shards", st.owned.size())
+            .kv("reason", "no renewal for a lease TTL; stopping this node's shards");
+          for (auto& [key, epoch] : std::map<shard_key, uint64_t>{st.owned})
+            revoke(self, key, false);
+          publish(self);
+        }
+      });
+}
+
+keeper_impl::behavior_type keeper(self_ptr self, lease_store_actor store, member me,
+                                  std::vector<leased_kind> kinds, keeper_options options) {
+  auto& st = self->state;
+  st.store = std::move(store);
+  st.me = std::move(me);
+  st.kinds = std::move(kinds);
+  st.options = options;
+  self->send(self, step_atom_v);
+  return {
+    [=](tick_atom) { // a sync now (a first view, a handoff done)
+      if (!self->state.leaving)
+        sync(self);
+    },
+    [=](step_atom) { // the keeper's own clock
+      if (self->state.leaving)
+        return;
+      sync(self);
+      self->delayed_send(self, self->state.options.tick, step_atom_v);
+    },
+    [=](peer_atom, const std::string& id, int64_t incarnation, caf::actor& orders,
+        caf::actor& inventory) {
+      auto& p = self->state.peers[id];
+      p.resolving = false;
+      if (!orders && !inventory)
+        return; // found again on a later sync
+      p.incarnation = incarnation;
+      p.orders = std::move(orders);
+      p.inventory = std::move(inventory);
+      log::info("cluster.peer_found").kv("member", id).kv("incarnation", incarnation);
+      publish(self);
+    },
+    [=](cluster_atom) {
+      return self->state.seen;
+    },
+    [=](leave_atom) -> caf::result<bool> {
+      auto& st = self->state;
+      st.leaving = true;
+      auto rp = self->make_response_promise<bool>();
+      auto remaining = std::make_shared<size_t>(st.owned.size());
+      auto finish = [=]() mutable {
+        auto& st = self->state;
+        self->request(st.store, st.options.step_timeout, leave_atom_v, st.me.id, st.me.incarnation)
+          .then(
+            [=](bool) mutable {
+              log::info("cluster.left").kv("member", self->state.me.id);
+              rp.deliver(true);
+            },
+            [=](caf::error& err) mutable {
+              rp.deliver(err);
+            });
+      };
+      if (*remaining == 0) {
+        finish();
+        return rp;
+      }
+      for (auto& [key, epoch] : std::map<shard_key, uint64_t>{st.owned}) {
+        auto* k = kind_of(self, key.first);
+        self->request(k->host, st.options.step_timeout, revoke_atom_v, key.first, key.second, true)
+          .then(
+            [=](bool) mutable {
+              if (--*remaining == 0)
+                finish();
+            },
+            [=](caf::error&) mutable {
+              if (--*remaining == 0)
+                finish();
+            });
+      }
+      st.owned.clear();
+      return rp;
+    },
+  };
+}
+
+} // namespace
+
+lease_keeper_actor spawn_lease_keeper(caf::actor_system& sys, lease_store_actor store, member me,
+                                      std::vector<leased_kind> kinds, keeper_options options) {
+  return sys.spawn(keeper, std::move(store), std::move(me), std::move(kinds), options);
+}
+
+} // namespace agora::cluster

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "actors/protocol/cluster.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace caf {
+class actor_system;
+}
+
+namespace agora::cluster {
+
+/// One leased kind as a node sees it.
+struct leased_kind {
+  std::string kind;                ///< protocol::orders_kind, protocol::inventory_kind
+  uint32_t shards = 0;             ///< every node must agree (the lease store checks)
+  domain::node_role role;          ///< members with this role own the kind's shards
+  protocol::shard_host_actor host; ///< this node's host of the kind; empty: it owns none
+  std::vector<protocol::shard_map_listener> listeners; ///< told where the shards are
+};
+
+struct keeper_options {
+  std::chrono::milliseconds tick{1000};          ///< between syncs with the lease store
+  std::chrono::milliseconds lease_ttl{5000};     ///< a lease not renewed this long may be taken
+  std::chrono::milliseconds member_ttl{5000};    ///< a member silent this long is not live
+  std::chrono::milliseconds step_timeout{10000}; ///< a sync's or a handoff's deadline
+};
+
+/// Spawns the node's lease keeper for member `me` (joined already, at `me.incarnation`). Once a
+/// tick it syncs with the lease store (heartbeat, renewals, releases, acquisitions), computes the
+/// desired placement by rendezvous over the live members with each kind's role, grants its hosts
+/// the shards it acquired, revokes those it lost, hands over those another live member should
+/// own (the host lands its writes first; the lease is given back on the next tick), finds the
+/// other members' hosts through their directories, and tells the listeners where every shard is.
+/// Without a successful sync for a lease TTL it stops its shards' entities on its own: whatever
+/// it believes, the database fences its writes by then.
+protocol::lease_keeper_actor spawn_lease_keeper(caf::actor_system& sys,
+                                                protocol::lease_store_actor store,
+                                                protocol::member me, std::vector<leased_kind> kinds,
+                                                keeper_options options);
+
+} // namespace agora::cluster

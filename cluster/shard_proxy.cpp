@@ -1,0 +1,73 @@
+#include "cluster/shard_proxy.hpp"
+
+#include "actors/protocol/cluster.hpp"
+#include "runtime/base/log.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/mailbox_element.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <deque>
+
+namespace agora::cluster {
+
+namespace {
+
+using namespace agora::protocol;
+
+struct proxy_state {
+  static inline const char* name = "cluster.shard_proxy";
+  std::string kind;
+  uint32_t shard = 0;
+  caf::actor host; ///< the owner's host of the kind; empty while unknown
+  std::deque<caf::mailbox_element_ptr> held;
+};
+
+constexpr size_t max_held = 10000;
+
+using proxy_actor = caf::stateful_actor<proxy_state>;
+
+caf::behavior proxy(proxy_actor* self, std::string kind, uint32_t shard) {
+  auto& st = self->state;
+  st.kind = std::move(kind);
+  st.shard = shard;
+  self->set_default_handler(
+    [=](caf::scheduled_actor*, caf::message_view& x) -> caf::result<caf::message> {
+      auto& st = self->state;
+      if (!st.host && st.held.size() >= max_held)
+        return caf::make_error(errc::unavailable,
+                               "no node owns " + st.kind + " shard " + std::to_string(st.shard));
+      auto* elem = self->current_mailbox_element();
+      auto wrapped = caf::make_message(route_atom_v, st.shard, x.move_content_to_message());
+      auto passed = caf::make_mailbox_element(std::move(elem->sender), elem->mid,
+                                              std::move(elem->stages), std::move(wrapped));
+      elem->mid.mark_as_answered();
+      if (st.host)
+        st.host->enqueue(std::move(passed), self->context());
+      else
+        st.held.push_back(std::move(passed));
+      return caf::delegated<caf::message>{};
+    });
+  return {
+    [=](route_atom, const shard_map& map) {
+      auto& st = self->state;
+      if (map.kind != st.kind || st.shard >= map.routes.size())
+        return;
+      st.host = map.routes[st.shard].host;
+      if (!st.host)
+        return;
+      for (auto& m : st.held)
+        st.host->enqueue(std::move(m), self->context());
+      st.held.clear();
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_shard_proxy(caf::actor_system& sys, std::string kind, uint32_t shard) {
+  return sys.spawn(proxy, std::move(kind), shard);
+}
+
+} // namespace agora::cluster
