@@ -25,7 +25,8 @@ namespace {
 using namespace agora::protocol;
 using namespace std::chrono;
 
-using shipping_impl = shipping_actor::extend<caf::reacts_to<tick_atom>>;
+using shipping_impl =
+  shipping_actor::extend<caf::reacts_to<tick_atom>, caf::reacts_to<retry_atom, shipment, int>>;
 
 /// What the shipping service counts: its operations, the statuses shipments move to (by the
 /// carrier, an admin scan or a cancel) and news its orders did not take.
@@ -111,8 +112,11 @@ shipment stand_in(const std::string& order_id) {
   return s;
 }
 
-/// Tells the shipment's order; an order that cannot be told now learns it when it next asks.
-void tell(self_ptr self, shipping_metrics* metrics, const shipment& s) {
+/// Tells the shipment's order. News that cannot be delivered now (its order's shard is changing
+/// hands, the owner's node is away) is sent again after a backoff (1 s doubling to 30 s, for about
+/// five minutes): the order applies a status once, so a repeat is harmless, and without it an
+/// order whose owner died in the meantime would wait for a delivery it was never told of.
+void tell(self_ptr self, shipping_metrics* metrics, const shipment& s, int attempt = 1) {
   if (!self->state.orders)
     return;
   self
@@ -121,9 +125,15 @@ void tell(self_ptr self, shipping_metrics* metrics, const shipment& s) {
     .then([](bool) {},
           [=](caf::error& err) {
             metrics->undelivered.Increment();
+            constexpr int max_attempts = 14;
             log::warn("shipping.news_undelivered")
               .kv("order_id", s.order_id)
+              .kv("attempt", attempt)
               .kv("error", self->system().render(err));
+            if (attempt >= max_attempts)
+              return; // the order learns it when it next asks (a restart resumes it)
+            auto pause = seconds{std::min(30, 1 << std::min(attempt - 1, 5))};
+            self->delayed_send(self, pause, retry_atom_v, s, attempt + 1);
           });
 }
 
@@ -200,6 +210,9 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
     },
     [=](tick_atom) {
       carrier_step(self, store, metrics, options, pause);
+    },
+    [=](retry_atom, const shipment& s, int attempt) {
+      tell(self, metrics, s, attempt);
     },
   };
 }

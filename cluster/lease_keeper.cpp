@@ -42,6 +42,7 @@ struct keeper_state {
   std::map<std::string, peer> peers;
   std::map<std::string, uint64_t> versions; ///< per kind, of the maps sent
   std::map<std::string, std::vector<shard_route>> sent;
+  std::shared_ptr<cluster_metrics> metrics;
   steady_clock::time_point last_sync = steady_clock::now();
   bool syncing = false;
   bool leaving = false;
@@ -118,9 +119,26 @@ void resolve_peer(self_ptr self, const member& m) {
     });
 }
 
+void count(self_ptr self) {
+  auto& st = self->state;
+  double live = 0, down = 0, left = 0;
+  for (auto& m : st.seen.members)
+    (m.live ? live : m.status == "up" ? down : left) += 1;
+  st.metrics->members.Add({{"status", "live"}}).Set(live);
+  st.metrics->members.Add({{"status", "down"}}).Set(down);
+  st.metrics->members.Add({{"status", "left"}}).Set(left);
+  for (auto& k : st.kinds) {
+    double n = 0;
+    for (auto& [key, epoch] : st.owned)
+      n += key.first == k.kind ? 1 : 0;
+    st.metrics->shards_owned.Add({{"kind", k.kind}}).Set(n);
+  }
+}
+
 /// Tells each kind's listeners where its shards are, when that changed.
 void publish(self_ptr self) {
   auto& st = self->state;
+  count(self);
   for (auto& k : st.kinds) {
     std::vector<shard_route> routes(k.shards);
     for (uint32_t s = 0; s < k.shards; ++s)
@@ -219,6 +237,7 @@ void revoke(self_ptr self, const shard_key& key, bool handoff) {
     st.owned.erase(i);
     st.handing.erase(key);
     log::warn("cluster.shard_lost").kv("kind", key.first).kv("shard", key.second);
+    st.metrics->shards_lost.Add({{"kind", key.first}}).Increment();
     self->request(k->host, st.options.step_timeout, revoke_atom_v, key.first, key.second, false)
       .then([](bool) {}, [](caf::error&) {});
     return;
@@ -234,6 +253,8 @@ void revoke(self_ptr self, const shard_key& key, bool handoff) {
           return; // lost meanwhile
         st.owned.erase(key);
         st.handed.push_back(lease{key.first, key.second, st.me.id, st.me.incarnation, epoch, 0});
+        st.metrics->handoff(key.first, true,
+                            duration<double>(steady_clock::now() - started).count());
         log::info("cluster.handoff_done")
           .kv("kind", key.first)
           .kv("shard", key.second)
@@ -242,6 +263,7 @@ void revoke(self_ptr self, const shard_key& key, bool handoff) {
       },
       [=](caf::error& err) {
         self->state.handing.erase(key);
+        self->state.metrics->handoff(key.first, false, 0);
         log::warn("cluster.handoff_failed")
           .kv("kind", key.first)
           .kv("shard", key.second)
@@ -298,6 +320,7 @@ void sync(self_ptr self) {
         st.syncing = false;
         for (auto& l : s.release) // give them back on a later sync
           st.handed.push_back(l);
+        st.metrics->syncs_failed.Increment();
         log::warn("cluster.sync_failed").kv("error", self->system().render(err));
         if (steady_clock::now() - st.last_sync >= st.options.lease_ttl && !st.owned.empty()) {
           log::error("cluster.leases_expired")
@@ -311,8 +334,22 @@ void sync(self_ptr self) {
 }
 
 keeper_impl::behavior_type keeper(self_ptr self, lease_store_actor store, member me,
-                                  std::vector<leased_kind> kinds, keeper_options options) {
+                                  std::vector<leased_kind> kinds, keeper_options options,
+                                  std::shared_ptr<cluster_metrics> metrics) {
   auto& st = self->state;
+  st.metrics = std::move(metrics);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    for (auto& [id, p] : self->state.peers)
+      if ((p.orders && p.orders.address() == dm.source)
+          || (p.inventory && p.inventory.address() == dm.source)) {
+        log::warn("cluster.peer_lost")
+          .kv("member", id)
+          .kv("reason", self->system().render(dm.reason));
+        p = peer{};
+        publish(self);
+        return;
+      }
+  });
   st.store = std::move(store);
   st.me = std::move(me);
   st.kinds = std::move(kinds);
@@ -338,6 +375,11 @@ keeper_impl::behavior_type keeper(self_ptr self, lease_store_actor store, member
       p.incarnation = incarnation;
       p.orders = std::move(orders);
       p.inventory = std::move(inventory);
+      // Their node's connection may drop (a crash, a pause, a cut): the handles are then dead
+      // for good, and found again on the next sync.
+      for (auto* h : {&p.orders, &p.inventory})
+        if (*h)
+          self->monitor(*h);
       log::info("cluster.peer_found").kv("member", id).kv("incarnation", incarnation);
       publish(self);
     },
@@ -387,8 +429,10 @@ keeper_impl::behavior_type keeper(self_ptr self, lease_store_actor store, member
 } // namespace
 
 lease_keeper_actor spawn_lease_keeper(caf::actor_system& sys, lease_store_actor store, member me,
-                                      std::vector<leased_kind> kinds, keeper_options options) {
-  return sys.spawn(keeper, std::move(store), std::move(me), std::move(kinds), options);
+                                      std::vector<leased_kind> kinds, keeper_options options,
+                                      std::shared_ptr<cluster_metrics> metrics) {
+  return sys.spawn(keeper, std::move(store), std::move(me), std::move(kinds), options,
+                   std::move(metrics));
 }
 
 } // namespace agora::cluster

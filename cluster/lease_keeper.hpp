@@ -1,8 +1,10 @@
 #pragma once
 
 #include "actors/protocol/cluster.hpp"
+#include "cluster/cluster_metrics.hpp"
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,7 @@ struct keeper_options {
 protocol::lease_keeper_actor spawn_lease_keeper(caf::actor_system& sys,
                                                 protocol::lease_store_actor store,
                                                 protocol::member me, std::vector<leased_kind> kinds,
-                                                keeper_options options);
+                                                keeper_options options,
+                                                std::shared_ptr<cluster_metrics> metrics);
 
 } // namespace agora::cluster

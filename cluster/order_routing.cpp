@@ -42,6 +42,8 @@ struct routing_state {
   uint64_t last_attempt = 0;
   std::map<uint64_t, in_flight> sent;
   std::set<caf::actor_addr> watched; ///< owners' hosts this router monitors
+  std::shared_ptr<cluster_metrics> metrics;
+  milliseconds attempt_limit{5000}; ///< one attempt's deadline (plus a long poll's own wait)
 };
 
 constexpr size_t max_waiting = 10000;
@@ -58,6 +60,7 @@ bool bounced(const caf::error& err) {
 void retry_waiting(self_ptr self) {
   auto waiting = std::move(self->state.waiting);
   self->state.waiting.clear();
+  self->state.metrics->waiting.Set(0);
   auto now = steady_clock::now();
   for (auto& p : waiting) {
     if (now >= p.deadline)
@@ -74,6 +77,7 @@ void park(self_ptr self, parked p) {
     return;
   }
   st.waiting.push_back(std::move(p));
+  st.metrics->waiting.Set(static_cast<double>(st.waiting.size()));
   if (!st.ticking) {
     st.ticking = true;
     self->delayed_send(self, milliseconds{250}, tick_atom_v);
@@ -85,6 +89,7 @@ void attempt(self_ptr self, const std::string& id, steady_clock::time_point dead
              caf::typed_response_promise<T> rp, Ts... msg) {
   auto& st = self->state;
   auto again = [=]() mutable {
+    self->state.metrics->bounced.Increment();
     park(self, parked{deadline,
                       [=]() mutable {
                         attempt<T>(self, id, deadline, rp, msg...);
@@ -108,9 +113,13 @@ void attempt(self_ptr self, const std::string& id, steady_clock::time_point dead
   auto addr = host.address();
   if (st.watched.insert(addr).second)
     self->monitor(host);
+  st.metrics->commands.Add({{"to", host.node() == self->node() ? "local" : "remote"}}).Increment();
   auto token = ++st.last_attempt;
   st.sent.emplace(token, in_flight{addr, again});
-  self->request(host, left, msg...)
+  // One attempt waits no longer than the owner should take (a paused or cut-off owner's answer
+  // may never come); the command then goes again, to whoever owns the shard by then.
+  auto patience = std::min(left, st.attempt_limit);
+  self->request(host, patience, msg...)
     .then(
       [=](T& reply) mutable {
         if (self->state.sent.erase(token))
@@ -119,7 +128,7 @@ void attempt(self_ptr self, const std::string& id, steady_clock::time_point dead
       [=](caf::error& err) mutable {
         if (!self->state.sent.erase(token))
           return; // sent again already: its owner went down
-        if (bounced(err))
+        if (bounced(err) || (err == caf::sec::request_timeout && patience < left))
           again();
         else
           rp.deliver(err);
@@ -154,13 +163,16 @@ void owner_down(self_ptr self, const caf::down_msg& dm) {
     fn();
 }
 
-routing_impl::behavior_type routing(self_ptr self, uint32_t shards) {
+routing_impl::behavior_type routing(self_ptr self, uint32_t shards,
+                                    std::shared_ptr<cluster_metrics> metrics) {
   self->state.shards = shards;
+  self->state.metrics = std::move(metrics);
   self->set_down_handler([=](caf::down_msg& dm) {
     owner_down(self, dm);
   });
-  // The longest a command may take at its owner; the door's own deadline is shorter.
-  constexpr auto slow = seconds{30};
+  // The longest a command may wait for an owner and its answer, in all: below common client
+  // timeouts (30 s), so a client hears 503 with Retry-After rather than nothing.
+  constexpr auto slow = seconds{25};
   return {
     [=](create_atom, const create_order& req) {
       return route<order_view>(self, req.draft.id, slow, create_atom_v, req);
@@ -176,8 +188,8 @@ routing_impl::behavior_type routing(self_ptr self, uint32_t shards) {
       return route<order_view>(self, id, slow, refund_atom_v, id, payment_id, cents, key);
     },
     [=](wait_atom, const std::string& id, int64_t deadline_ms) {
-      auto until = milliseconds{std::max<int64_t>(0, deadline_ms - unix_ms())} + slow;
-      return route<order_view>(self, id, until, wait_atom_v, id, deadline_ms);
+      auto wait = milliseconds{std::max<int64_t>(0, deadline_ms - unix_ms())};
+      return route<order_view>(self, id, wait + slow, wait_atom_v, id, deadline_ms);
     },
     [=](shipment_atom, const shipment_news& news) {
       return route<bool>(self, news.order_id, slow, shipment_atom_v, news);
@@ -200,8 +212,9 @@ routing_impl::behavior_type routing(self_ptr self, uint32_t shards) {
 
 } // namespace
 
-order_routing_actor spawn_order_routing(caf::actor_system& sys, uint32_t shards) {
-  return caf::actor_cast<order_routing_actor>(sys.spawn(routing, shards));
+order_routing_actor spawn_order_routing(caf::actor_system& sys, uint32_t shards,
+                                        std::shared_ptr<cluster_metrics> metrics) {
+  return caf::actor_cast<order_routing_actor>(sys.spawn(routing, shards, std::move(metrics)));
 }
 
 } // namespace agora::cluster

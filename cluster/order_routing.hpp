@@ -2,8 +2,10 @@
 
 #include "actors/protocol/cluster.hpp"
 #include "actors/protocol/order.hpp"
+#include "cluster/cluster_metrics.hpp"
 
 #include <chrono>
+#include <memory>
 
 namespace caf {
 class actor_system;
@@ -19,6 +21,7 @@ namespace agora::cluster {
 /// its deadline it fails with errc::unavailable (the door's 503 with Retry-After).
 using order_routing_actor = protocol::order_router_actor::extend_with<protocol::shard_map_listener>;
 
-order_routing_actor spawn_order_routing(caf::actor_system& sys, uint32_t shards);
+order_routing_actor spawn_order_routing(caf::actor_system& sys, uint32_t shards,
+                                        std::shared_ptr<cluster_metrics> metrics);
 
 } // namespace agora::cluster

@@ -1,5 +1,6 @@
 #include "cluster/placement.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace agora::cluster {
@@ -94,10 +95,32 @@ std::string rendezvous_owner(std::string_view kind, uint32_t shard,
 
 std::vector<std::string> rendezvous_map(std::string_view kind, uint32_t shards,
                                         const std::vector<std::string>& candidates) {
-  std::vector<std::string> out;
-  out.reserve(shards);
-  for (uint32_t s = 0; s < shards; ++s)
-    out.push_back(rendezvous_owner(kind, s, candidates));
+  std::vector<std::string> out(shards);
+  if (candidates.empty())
+    return out;
+  // Each candidate takes at most its fair share (rounded up), so loads differ by one at most;
+  // a shard whose first choice is full goes to its next. Shards decide in order, so every node
+  // that sees the same candidates computes the same map.
+  auto sorted = candidates;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  auto cap = (shards + sorted.size() - 1) / sorted.size();
+  std::vector<size_t> load(sorted.size());
+  std::vector<std::pair<uint64_t, size_t>> ranked(sorted.size());
+  for (uint32_t s = 0; s < shards; ++s) {
+    auto key = mix(fnv1a(kind) + s);
+    for (size_t i = 0; i < sorted.size(); ++i)
+      ranked[i] = {mix(fnv1a(sorted[i]) ^ key), i};
+    std::sort(ranked.begin(), ranked.end(), [](auto& x, auto& y) {
+      return x.first != y.first ? x.first > y.first : x.second < y.second;
+    });
+    for (auto& [weight, i] : ranked)
+      if (load[i] < cap) {
+        ++load[i];
+        out[s] = sorted[i];
+        break;
+      }
+  }
   return out;
 }
 

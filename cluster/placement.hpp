@@ -30,7 +30,9 @@ namespace agora::cluster {
 std::string rendezvous_owner(std::string_view kind, uint32_t shard,
                              const std::vector<std::string>& candidates);
 
-/// rendezvous_owner() of every shard 0 .. shards - 1.
+/// The owner of every shard 0 .. shards - 1: rendezvous with bounded loads, so each candidate
+/// owns its fair share (shards / candidates, rounded up or down) and a join or a leave moves
+/// few shards besides the joiner's or the leaver's.
 std::vector<std::string> rendezvous_map(std::string_view kind, uint32_t shards,
                                         const std::vector<std::string>& candidates);
 

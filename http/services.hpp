@@ -2,6 +2,7 @@
 
 #include "actors/protocol/accounts.hpp"
 #include "actors/protocol/catalog.hpp"
+#include "actors/protocol/cluster.hpp"
 #include "actors/protocol/health.hpp"
 #include "actors/protocol/inventory.hpp"
 #include "actors/protocol/order.hpp"
@@ -38,6 +39,7 @@ struct services {
   protocol::payment_actor payments;
   protocol::shipping_actor shipping;
   protocol::account_store_actor accounts;
+  protocol::lease_keeper_actor keeper; ///< membership and leases as this node last saw them
   std::shared_ptr<class session_cache> sessions;
   std::string order_token_key; ///< keys guests' order access tokens (shared by every node)
   std::chrono::milliseconds ask_timeout{5000};    ///< a handler's wait for an actor

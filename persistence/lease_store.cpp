@@ -75,7 +75,9 @@ void read_state(pqxx::nontransaction& tx, const lease_sync& s, cluster_state& ou
     tx.exec("SELECT id, incarnation, http_address, cluster_host, cluster_port, "
             "array_to_string(roles, ','), status, status = 'up' AND heartbeat_at > now() - "
             + ttl(s.member_ttl_ms)
-            + ", (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint FROM members "
+            + ", (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint, "
+              "(extract(epoch FROM joined_at) * 1000)::bigint, "
+              "(extract(epoch FROM heartbeat_at) * 1000)::bigint FROM members "
               "WHERE status = 'up' OR heartbeat_at > now() - interval '1 hour' ORDER BY id");
   for (auto row : members) {
     member m;
@@ -88,10 +90,14 @@ void read_state(pqxx::nontransaction& tx, const lease_sync& s, cluster_state& ou
     m.status = row[6].as<std::string>();
     m.live = row[7].as<bool>();
     m.heartbeat_age_ms = row[8].as<int64_t>();
+    m.joined_at_ms = row[9].as<int64_t>();
+    m.heartbeat_at_ms = row[10].as<int64_t>();
     out.members.push_back(std::move(m));
   }
   auto leases = tx.exec("SELECT kind, shard, coalesce(owner, ''), incarnation, epoch, "
-                        "(extract(epoch FROM expires_at - now()) * 1000)::bigint FROM shard_leases "
+                        "(extract(epoch FROM expires_at - now()) * 1000)::bigint, "
+                        "(extract(epoch FROM changed_at) * 1000)::bigint, "
+                        "(extract(epoch FROM expires_at) * 1000)::bigint FROM shard_leases "
                         "ORDER BY kind, shard");
   for (auto row : leases) {
     lease l;
@@ -101,6 +107,8 @@ void read_state(pqxx::nontransaction& tx, const lease_sync& s, cluster_state& ou
     l.incarnation = row[3].as<int64_t>();
     l.epoch = row[4].as<uint64_t>();
     l.expires_in_ms = row[5].as<int64_t>();
+    l.since_ms = row[6].as<int64_t>();
+    l.expires_at_ms = row[7].as<int64_t>();
     out.leases.push_back(std::move(l));
   }
 }

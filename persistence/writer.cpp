@@ -21,6 +21,7 @@ struct writer::metrics_set {
   prometheus::Histogram& commit_seconds;
   prometheus::Family<prometheus::Counter>& errors;
   prometheus::Gauge& queued;
+  prometheus::Counter& fenced;
 };
 
 writer::writer(std::string url, prometheus::Registry& reg, writer_options options)
@@ -41,7 +42,11 @@ writer::writer(std::string url, prometheus::Registry& reg, writer_options option
       .Add({{"writer", options_.name}});
   for (auto* kind : {"in_doubt", "unavailable", "statement"}) // known series exist from the start
     errors.Add({{"writer", options_.name}, {"kind", kind}});
-  metrics_.reset(new metrics_set{batch, commit, errors, queued});
+  auto& fenced = metrics::counters(reg, "agora_cluster_fenced_writes_total",
+                                   "Entity writes the database refused because their shard's "
+                                   "lease had moved on (a stale owner fenced off)")
+                   .Add({{"writer", options_.name}});
+  metrics_.reset(new metrics_set{batch, commit, errors, queued, fenced});
   thread_ = std::thread{[this] {
     run();
   }};
@@ -167,6 +172,8 @@ void writer::process(std::deque<write_job>& batch) {
         conn_.reset();
       if (batch.size() == 1) {
         auto err = translate_current_exception();
+        if (err == protocol::errc::fenced)
+          metrics_->fenced.Increment();
         batch.front().done(err);
         return;
       }

@@ -51,6 +51,7 @@ struct node {
   actors::order_host_actor order_host;        ///< this node's orders (orders role)
   cluster::order_routing_actor order_routing; ///< every order, wherever its owner is
   caf::actor inventory_host;                  ///< this node's inventory shards (inventory role)
+  std::shared_ptr<cluster::cluster_metrics> cluster_metrics;
   std::unique_ptr<http::server> door;
 
   /// Keeps `h` to stop it at shutdown; answers it.

@@ -13,6 +13,7 @@
 #include "cluster/shard_proxy.hpp"
 #include "http/account_routes.hpp"
 #include "http/catalog_routes.hpp"
+#include "http/cluster_routes.hpp"
 #include "http/ops_routes.hpp"
 #include "http/order_routes.hpp"
 #include "http/session_cache.hpp"
@@ -178,7 +179,9 @@ void join_cluster(node& n) {
   options.tick = c.cluster.heartbeat;
   options.lease_ttl = c.cluster.lease_ttl;
   options.member_ttl = c.cluster.timeout;
-  n.keeper = n.keep(cluster::spawn_lease_keeper(*n.sys, n.leases, me, std::move(leased), options));
+  n.keeper = n.keep(cluster::spawn_lease_keeper(*n.sys, n.leases, me, std::move(leased), options,
+                                                n.cluster_metrics));
+  n.services.keeper = n.keeper;
 }
 
 /// A node with orders resolves before it publishes; one without publishes first: two nodes
@@ -186,7 +189,9 @@ void join_cluster(node& n) {
 void connect(node& n) {
   auto& c = n.c;
   auto& s = n.services;
-  n.order_routing = n.keep(cluster::spawn_order_routing(*n.sys, c.orders.shards));
+  n.cluster_metrics = std::make_shared<cluster::cluster_metrics>(n.metrics.registry());
+  n.order_routing =
+    n.keep(cluster::spawn_order_routing(*n.sys, c.orders.shards, n.cluster_metrics));
   if (c.has_role(node_role::orders)) {
     if (!s.payments)
       s.payments = caf::actor_cast<protocol::payment_actor>(remote(n, node_role::payment));
@@ -215,6 +220,7 @@ std::vector<http::route> routes(const node& n) {
     for (auto& r : more)
       all.push_back(std::move(r));
   };
+  add(http::cluster_routes(n.services));
   if (n.c.has_role(node_role::frontdoor)) {
     add(http::catalog_routes(n.services));
     add(http::order_routes(n.services));

@@ -35,6 +35,8 @@ struct member {
   std::string status; ///< "up" or "left"
   bool live = false;  ///< up, and its heartbeat is within the membership TTL
   int64_t heartbeat_age_ms = 0;
+  int64_t joined_at_ms = 0;    ///< unix ms
+  int64_t heartbeat_at_ms = 0; ///< unix ms
 };
 
 /// A shard lease. `owner` empty: nobody holds it. `expires_in_ms` <= 0: it has run out.
@@ -45,6 +47,8 @@ struct lease {
   int64_t incarnation = 0;
   uint64_t epoch = 0;
   int64_t expires_in_ms = 0;
+  int64_t since_ms = 0;      ///< unix ms of the last change of hands
+  int64_t expires_at_ms = 0; ///< unix ms
 };
 
 /// One tick of a lease keeper: its heartbeat, the leases it gives back (kind, shard, epoch) and
@@ -107,13 +111,14 @@ inline bool has_role(const member& m, domain::node_role role) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, member& x) {
   return f(caf::meta::type_name("member"), x.id, x.incarnation, x.http_address, x.cluster_host,
-           x.cluster_port, x.roles, x.status, x.live, x.heartbeat_age_ms);
+           x.cluster_port, x.roles, x.status, x.live, x.heartbeat_age_ms, x.joined_at_ms,
+           x.heartbeat_at_ms);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lease& x) {
   return f(caf::meta::type_name("lease"), x.kind, x.shard, x.owner, x.incarnation, x.epoch,
-           x.expires_in_ms);
+           x.expires_in_ms, x.since_ms, x.expires_at_ms);
 }
 
 template <class Inspector>

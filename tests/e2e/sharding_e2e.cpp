@@ -58,6 +58,35 @@ std::string unfinished(const std::string& db) {
                        "'CANCELLED', 'REJECTED') OR NOT settled");
 }
 
+/// The last warnings and errors of a node's log, for a failure's message.
+std::string warnings(const agora_node& node, size_t last = 12) {
+  std::vector<std::string> lines;
+  std::string log = node.process->log();
+  size_t start = 0;
+  while (start < log.size()) {
+    auto nl = log.find('\n', start);
+    auto line = log.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    if (line.find("\"level\":\"warn\"") != std::string::npos
+        || line.find("\"level\":\"error\"") != std::string::npos)
+      lines.push_back(line.substr(0, 300));
+    if (nl == std::string::npos)
+      break;
+    start = nl + 1;
+  }
+  std::string out;
+  for (size_t i = lines.size() > last ? lines.size() - last : 0; i < lines.size(); ++i)
+    out += lines[i] + "\n";
+  return out;
+}
+
+/// A few unfinished orders with their journals, for a failure's message.
+std::string stuck(const std::string& db) {
+  return sql_value(db, "SELECT string_agg(o.id || ' ' || o.status || ': ' || (SELECT "
+                       "string_agg(type, ',' ORDER BY seq) FROM order_events e WHERE e.order_id "
+                       "= o.id), E'\\n') FROM (SELECT * FROM orders WHERE status NOT IN "
+                       "('DELIVERED', 'CANCELLED', 'REJECTED') OR NOT settled LIMIT 5) o");
+}
+
 /// What must hold at the end of every cluster test: every order finished, at most one capture per
 /// order and none for a cancelled one, journals whole, and stock conserved in the database and
 /// as every door reports it (each asks the shard's owner).
@@ -89,6 +118,58 @@ void check_invariants(const std::string& db, const std::vector<const agora_node*
     for (auto* door : doors)
       CHECK(stock(*door, product) == std::to_string(start - sold) + "/0");
   }
+}
+
+/// Clients placing orders through `doors` until `stop`: what was accepted, and any answer other
+/// than 202 or an honest 503.
+struct load {
+  std::mutex mutex;
+  std::vector<std::string> accepted;
+  std::vector<int> failed;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+
+  load(std::vector<const agora_node*> doors, std::vector<int64_t> products, int per_door = 2) {
+    for (size_t t = 0; t < doors.size() * per_door; ++t)
+      clients.emplace_back([this, door = doors[t % doors.size()], products, t] {
+        for (int i = 0; !stop; ++i) {
+          auto r = place_order(*door, order_body(products[(t + i) % products.size()], 1));
+          std::lock_guard<std::mutex> guard{mutex};
+          if (r.status == 202)
+            accepted.push_back(json_of(r)["id"]);
+          else if (r.status != 503)
+            failed.push_back(r.status);
+        }
+      });
+  }
+
+  size_t count() {
+    std::lock_guard<std::mutex> guard{mutex};
+    return accepted.size();
+  }
+
+  void finish() {
+    stop = true;
+    for (auto& th : clients)
+      th.join();
+    clients.clear();
+  }
+
+  ~load() {
+    if (!clients.empty())
+      finish();
+  }
+};
+
+std::map<int64_t, int64_t> stock_up(const agora_node& node, std::vector<int64_t> products,
+                                    int64_t on_hand) {
+  std::map<int64_t, int64_t> initial;
+  for (auto p : products) {
+    REQUIRE(node.send("PUT", "/inventory/" + std::to_string(p), {{"on_hand", on_hand}}, true).status
+            == 200);
+    initial[p] = on_hand;
+  }
+  return initial;
 }
 
 } // namespace
@@ -193,4 +274,184 @@ TEST_CASE("kill -9 of a node under load: its shards are taken over and nothing i
   for (auto& id : accepted)
     CHECK(order(*a, id)["status"] == "DELIVERED");
   check_invariants(db, {a.get(), b.get()}, initial);
+}
+
+TEST_CASE("a node paused past its leases is fenced: its late writes are refused, nothing doubles",
+          "[e2e][cluster][fencing]") {
+  auto db = fresh_database();
+  auto a = peer("node-a", db);
+  auto b = peer("node-b", db);
+  auto c = peer("node-c", db);
+  REQUIRE(wait_until(
+    [&] {
+      auto o = owners(db, "orders");
+      return o.size() == 3 && !o.count("-");
+    },
+    20s));
+  std::vector<int64_t> products{41, 42, 43, 44};
+  auto initial = stock_up(*a, products, 100000);
+  load clients{{a.get(), b.get()}, products};
+  REQUIRE(wait_until(
+    [&] {
+      return clients.count() >= 100;
+    },
+    30s));
+  c->process->signal(SIGSTOP); // mid-saga: c's orders hold work they will try to write
+  REQUIRE(wait_until(
+    [&] {
+      auto o = owners(db, "orders");
+      return !o.count("node-c") && !o.count("-");
+    },
+    15s));
+  std::this_thread::sleep_for(12s); // stopped 20 s in all, as a long GC pause or a frozen VM
+  c->process->signal(SIGCONT);
+  // c wakes believing it owns its shards: whatever it tries to write under the old epochs is
+  // refused by the database, and it finds out and stops those orders.
+  REQUIRE(wait_until(
+    [&] {
+      return metric(*c, R"(agora_cluster_fenced_writes_total{writer="journal"})")
+               + metric(*c, R"(agora_cluster_fenced_writes_total{writer="effects"})")
+             > 0;
+    },
+    20s));
+  CHECK(wait_until([&] {
+    return metric(*c, R"(agora_cluster_shards_lost_total{kind="orders"})") > 0;
+  }));
+  // And it rejoins: the placement gives it its share again.
+  REQUIRE(wait_until(
+    [&] {
+      return owners(db, "orders")["node-c"] >= 8;
+    },
+    20s));
+  clients.finish();
+  CHECK(clients.failed.empty());
+  if (!clients.failed.empty())
+    FAIL_CHECK("first failed status " << clients.failed.front());
+  bool finished = wait_until(
+    [&] {
+      return unfinished(db) == "0";
+    },
+    60s);
+  INFO(stuck(db));
+  INFO("a: " << warnings(*a) << "b: " << warnings(*b) << "c: " << warnings(*c));
+  REQUIRE(finished);
+  for (auto& id : clients.accepted)
+    CHECK(order(*b, id)["status"] == "DELIVERED");
+  check_invariants(db, {a.get(), b.get(), c.get()}, initial);
+}
+
+TEST_CASE("a fourth node joins under load: it takes its share within 10 s, no request fails",
+          "[e2e][cluster][join]") {
+  auto db = fresh_database();
+  auto a = peer("node-a", db);
+  auto b = peer("node-b", db);
+  auto c = peer("node-c", db);
+  REQUIRE(wait_until(
+    [&] {
+      auto o = owners(db, "orders");
+      return o.size() == 3 && !o.count("-");
+    },
+    20s));
+  std::vector<int64_t> products{45, 46, 47, 48};
+  auto initial = stock_up(*a, products, 100000);
+  load clients{{a.get(), b.get(), c.get()}, products};
+  REQUIRE(wait_until(
+    [&] {
+      return clients.count() >= 100;
+    },
+    30s));
+  auto joined_at = std::chrono::steady_clock::now();
+  auto d = peer("node-d", db);
+  REQUIRE(wait_until(
+    [&] {
+      return owners(db, "orders")["node-d"] >= 16 && owners(db, "inventory")["node-d"] >= 1;
+    },
+    20s));
+  auto took = std::chrono::steady_clock::now() - joined_at;
+  CHECK(took < 10s);
+  auto before = clients.count();
+  REQUIRE(wait_until(
+    [&] {
+      return clients.count() >= before + 100;
+    },
+    30s));
+  clients.finish();
+  CHECK(clients.failed.empty());
+  // Shards moved with a handoff (writes landed first), not by running out.
+  CHECK(metric(*a, R"(agora_cluster_handoffs_total{kind="orders",outcome="done"})")
+          + metric(*b, R"(agora_cluster_handoffs_total{kind="orders",outcome="done"})")
+          + metric(*c, R"(agora_cluster_handoffs_total{kind="orders",outcome="done"})")
+        >= 16);
+  CHECK(metric(*a, R"(agora_cluster_shards_lost_total{kind="orders"})") == 0);
+  // The operators' view agrees with the database.
+  auto cluster = json_of(d->get("/admin/cluster"));
+  REQUIRE(cluster["nodes"].size() == 4);
+  int owned = 0;
+  for (auto& n : cluster["nodes"]) {
+    CHECK(n["status"] == "live");
+    owned += n["shards"]["orders"].get<int>();
+  }
+  CHECK(owned == 64);
+  auto shards = json_of(a->get("/admin/shards?kind=orders"));
+  REQUIRE(shards["items"].size() == 64);
+  CHECK(a->get("/admin/shards?kind=nope").status == 400);
+  REQUIRE(wait_until(
+    [&] {
+      return unfinished(db) == "0";
+    },
+    60s));
+  for (auto& id : clients.accepted)
+    CHECK(order(*d, id)["status"] == "DELIVERED");
+  check_invariants(db, {a.get(), b.get(), c.get(), d.get()}, initial);
+}
+
+TEST_CASE("a rolling restart of every node under load fails no request but with 503",
+          "[e2e][cluster][rolling]") {
+  auto db = fresh_database();
+  std::vector<std::unique_ptr<agora_node>> nodes;
+  for (auto id : {"node-a", "node-b", "node-c"})
+    nodes.push_back(peer(id, db));
+  REQUIRE(wait_until(
+    [&] {
+      auto o = owners(db, "orders");
+      return o.size() == 3 && !o.count("-");
+    },
+    20s));
+  std::vector<int64_t> products{49, 50};
+  auto initial = stock_up(*nodes[0], products, 100000);
+  // Clients of the first node's door only: each node in turn goes away, the first last.
+  std::vector<std::string> accepted;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    auto door = i + 1 < nodes.size() ? nodes.back().get() : nodes.front().get();
+    load clients{{door}, products};
+    REQUIRE(wait_until(
+      [&] {
+        return clients.count() >= 50;
+      },
+      30s));
+    auto id = "node-" + std::string(1, static_cast<char>('a' + i));
+    nodes[i]->process->signal(SIGTERM);
+    REQUIRE(nodes[i]->process->wait_exit(30s) == 0);
+    nodes[i] = peer(id, db);
+    auto before = clients.count();
+    REQUIRE(wait_until(
+      [&] {
+        return clients.count() >= before + 50;
+      },
+      30s));
+    clients.finish();
+    CHECK(clients.failed.empty());
+    accepted.insert(accepted.end(), clients.accepted.begin(), clients.accepted.end());
+  }
+  REQUIRE(wait_until(
+    [&] {
+      return unfinished(db) == "0";
+    },
+    60s));
+  for (auto& id : accepted)
+    CHECK(order(*nodes[1], id)["status"] == "DELIVERED");
+  std::vector<const agora_node*> doors;
+  for (auto& n : nodes)
+    doors.push_back(n.get());
+  check_invariants(db, doors, initial);
 }
