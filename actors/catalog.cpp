@@ -23,9 +23,33 @@ struct catalog_state {
   catalog_store_actor store;
   std::vector<inventory_actor> shards;
   catalog_options options;
+  int64_t seen_ms = 0; ///< changes up to this database time are in `products`
 };
 
-using self_ptr = catalog_actor::stateful_pointer<catalog_state>;
+using catalog_impl = catalog_actor::extend<caf::reacts_to<tick_atom>>;
+using self_ptr = catalog_impl::stateful_pointer<catalog_state>;
+
+/// A write commits after its transaction's now(): a change may appear with a time a little
+/// before the last answer's, so each read looks this far back again.
+constexpr int64_t refresh_overlap_ms = 5000;
+
+/// Takes in what other nodes' doors changed, so every door serves the same catalog (and prices
+/// new orders with it) within a refresh interval.
+void refresh(self_ptr self) {
+  auto& st = self->state;
+  auto since = st.seen_ms == 0 ? 0 : st.seen_ms - refresh_overlap_ms;
+  self->request(st.store, st.options.store_timeout, load_atom_v, since)
+    .then(
+      [=](product_changes& changes) {
+        for (auto& p : changes.products)
+          self->state.products[p.id] = std::move(p);
+        self->state.seen_ms = changes.as_of_ms;
+        self->delayed_send(self, self->state.options.refresh, tick_atom_v);
+      },
+      [=](caf::error&) {
+        self->delayed_send(self, self->state.options.refresh, tick_atom_v);
+      });
+}
 
 std::string lower(std::string_view s) {
   std::string out{s};
@@ -79,16 +103,21 @@ caf::result<product> store_then_adopt(self_ptr self, const domain::product_reque
   return rp;
 }
 
-catalog_actor::behavior_type catalog(self_ptr self, std::vector<product> products,
-                                     catalog_store_actor store, std::vector<inventory_actor> shards,
-                                     catalog_options options, actor_registry* registry) {
+catalog_impl::behavior_type catalog(self_ptr self, std::vector<product> products,
+                                    catalog_store_actor store, std::vector<inventory_actor> shards,
+                                    catalog_options options, actor_registry* registry) {
   for (auto& p : products)
     self->state.products[p.id] = std::move(p);
   self->state.store = std::move(store);
   self->state.shards = std::move(shards);
   self->state.options = options;
   track_sampled(self, *registry, "catalog");
+  if (options.refresh.count() > 0)
+    self->delayed_send(self, options.refresh, tick_atom_v);
   return {
+    [=](tick_atom) {
+      refresh(self);
+    },
     [=](show_atom, int64_t id) -> caf::result<product_stock> {
       auto i = self->state.products.find(id);
       if (i == self->state.products.end())
@@ -131,8 +160,8 @@ catalog_actor::behavior_type catalog(self_ptr self, std::vector<product> product
 catalog_actor spawn_catalog(caf::actor_system& sys, std::vector<product> products,
                             catalog_store_actor store, std::vector<inventory_actor> shards,
                             catalog_options options, actor_registry& registry) {
-  return spawn_counted(sys, catalog, std::move(products), std::move(store), std::move(shards),
-                       options, &registry);
+  return caf::actor_cast<catalog_actor>(spawn_counted(
+    sys, catalog, std::move(products), std::move(store), std::move(shards), options, &registry));
 }
 
 } // namespace agora::actors

@@ -18,6 +18,8 @@ namespace agora::actors {
 
 struct catalog_options {
   std::chrono::milliseconds store_timeout{10000};
+  /// How often the catalog reads the products changed through other nodes' doors (0: never).
+  std::chrono::milliseconds refresh{500};
 };
 
 /// Spawns the node's catalog over `products` (loaded by its store). Created products are handed

@@ -22,13 +22,18 @@ struct health_state {
   readiness current;
   bool probe_in_flight = false;
   std::string last_error;
+  std::string cluster_missing; ///< what the lease keeper last said is missing; empty: nothing
 };
+
+/// The detail /readyz names: the database first, then what the cluster lacks.
+void describe(health_state& st) {
+  st.current.cluster = st.cluster_missing.empty();
+  st.current.detail = !st.current.database ? st.last_error : st.cluster_missing;
+}
 
 void record(health_state& st, bool ok, std::string detail) {
   bool changed = st.current.database != ok || (!ok && st.last_error != detail);
   st.current.database = ok;
-  st.current.cluster = ok; // membership is the heartbeat row the probe writes
-  st.current.detail = ok ? std::string{} : detail;
   st.current.checked_at_ms = unix_ms();
   if (changed) {
     if (ok)
@@ -37,6 +42,7 @@ void record(health_state& st, bool ok, std::string detail) {
       log::warn("health.database_down").kv("error", detail);
   }
   st.last_error = std::move(detail);
+  describe(st);
 }
 
 health_impl::behavior_type health(health_impl::stateful_pointer<health_state> self,
@@ -48,6 +54,17 @@ health_impl::behavior_type health(health_impl::stateful_pointer<health_state> se
   return {
     [=](ready_atom) -> readiness {
       return self->state.current;
+    },
+    [=](cluster_atom, bool, const std::string& missing) {
+      auto& st = self->state;
+      if (missing != st.cluster_missing) {
+        if (missing.empty())
+          log::info("health.cluster_ready");
+        else
+          log::warn("health.cluster_not_ready").kv("missing", missing);
+      }
+      st.cluster_missing = missing;
+      describe(st);
     },
     [=](tick_atom) {
       self->delayed_send(self, options.probe_interval, tick_atom_v);

@@ -40,11 +40,6 @@ constexpr size_t max_held = 10000;
 
 using host_actor = caf::stateful_actor<host_state>;
 
-caf::error not_owned(uint32_t shard) {
-  return caf::make_error(errc::not_owner,
-                         "this node does not own inventory shard " + std::to_string(shard));
-}
-
 /// The current message's content replaced by `inner`, with its sender and request id, which the
 /// host will not answer itself.
 caf::mailbox_element_ptr pass_on(host_actor* self, caf::message inner) {
@@ -53,6 +48,14 @@ caf::mailbox_element_ptr pass_on(host_actor* self, caf::message inner) {
                                           std::move(elem->stages), std::move(inner));
   elem->mid.mark_as_answered();
   return passed;
+}
+
+/// `m` (a command for a shard, with its sender and request id) as a bounce from this host.
+caf::mailbox_element_ptr bounce(host_actor* self, caf::mailbox_element_ptr m) {
+  auto content = caf::make_message(bounce_atom_v, m->move_content_to_message(),
+                                   caf::actor_cast<caf::actor>(self));
+  return caf::make_mailbox_element(std::move(m->sender), m->mid, std::move(m->stages),
+                                   std::move(content));
 }
 
 void load(host_actor* self, uint32_t shard, uint64_t epoch) {
@@ -96,7 +99,7 @@ caf::result<bool> revoke(host_actor* self, uint32_t shard, bool handoff) {
     return true;
   auto& s = i->second;
   for (auto& m : s.held) // they go to the new owner through this node's proxy
-    st.successors[shard]->enqueue(std::move(m), self->context());
+    st.successors[shard]->enqueue(bounce(self, std::move(m)), self->context());
   s.held.clear();
   if (!handoff || !s.shard || s.at != slot::phase::live) {
     if (s.shard)
@@ -123,8 +126,13 @@ caf::result<bool> revoke(host_actor* self, uint32_t shard, bool handoff) {
 caf::result<caf::message> route(host_actor* self, uint32_t shard, caf::message inner) {
   auto& st = self->state;
   auto i = st.slots.find(shard);
-  if (i == st.slots.end() || i->second.at == slot::phase::leaving)
-    return not_owned(shard);
+  if (i == st.slots.end() || i->second.at == slot::phase::leaving) {
+    // Not here (any more): this node's proxy of the shard holds it until the shard map names
+    // the new owner, so a handoff delays a command instead of failing it.
+    auto passed = pass_on(self, std::move(inner));
+    st.successors[shard]->enqueue(bounce(self, std::move(passed)), self->context());
+    return caf::delegated<caf::message>{};
+  }
   auto& s = i->second;
   if (s.at == slot::phase::loading) {
     if (s.held.size() >= max_held)

@@ -9,6 +9,7 @@
 #include "runtime/base/secrets.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -196,6 +197,11 @@ struct order_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
       else if (auto r = std::get_if<cmd::staff_refund>(&it.command); r && it.promise.pending())
         it.promise.delegate(st.successor, refund_atom_v, st.id, r->payment_id, r->amount_cents,
                             r->key);
+      else if (auto u = std::get_if<cmd::shipment_update>(&it.command))
+        // Shipping was told "taken" already: the news must reach the next owner, or a shipped
+        // order waits for a delivery it never hears of.
+        caf::anon_send(st.successor, shipment_atom_v,
+                       shipment_news{st.id, u->shipment_id, u->status, {}, {}});
     }
     rp.deliver(true);
     self->quit();

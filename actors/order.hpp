@@ -42,6 +42,9 @@ struct order_peers {
   protocol::shipping_actor shipping;
   order_metrics* metrics = nullptr;
   actor_registry* registry = nullptr;
+  /// The cluster's order router: where a handed-over order's held commands and news go, so they
+  /// reach the shard's next owner.
+  protocol::order_router_actor cluster;
 };
 
 /// Spawns the actor of order `id` over its journal (empty for a new order). It resumes whatever

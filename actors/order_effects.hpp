@@ -2,6 +2,7 @@
 
 #include "actors/order.hpp"
 #include "actors/order_metrics.hpp"
+#include "runtime/base/clock.hpp"
 #include "runtime/base/gather.hpp"
 #include "runtime/base/log.hpp"
 
@@ -100,9 +101,10 @@ struct order_effect {
     auto& o = s.order;
     if (e == domain::effect::charge_payment)
       self
-        ->request(
-          peers.payments, caf::infinite, protocol::charge_atom_v,
-          protocol::charge_request{o.id, o.total_cents, o.currency, o.card_token, o.card_last4})
+        ->request(peers.payments, caf::infinite, protocol::charge_atom_v,
+                  protocol::charge_request{o.id, o.total_cents, o.currency, o.card_token,
+                                           o.card_last4,
+                                           unix_ms() + self->state.options.step_timeout.count()})
         .then(answered, fail());
     else
       self->request(peers.payments, caf::infinite, protocol::void_atom_v, o.id)

@@ -198,7 +198,7 @@ caf::result<bool> revoke(self_ptr self, uint32_t shard, bool handoff) {
   }
   auto rp = self->make_response_promise<bool>();
   auto remaining = std::make_shared<size_t>(leaving.size());
-  auto me = caf::actor_cast<order_router_actor>(self);
+  auto me = st.peers.cluster ? st.peers.cluster : caf::actor_cast<order_router_actor>(self);
   for (auto& a : leaving)
     self->request(a, st.options.store_timeout + st.options.step_timeout, handoff_atom_v, me)
       .then(
@@ -213,12 +213,34 @@ caf::result<bool> revoke(self_ptr self, uint32_t shard, bool handoff) {
   return rp;
 }
 
+/// Tells a resumed order where its shipment is now. News that shipping could not deliver (its
+/// order's owner was changing, or the node that moved the shipment stopped before its retries
+/// got through) is otherwise lost, and a shipped order would wait for a delivery it never hears
+/// of. The order applies a status once, so news it had already heard changes nothing.
+void catch_up(self_ptr self, const std::string& id, const order_actor& a) {
+  auto& st = self->state;
+  if (!st.peers.shipping)
+    return;
+  self->request(st.peers.shipping, st.options.store_timeout, get_atom_v, id)
+    .then(
+      [=](const shipment& s) {
+        self
+          ->request(a, self->state.options.store_timeout, shipment_atom_v,
+                    shipment_news{s.order_id, s.id, s.status, s.tracking_number, s.carrier})
+          .then([](bool) {}, [](caf::error&) {});
+      },
+      [](caf::error&) {}); // no shipment yet: the order creates or awaits it itself
+}
+
 /// Activates in slices, so a long recovery list does not flood the readers at once.
 void resume(self_ptr self, std::vector<std::string>& ids) {
   constexpr size_t slice = 200;
   size_t n = std::min(slice, ids.size());
   for (size_t i = 0; i < n; ++i)
-    with_order(self, ids[i], [](const order_actor&, const caf::error&) {});
+    with_order(self, ids[i], [self, id = ids[i]](const order_actor& a, const caf::error& err) {
+      if (!err)
+        catch_up(self, id, a);
+    });
   if (ids.size() > n) {
     ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n));
     self->delayed_send(self, milliseconds{100}, resume_atom_v, std::move(ids));

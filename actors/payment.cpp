@@ -4,6 +4,8 @@
 #include "actors/service_metrics.hpp"
 #include "actors/store_call.hpp"
 #include "runtime/base/actor_registry.hpp"
+#include "runtime/base/clock.hpp"
+#include "runtime/base/log.hpp"
 #include "runtime/base/random.hpp"
 
 #include <caf/actor_system.hpp>
@@ -56,6 +58,23 @@ payment decide(const charge_request& req) {
   return p;
 }
 
+/// Whether the order has given this charge attempt up already (its deadline passed while the
+/// request waited: in a paused process, behind a cut network, in the gateway).
+bool too_late(const charge_request& req) {
+  return req.not_after_ms != 0 && unix_ms() > req.not_after_ms;
+}
+
+/// The answer to a charge too late to make: nothing is charged, and the order (which has moved on
+/// to retry or to cancel) ignores it.
+caf::error not_charged(const std::shared_ptr<service_metrics>& metrics, const charge_request& req) {
+  metrics->observe("charge", "too_late", 0);
+  log::warn("payment.charge_too_late")
+    .kv("order_id", req.order_id)
+    .kv("late_ms", unix_ms() - req.not_after_ms);
+  return caf::make_error(errc::timeout,
+                         std::string{"the charge came after its order's deadline; not charged"});
+}
+
 payment_impl::behavior_type payments(payment_impl::stateful_pointer<payment_state> self,
                                      payment_store_actor store, payment_options options,
                                      actor_registry* registry,
@@ -63,6 +82,8 @@ payment_impl::behavior_type payments(payment_impl::stateful_pointer<payment_stat
   track_sampled(self, *registry, "payment");
   return {
     [=](charge_atom, const charge_request& req) -> caf::result<payment> {
+      if (too_late(req))
+        return not_charged(metrics, req);
       if (options.latency.count() == 0)
         return answer_from<payment>(self, store, observer(metrics, "charge"), charge_atom_v,
                                     decide(req));
@@ -79,6 +100,10 @@ payment_impl::behavior_type payments(payment_impl::stateful_pointer<payment_stat
         return;
       auto pending = std::move(i->second);
       self->state.waiting.erase(i);
+      if (too_late(pending.request)) {
+        pending.promise.deliver(not_charged(metrics, pending.request));
+        return;
+      }
       store_call(self, pending.promise, store, pending.since, observer(metrics, "charge"),
                  charge_atom_v, decide(pending.request));
     },
@@ -103,6 +128,7 @@ payment_actor spawn_payments(caf::actor_system& sys, payment_store_actor store,
     std::initializer_list<std::pair<const char*, const char*>>{{"charge", "captured"},
                                                                {"charge", "declined"},
                                                                {"charge", "error"},
+                                                               {"charge", "too_late"},
                                                                {"void", "voided"},
                                                                {"void", "error"},
                                                                {"refund", "refunded"},

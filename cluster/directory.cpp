@@ -4,7 +4,10 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/publish.hpp>
+#include <caf/openssl/remote_actor.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include <stdexcept>
@@ -16,15 +19,51 @@ namespace {
 
 using namespace agora::protocol;
 
-directory_actor::behavior_type directory(directory_actor::pointer,
+struct directory_state {
+  static inline const char* name = "cluster.directory";
+  std::map<domain::node_role, caf::actor> services;
+  lease_keeper_actor keeper;
+};
+
+using self_ptr = directory_actor::stateful_pointer<directory_state>;
+
+caf::error refused(const std::string& who) {
+  return caf::make_error(errc::forbidden, who + " is not a live member of this cluster");
+}
+
+directory_actor::behavior_type directory(self_ptr self,
                                          std::map<domain::node_role, caf::actor> services) {
+  self->state.services = std::move(services);
   return {
-    [=](lookup_atom, domain::node_role role) -> caf::result<caf::actor> {
-      auto i = services.find(role);
-      if (i == services.end())
+    [=](lookup_atom, domain::node_role role, const std::string& member,
+        int64_t incarnation) -> caf::result<caf::actor> {
+      auto& st = self->state;
+      auto i = st.services.find(role);
+      if (i == st.services.end())
         return caf::make_error(errc::not_found,
                                "this node does not serve " + std::string{domain::to_string(role)});
-      return i->second;
+      if (!st.keeper) // not joined yet: the asker tries again
+        return refused(member);
+      auto rp = self->make_response_promise<caf::actor>();
+      auto found = i->second;
+      self->request(st.keeper, std::chrono::seconds{5}, cluster_atom_v)
+        .then(
+          [=](const cluster_state& c) mutable {
+            for (auto& m : c.members)
+              if (m.id == member && m.incarnation == incarnation && m.live) {
+                rp.deliver(found);
+                return;
+              }
+            log::warn("cluster.lookup_refused").kv("member", member).kv("incarnation", incarnation);
+            rp.deliver(refused(member));
+          },
+          [=](caf::error& err) mutable {
+            rp.deliver(err);
+          });
+      return rp;
+    },
+    [=](cluster_atom, caf::actor& keeper) {
+      self->state.keeper = caf::actor_cast<lease_keeper_actor>(keeper);
     },
   };
 }
@@ -35,14 +74,30 @@ directory_actor publish_directory(caf::actor_system& sys,
                                   std::map<domain::node_role, caf::actor> services,
                                   const transport_options& options) {
   auto dir = sys.spawn(directory, std::move(services));
-  auto port = sys.middleman().publish(dir, options.port, options.address.c_str(), true);
+  auto port = options.tls()
+                ? caf::openssl::publish(dir, options.port, options.address.c_str(), true)
+                : sys.middleman().publish(dir, options.port, options.address.c_str(), true);
   if (!port) {
     caf::anon_send_exit(dir, caf::exit_reason::user_shutdown);
     throw std::runtime_error("cannot publish the cluster directory on " + options.address + ":"
                              + std::to_string(options.port) + ": " + sys.render(port.error()));
   }
-  log::info("cluster.published").kv("address", options.address).kv("port", unsigned{*port});
+  log::info("cluster.published")
+    .kv("address", options.address)
+    .kv("port", unsigned{*port})
+    .kv("tls", options.tls());
   return dir;
+}
+
+void watch_members(const directory_actor& directory, const lease_keeper_actor& keeper) {
+  caf::anon_send(directory, cluster_atom_v, caf::actor_cast<caf::actor>(keeper));
+}
+
+caf::expected<directory_actor> connect_directory(caf::actor_system& sys, const std::string& host,
+                                                 uint16_t port, const transport_options& options) {
+  if (options.tls())
+    return caf::openssl::remote_actor<directory_actor>(sys, host, port);
+  return sys.middleman().remote_actor<directory_actor>(host, port);
 }
 
 caf::actor resolve_role(caf::actor_system& sys, domain::node_role role,
@@ -51,14 +106,14 @@ caf::actor resolve_role(caf::actor_system& sys, domain::node_role role,
   std::string last = "no seeds configured (--seeds)";
   for (int attempt = 1;; ++attempt) {
     for (auto& seed : options.seeds) {
-      auto dir = sys.middleman().remote_actor<directory_actor>(seed.host, seed.port);
+      auto dir = connect_directory(sys, seed.host, seed.port, options);
       if (!dir) {
         last = seed.host + ":" + std::to_string(seed.port) + ": " + sys.render(dir.error());
         continue;
       }
       caf::scoped_actor self{sys};
       caf::actor found;
-      self->request(*dir, options.timeout, lookup_atom_v, role)
+      self->request(*dir, options.timeout, lookup_atom_v, role, options.member, options.incarnation)
         .receive(
           [&](caf::actor& a) {
             found = std::move(a);

@@ -7,6 +7,7 @@
 #include <caf/blocking_actor.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -43,6 +44,9 @@ struct keeper_state {
   std::map<std::string, uint64_t> versions; ///< per kind, of the maps sent
   std::map<std::string, std::vector<shard_route>> sent;
   std::shared_ptr<cluster_metrics> metrics;
+  std::vector<caf::actor> watchers;
+  std::string missing = "not joined yet";                ///< what the watchers were last told
+  std::map<shard_key, steady_clock::time_point> unowned; ///< since when nobody holds them
   steady_clock::time_point last_sync = steady_clock::now();
   bool syncing = false;
   bool leaving = false;
@@ -94,29 +98,31 @@ void resolve_peer(self_ptr self, const member& m) {
     return;
   p.resolving = true;
   auto timeout = self->state.options.step_timeout;
-  self->system().spawn<caf::detached>(
-    [keeper = caf::actor_cast<caf::actor>(self), m, timeout](caf::blocking_actor* worker) {
-      caf::actor orders;
-      caf::actor inventory;
-      auto dir =
-        worker->system().middleman().remote_actor<directory_actor>(m.cluster_host, m.cluster_port);
-      if (dir) {
-        for (auto role : {domain::node_role::orders, domain::node_role::inventory}) {
-          worker->request(*dir, timeout, lookup_atom_v, role)
-            .receive(
-              [&](caf::actor& a) {
-                (role == domain::node_role::orders ? orders : inventory) = std::move(a);
-              },
-              [](caf::error&) {});
-        }
-      } else {
-        log::warn("cluster.peer_unreachable")
-          .kv("member", m.id)
-          .kv("endpoint", m.cluster_host + ":" + std::to_string(m.cluster_port))
-          .kv("error", worker->system().render(dir.error()));
+  auto transport = self->state.options.transport;
+  transport.member = self->state.me.id;
+  transport.incarnation = self->state.me.incarnation;
+  self->system().spawn<caf::detached>([keeper = caf::actor_cast<caf::actor>(self), m, timeout,
+                                       transport](caf::blocking_actor* worker) {
+    caf::actor orders;
+    caf::actor inventory;
+    auto dir = connect_directory(worker->system(), m.cluster_host, m.cluster_port, transport);
+    if (dir) {
+      for (auto role : {domain::node_role::orders, domain::node_role::inventory}) {
+        worker->request(*dir, timeout, lookup_atom_v, role, transport.member, transport.incarnation)
+          .receive(
+            [&](caf::actor& a) {
+              (role == domain::node_role::orders ? orders : inventory) = std::move(a);
+            },
+            [](caf::error&) {});
       }
-      worker->send(keeper, peer_atom_v, m.id, m.incarnation, orders, inventory);
-    });
+    } else {
+      log::warn("cluster.peer_unreachable")
+        .kv("member", m.id)
+        .kv("endpoint", m.cluster_host + ":" + std::to_string(m.cluster_port))
+        .kv("error", worker->system().render(dir.error()));
+    }
+    worker->send(keeper, peer_atom_v, m.id, m.incarnation, orders, inventory);
+  });
 }
 
 void count(self_ptr self) {
@@ -135,10 +141,87 @@ void count(self_ptr self) {
   }
 }
 
+/// What keeps orders from proceeding, as this node sees the cluster; empty: nothing.
+std::string missing(self_ptr self) {
+  auto& st = self->state;
+  if (!st.seen.member_current)
+    return "this node's membership is not current";
+  if (steady_clock::now() - st.last_sync >= st.options.lease_ttl)
+    return "the lease store (the database) is out of reach";
+  std::string out;
+  auto add = [&](const std::string& what) {
+    out += (out.empty() ? "" : "; ") + what;
+  };
+  for (auto role : {domain::node_role::orders, domain::node_role::inventory,
+                    domain::node_role::payment, domain::node_role::shipping}) {
+    bool found = false;
+    for (auto& m : st.seen.members)
+      found = found || (m.live && has_role(m, role));
+    if (!found)
+      add("no live " + std::string{domain::to_string(role)} + " node");
+  }
+  auto now = steady_clock::now();
+  std::map<std::string, int> orphans;
+  for (auto& l : st.seen.leases) {
+    shard_key key{l.kind, l.shard};
+    if (!l.owner.empty() && l.expires_in_ms > 0) {
+      st.unowned.erase(key);
+      continue;
+    }
+    auto since = st.unowned.emplace(key, now).first->second;
+    if (now - since > st.options.lease_ttl + 2 * st.options.tick)
+      ++orphans[l.kind];
+  }
+  for (auto& [kind, n] : orphans)
+    add(std::to_string(n) + " " + kind + " shards without an owner");
+  // Every live member that owns shards must be reachable, or commands for them wait.
+  std::string unreached;
+  for (auto& m : st.seen.members) {
+    if (!m.live || m.id == st.me.id || m.cluster_port == 0
+        || !(has_role(m, domain::node_role::orders) || has_role(m, domain::node_role::inventory)))
+      continue;
+    auto p = st.peers.find(m.id);
+    if (p == st.peers.end() || p->second.incarnation != m.incarnation
+        || (!p->second.orders && !p->second.inventory))
+      unreached += (unreached.empty() ? "" : ", ") + m.id;
+  }
+  if (!unreached.empty())
+    add("not connected to " + unreached);
+  return out;
+}
+
+/// Tells the watchers when what is missing changed. The first watcher (readiness) hears all of
+/// it; the others (admission of new orders) only what no order could get past: a role without a
+/// live node, or this node's membership or lease store lost. A shard still without an owner or
+/// a peer not yet connected delays the orders it concerns; it does not refuse every order.
+void report(self_ptr self) {
+  auto& st = self->state;
+  auto now_missing = missing(self);
+  if (now_missing == st.missing)
+    return;
+  st.missing = std::move(now_missing);
+  std::string closed;
+  for (size_t start = 0; start < st.missing.size();) {
+    auto end = st.missing.find("; ", start);
+    auto part = st.missing.substr(start, end == std::string::npos ? end : end - start);
+    if (part.find("shards without an owner") == std::string::npos
+        && part.rfind("not connected to", 0) != 0)
+      closed += (closed.empty() ? "" : "; ") + part;
+    if (end == std::string::npos)
+      break;
+    start = end + 2;
+  }
+  for (size_t i = 0; i < st.watchers.size(); ++i) {
+    auto& what = i == 0 ? st.missing : closed;
+    caf::anon_send(st.watchers[i], cluster_atom_v, what.empty(), what);
+  }
+}
+
 /// Tells each kind's listeners where its shards are, when that changed.
 void publish(self_ptr self) {
   auto& st = self->state;
   count(self);
+  report(self);
   for (auto& k : st.kinds) {
     std::vector<shard_route> routes(k.shards);
     for (uint32_t s = 0; s < k.shards; ++s)
@@ -322,6 +405,7 @@ void sync(self_ptr self) {
           st.handed.push_back(l);
         st.metrics->syncs_failed.Increment();
         log::warn("cluster.sync_failed").kv("error", self->system().render(err));
+        report(self);
         if (steady_clock::now() - st.last_sync >= st.options.lease_ttl && !st.owned.empty()) {
           log::error("cluster.leases_expired")
             .kv("shards", st.owned.size())
@@ -335,9 +419,13 @@ void sync(self_ptr self) {
 
 keeper_impl::behavior_type keeper(self_ptr self, lease_store_actor store, member me,
                                   std::vector<leased_kind> kinds, keeper_options options,
-                                  std::shared_ptr<cluster_metrics> metrics) {
+                                  std::shared_ptr<cluster_metrics> metrics,
+                                  std::vector<caf::actor> watchers) {
   auto& st = self->state;
   st.metrics = std::move(metrics);
+  st.watchers = std::move(watchers);
+  for (auto& w : st.watchers)
+    caf::anon_send(w, cluster_atom_v, false, st.missing);
   self->set_down_handler([=](caf::down_msg& dm) {
     for (auto& [id, p] : self->state.peers)
       if ((p.orders && p.orders.address() == dm.source)
@@ -430,9 +518,10 @@ keeper_impl::behavior_type keeper(self_ptr self, lease_store_actor store, member
 
 lease_keeper_actor spawn_lease_keeper(caf::actor_system& sys, lease_store_actor store, member me,
                                       std::vector<leased_kind> kinds, keeper_options options,
-                                      std::shared_ptr<cluster_metrics> metrics) {
+                                      std::shared_ptr<cluster_metrics> metrics,
+                                      std::vector<caf::actor> watchers) {
   return sys.spawn(keeper, std::move(store), std::move(me), std::move(kinds), options,
-                   std::move(metrics));
+                   std::move(metrics), std::move(watchers));
 }
 
 } // namespace agora::cluster

@@ -2,6 +2,7 @@
 
 #include "actors/protocol/cluster.hpp"
 #include "cluster/cluster_metrics.hpp"
+#include "cluster/directory.hpp"
 
 #include <chrono>
 #include <memory>
@@ -28,6 +29,7 @@ struct keeper_options {
   std::chrono::milliseconds lease_ttl{5000};     ///< a lease not renewed this long may be taken
   std::chrono::milliseconds member_ttl{5000};    ///< a member silent this long is not live
   std::chrono::milliseconds step_timeout{10000}; ///< a sync's or a handoff's deadline
+  transport_options transport; ///< how to reach other members' directories (TLS or not)
 };
 
 /// Spawns the node's lease keeper for member `me` (joined already, at `me.incarnation`). Once a
@@ -37,11 +39,13 @@ struct keeper_options {
 /// own (the host lands its writes first; the lease is given back on the next tick), finds the
 /// other members' hosts through their directories, and tells the listeners where every shard is.
 /// Without a successful sync for a lease TTL it stops its shards' entities on its own: whatever
-/// it believes, the database fences its writes by then.
-protocol::lease_keeper_actor spawn_lease_keeper(caf::actor_system& sys,
-                                                protocol::lease_store_actor store,
-                                                protocol::member me, std::vector<leased_kind> kinds,
-                                                keeper_options options,
-                                                std::shared_ptr<cluster_metrics> metrics);
+/// it believes, the database fences its writes by then. `watchers` hear (cluster, ok, missing)
+/// whenever what keeps orders from proceeding changes: no live member with a role they need
+/// (orders, inventory, payment, shipping), shards nobody has owned for longer than a lease TTL,
+/// this node's membership stale or its lease store out of reach.
+protocol::lease_keeper_actor
+spawn_lease_keeper(caf::actor_system& sys, protocol::lease_store_actor store, protocol::member me,
+                   std::vector<leased_kind> kinds, keeper_options options,
+                   std::shared_ptr<cluster_metrics> metrics, std::vector<caf::actor> watchers);
 
 } // namespace agora::cluster

@@ -43,12 +43,14 @@ struct routing_state {
   std::map<uint64_t, in_flight> sent;
   std::set<caf::actor_addr> watched; ///< owners' hosts this router monitors
   std::shared_ptr<cluster_metrics> metrics;
-  milliseconds attempt_limit{5000}; ///< one attempt's deadline (plus a long poll's own wait)
+  milliseconds attempt_limit{5000};      ///< one attempt's deadline (plus a long poll's own wait)
+  std::string closed = "not joined yet"; ///< why new orders are refused; empty: they are taken
 };
 
 constexpr size_t max_waiting = 10000;
 
-using routing_impl = order_routing_actor::extend<caf::reacts_to<tick_atom>>;
+using routing_impl = order_routing_actor::extend<caf::reacts_to<tick_atom>,
+                                                 caf::reacts_to<cluster_atom, bool, std::string>>;
 using self_ptr = routing_impl::stateful_pointer<routing_state>;
 
 /// Answers that mean "not here, not now": the command goes again once the map changes.
@@ -174,8 +176,15 @@ routing_impl::behavior_type routing(self_ptr self, uint32_t shards,
   // timeouts (30 s), so a client hears 503 with Retry-After rather than nothing.
   constexpr auto slow = seconds{25};
   return {
-    [=](create_atom, const create_order& req) {
+    [=](create_atom, const create_order& req) -> caf::result<order_view> {
+      // Admission: an order that cannot proceed (no live payment node, say) is refused now with
+      // a 503 and Retry-After, not accepted to time out later.
+      if (!self->state.closed.empty())
+        return caf::make_error(errc::unavailable, "not taking orders: " + self->state.closed);
       return route<order_view>(self, req.draft.id, slow, create_atom_v, req);
+    },
+    [=](cluster_atom, bool, std::string& missing) {
+      self->state.closed = std::move(missing);
     },
     [=](get_atom, const std::string& id) {
       return route<order_view>(self, id, slow, get_atom_v, id);

@@ -22,6 +22,8 @@ struct proxy_state {
   uint32_t shard = 0;
   caf::actor host; ///< the owner's host of the kind; empty while unknown
   std::deque<caf::mailbox_element_ptr> held;
+  /// Commands a host bounced (it does not own the shard, or no longer): held until the next map.
+  std::deque<caf::mailbox_element_ptr> bounced;
 };
 
 constexpr size_t max_held = 10000;
@@ -32,6 +34,12 @@ caf::behavior proxy(proxy_actor* self, std::string kind, uint32_t shard) {
   auto& st = self->state;
   st.kind = std::move(kind);
   st.shard = shard;
+  // The owner's host can go away (its node died, or a duplicate connection was closed): hold
+  // what comes until the next map names a live one.
+  self->set_down_handler([=](caf::down_msg& dm) {
+    if (self->state.host && self->state.host.address() == dm.source)
+      self->state.host = nullptr;
+  });
   self->set_default_handler(
     [=](caf::scheduled_actor*, caf::message_view& x) -> caf::result<caf::message> {
       auto& st = self->state;
@@ -55,11 +63,28 @@ caf::behavior proxy(proxy_actor* self, std::string kind, uint32_t shard) {
       if (map.kind != st.kind || st.shard >= map.routes.size())
         return;
       st.host = map.routes[st.shard].host;
+      if (st.host)
+        self->monitor(st.host);
+      for (auto& m : st.bounced) // the map changed: they try the owner it names now
+        st.held.push_back(std::move(m));
+      st.bounced.clear();
       if (!st.host)
         return;
       for (auto& m : st.held)
         st.host->enqueue(std::move(m), self->context());
       st.held.clear();
+    },
+    [=](bounce_atom, caf::message& inner, const caf::actor&) -> caf::result<caf::message> {
+      auto& st = self->state;
+      if (st.bounced.size() + st.held.size() >= max_held)
+        return caf::make_error(errc::unavailable,
+                               "no node owns " + st.kind + " shard " + std::to_string(st.shard));
+      auto* elem = self->current_mailbox_element();
+      auto wrapped = caf::make_message(route_atom_v, st.shard, std::move(inner));
+      st.bounced.push_back(caf::make_mailbox_element(std::move(elem->sender), elem->mid,
+                                                     std::move(elem->stages), std::move(wrapped)));
+      elem->mid.mark_as_answered();
+      return caf::delegated<caf::message>{};
     },
   };
 }

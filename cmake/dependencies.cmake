@@ -16,9 +16,11 @@ agora_require(PKG_CONFIG_FOUND pkg-config)
 find_path(CAF_INCLUDE_DIR caf/all.hpp)
 find_library(CAF_CORE_LIBRARY caf_core)
 find_library(CAF_IO_LIBRARY caf_io)
+find_library(CAF_OPENSSL_LIBRARY caf_openssl)
 agora_require(CAF_INCLUDE_DIR libcaf-dev)
 agora_require(CAF_CORE_LIBRARY libcaf-dev)
 agora_require(CAF_IO_LIBRARY libcaf-dev)
+agora_require(CAF_OPENSSL_LIBRARY libcaf-dev)
 if(NOT TARGET caf::core)
   add_library(caf::core UNKNOWN IMPORTED)
   set_target_properties(caf::core PROPERTIES IMPORTED_LOCATION "${CAF_CORE_LIBRARY}"
@@ -27,6 +29,10 @@ if(NOT TARGET caf::core)
   add_library(caf::io UNKNOWN IMPORTED)
   set_target_properties(caf::io PROPERTIES IMPORTED_LOCATION "${CAF_IO_LIBRARY}"
                                            INTERFACE_LINK_LIBRARIES caf::core)
+  # Mutual TLS on the cluster port (OpenSSL 3 underneath).
+  add_library(caf::openssl UNKNOWN IMPORTED)
+  set_target_properties(caf::openssl PROPERTIES IMPORTED_LOCATION "${CAF_OPENSSL_LIBRARY}"
+                                                INTERFACE_LINK_LIBRARIES caf::io)
 endif()
 
 # RESTinio's package config uses fmt::fmt without finding it, and does not depend on Asio.

@@ -37,6 +37,19 @@ catalog_store_actor::behavior_type store(catalog_store_actor::pointer self, conn
         return out;
       });
     },
+    [=](load_atom, int64_t since_ms) {
+      return transact<product_changes>(*pool, [since_ms](pqxx::work& tx) {
+        product_changes out;
+        out.as_of_ms =
+          tx.exec("SELECT (extract(epoch FROM now()) * 1000)::bigint")[0][0].as<int64_t>();
+        for (auto row : tx.exec_params(std::string{"SELECT "} + product_columns
+                                         + " FROM products WHERE updated_at > "
+                                           "to_timestamp($1 / 1000.0) ORDER BY id",
+                                       since_ms))
+          out.products.push_back(to_product(row));
+        return out;
+      });
+    },
     [=](create_atom, const domain::product_request& r) {
       return transact<product>(*pool, [&](pqxx::work& tx) -> caf::result<product> {
         auto found = tx.exec_params("SELECT 1 FROM products WHERE sku = $1", r.sku);

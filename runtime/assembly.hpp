@@ -52,6 +52,8 @@ struct node {
   cluster::order_routing_actor order_routing; ///< every order, wherever its owner is
   caf::actor inventory_host;                  ///< this node's inventory shards (inventory role)
   std::shared_ptr<cluster::cluster_metrics> cluster_metrics;
+  protocol::member me;                  ///< this node as joined (its incarnation)
+  cluster::transport_options transport; ///< the cluster options with this member's identity
   std::unique_ptr<http::server> door;
 
   /// Keeps `h` to stop it at shutdown; answers it.

@@ -190,6 +190,20 @@ bool read_args(const std::vector<std::string>& args, std::map<std::string, std::
   return true;
 }
 
+/// A node that talks to other nodes does so over mutual TLS, or says plainly that it does not.
+std::optional<std::string> check_cluster_security(const cluster::transport_options& c) {
+  int given = !c.certificate.empty() + !c.key.empty() + !c.ca.empty();
+  if (given != 0 && given != 3)
+    return std::string{"--cluster-cert, --cluster-key and --cluster-ca go together"};
+  if (given == 3 && c.insecure)
+    return std::string{"--cluster-insecure and the cluster certificates exclude each other"};
+  bool clustered = c.port != 0 || !c.seeds.empty();
+  if (clustered && given == 0 && !c.insecure)
+    return std::string{"a cluster port or seeds need mutual TLS (--cluster-cert, --cluster-key, "
+                       "--cluster-ca; scripts/cluster-certs.sh makes them) or --cluster-insecure"};
+  return std::nullopt;
+}
+
 } // namespace
 
 parse_result parse_config(const std::vector<std::string>& args,
@@ -224,6 +238,10 @@ parse_result parse_config(const std::vector<std::string>& args,
     values[k] = v;
   if (!build(values, r.config, r.error))
     return r;
+  if (auto why = check_cluster_security(r.config.cluster)) {
+    r.error = *why;
+    return r;
+  }
   r.config.config_file = config_file;
   r.outcome = parse_outcome::run;
   return r;

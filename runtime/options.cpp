@@ -67,6 +67,17 @@ option_reader text(Field field, Check check = nullptr) {
   };
 }
 
+/// true or false.
+template <class Field>
+option_reader boolean(Field field) {
+  return [=](const std::string& v, node_config& c) -> why {
+    if (v != "true" && v != "false")
+      return "must be true or false, not '" + v + "'";
+    field(c) = v == "true";
+    return std::nullopt;
+  };
+}
+
 /// Empty, or a URL starting with one of the two schemes.
 auto url_of(const char* a, const char* b) {
   return [=](const std::string& v) -> why {
@@ -283,6 +294,17 @@ const std::vector<option_spec> all_options{
   {"cluster-timeout-ms", "cluster.timeout_ms", "5000",
    "a node silent this long is gone (membership TTL); also the deadline of a directory lookup",
    millis(500, 600000, AGORA_FIELD(cluster.timeout))},
+  {"cluster-cert", "cluster.certificate", "",
+   "this node's certificate (PEM) for mutual TLS on the cluster port",
+   text(AGORA_FIELD(cluster.certificate))},
+  {"cluster-key", "cluster.key", "", "the private key (PEM) of --cluster-cert",
+   text(AGORA_FIELD(cluster.key))},
+  {"cluster-ca", "cluster.ca", "",
+   "the cluster CA (PEM): peers must present a certificate it signed",
+   text(AGORA_FIELD(cluster.ca))},
+  {"cluster-insecure", "cluster.insecure", "false",
+   "true: the cluster port speaks plaintext and accepts any peer (trusted networks, tests)",
+   boolean(AGORA_FIELD(cluster.insecure))},
   {"lease-ttl-ms", "cluster.lease_ttl_ms", "5000",
    "a shard lease its owner has not renewed this long may be taken by another node",
    millis(1000, 600000, AGORA_FIELD(cluster.lease_ttl))},
@@ -290,6 +312,9 @@ const std::vector<option_spec> all_options{
    "actors this node hosts: all, or a list of frontdoor,orders,inventory,payment,shipping,"
    "notification",
    read_roles},
+  {"catalog-refresh-ms", "catalog.refresh_ms", "500",
+   "how often a node reads the products changed through other nodes' doors (0: never)",
+   millis(0, 600000, AGORA_FIELD(catalog.refresh))},
   {"order-shards", "orders.shards", "64",
    "order shards (a stable hash of the order id); leased to nodes; every node must use the same "
    "number",

@@ -131,7 +131,7 @@ namespace {
 caf::actor remote(node& n, node_role role) {
   log::info("cluster.resolving").kv("role", domain::to_string(role));
   return n.keep(cluster::spawn_role_proxy(
-    *n.sys, role, cluster::resolve_role(*n.sys, role, n.c.cluster), n.c.cluster));
+    *n.sys, role, cluster::resolve_role(*n.sys, role, n.transport), n.transport));
 }
 
 std::map<node_role, caf::actor> published(const node& n) {
@@ -150,19 +150,29 @@ std::map<node_role, caf::actor> published(const node& n) {
 
 } // namespace
 
-/// Joins the members table (a new incarnation) and starts the lease keeper over this node's hosts.
-void join_cluster(node& n) {
+/// Joins the members table (a new incarnation): first thing in connect(), so the seeds' directories
+/// know this node as a member when it asks them for the roles it lacks.
+void join(node& n) {
   auto& c = n.c;
   protocol::member me;
   me.id = c.node_id;
   me.http_address = c.http.address + ":" + std::to_string(c.http.port);
   me.cluster_host = c.cluster.address;
-  me.cluster_port = n.cluster_port;
+  me.cluster_port = c.cluster.port;
   me.roles = domain::names(c.roles);
   std::vector<protocol::lease> kinds{
     {std::string{protocol::orders_kind}, c.orders.shards, {}, 0, 0, 0},
     {std::string{protocol::inventory_kind}, c.inventory.shards, {}, 0, 0, 0}};
   me.incarnation = n.ask<int64_t>(n.leases, protocol::join_atom_v, me, kinds);
+  n.me = me;
+  n.transport = c.cluster;
+  n.transport.member = me.id;
+  n.transport.incarnation = me.incarnation;
+}
+
+/// Starts the lease keeper over this node's hosts.
+void start_keeper(node& n) {
+  auto& c = n.c;
   std::vector<cluster::leased_kind> leased(2);
   leased[0].kind = protocol::orders_kind;
   leased[0].shards = c.orders.shards;
@@ -179,9 +189,14 @@ void join_cluster(node& n) {
   options.tick = c.cluster.heartbeat;
   options.lease_ttl = c.cluster.lease_ttl;
   options.member_ttl = c.cluster.timeout;
-  n.keeper = n.keep(cluster::spawn_lease_keeper(*n.sys, n.leases, me, std::move(leased), options,
-                                                n.cluster_metrics));
+  options.transport = n.transport;
+  std::vector<caf::actor> watchers{caf::actor_cast<caf::actor>(n.services.health),
+                                   caf::actor_cast<caf::actor>(n.order_routing)};
+  n.keeper = n.keep(cluster::spawn_lease_keeper(*n.sys, n.leases, n.me, std::move(leased), options,
+                                                n.cluster_metrics, std::move(watchers)));
   n.services.keeper = n.keeper;
+  if (n.directory)
+    cluster::watch_members(n.directory, n.keeper);
 }
 
 /// A node with orders resolves before it publishes; one without publishes first: two nodes
@@ -189,6 +204,7 @@ void join_cluster(node& n) {
 void connect(node& n) {
   auto& c = n.c;
   auto& s = n.services;
+  join(n);
   n.cluster_metrics = std::make_shared<cluster::cluster_metrics>(n.metrics.registry());
   n.order_routing =
     n.keep(cluster::spawn_order_routing(*n.sys, c.orders.shards, n.cluster_metrics));
@@ -197,8 +213,13 @@ void connect(node& n) {
       s.payments = caf::actor_cast<protocol::payment_actor>(remote(n, node_role::payment));
     if (!s.shipping)
       s.shipping = caf::actor_cast<protocol::shipping_actor>(remote(n, node_role::shipping));
-    actors::order_peers peers{n.order_store,         s.shards,   s.payments, s.shipping,
-                              n.order_metrics.get(), &n.registry};
+    actors::order_peers peers{n.order_store,
+                              s.shards,
+                              s.payments,
+                              s.shipping,
+                              n.order_metrics.get(),
+                              &n.registry,
+                              caf::actor_cast<protocol::order_router_actor>(n.order_routing)};
     auto options = c.orders;
     options.link_key = s.order_token_key; // links in mails open the order for a guest
     n.order_host = n.keep(actors::spawn_order_router(*n.sys, s.reads, peers, options));
@@ -206,10 +227,10 @@ void connect(node& n) {
   // The door and shipping reach every order through the cluster's router.
   s.orders = caf::actor_cast<protocol::order_router_actor>(n.order_routing);
   if (c.cluster.port != 0) {
-    n.directory = n.keep(cluster::publish_directory(*n.sys, published(n), c.cluster));
+    n.directory = n.keep(cluster::publish_directory(*n.sys, published(n), n.transport));
     n.cluster_port = c.cluster.port;
   }
-  join_cluster(n);
+  start_keeper(n);
   if (s.shipping && c.has_role(node_role::shipping))
     caf::anon_send(s.shipping, protocol::track_atom_v, s.orders);
 }

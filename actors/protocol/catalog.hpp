@@ -26,6 +26,17 @@ struct product_page {
   int64_t total = 0;
 };
 
+/// Products changed since a time, as the database's clock read `as_of_ms` (unix ms).
+struct product_changes {
+  std::vector<domain::product> products;
+  int64_t as_of_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, product_changes& x) {
+  return f(caf::meta::type_name("product_changes"), x.products, x.as_of_ms);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, product_query& x) {
   return f(caf::meta::type_name("product_query"), x.q, x.limit, x.offset);
@@ -41,6 +52,7 @@ typename Inspector::result_type inspect(Inspector& f, product_page& x) {
 CAF_BEGIN_TYPE_ID_BLOCK(agora_catalog, agora::protocol::catalog_first_type_id)
 CAF_ADD_TYPE_ID(agora_catalog, (agora::protocol::product_query))
 CAF_ADD_TYPE_ID(agora_catalog, (agora::protocol::product_page))
+CAF_ADD_TYPE_ID(agora_catalog, (agora::protocol::product_changes))
 CAF_END_TYPE_ID_BLOCK(agora_catalog)
 
 namespace agora::protocol {
@@ -57,10 +69,12 @@ using catalog_actor = caf::typed_actor<
   caf::replies_to<create_atom, domain::product_request>::with<domain::product>,
   caf::replies_to<replace_atom, int64_t, domain::product_request>::with<domain::product>>;
 
-/// The catalog's store (persistence/): loads every product, inserts a product with its stock row
-/// in one transaction, replaces name, description and price.
+/// The catalog's store (persistence/): loads every product (or those changed after a unix ms,
+/// with the database's time of the answer), inserts a product with its stock row in one
+/// transaction, replaces name, description and price.
 using catalog_store_actor = caf::typed_actor<
   caf::replies_to<load_atom>::with<std::vector<domain::product>>,
+  caf::replies_to<load_atom, int64_t>::with<product_changes>,
   caf::replies_to<create_atom, domain::product_request>::with<domain::product>,
   caf::replies_to<replace_atom, int64_t, domain::product_request>::with<domain::product>>;
 

@@ -165,10 +165,13 @@ CAF_END_TYPE_ID_BLOCK(agora_cluster)
 
 namespace agora::protocol {
 
-/// `lookup` (a role: payment, shipping, orders, inventory) answers the actor serving it on that
-/// node, or errc::not_found.
-using directory_actor =
-  caf::typed_actor<caf::replies_to<lookup_atom, domain::node_role>::with<caf::actor>>;
+/// `lookup` (a role: payment, shipping, orders, inventory; the asking member's id and
+/// incarnation) answers the actor serving it on that node, errc::not_found, or errc::forbidden
+/// when the asker is not a live member at that incarnation. `cluster` hands it the node's lease
+/// keeper, which knows the members.
+using directory_actor = caf::typed_actor<
+  caf::replies_to<lookup_atom, domain::node_role, std::string, int64_t>::with<caf::actor>,
+  caf::reacts_to<cluster_atom, caf::actor>>;
 
 /// The lease store (persistence/): `join` records this node as a member (a new incarnation,
 /// answered) and makes sure every shard of the given kinds has a lease row; `sync` is one tick of

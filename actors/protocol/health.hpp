@@ -38,8 +38,10 @@ CAF_END_TYPE_ID_BLOCK(agora_health)
 
 namespace agora::protocol {
 
-/// The node's health actor: answers readiness from its cached state.
-using health_actor = caf::typed_actor<caf::replies_to<ready_atom>::with<readiness>>;
+/// The node's health actor: answers readiness from its cached state. `cluster` (from the lease
+/// keeper): whether this node can take orders and, if not, what is missing.
+using health_actor = caf::typed_actor<caf::replies_to<ready_atom>::with<readiness>,
+                                      caf::reacts_to<cluster_atom, bool, std::string>>;
 
 /// The store behind it (persistence/): `probe` makes a round trip to the database and answers
 /// true; failures come back as errc::storage_unavailable. (Membership is the lease store's.)

@@ -35,6 +35,9 @@ struct charge_request {
   std::string currency;
   std::string card_token;
   std::string card_last4;
+  /// Unix ms after which the order has given this attempt up (0: never): a charge still waiting
+  /// then (a paused or cut-off payment node) is not made, so it cannot land after a cancel.
+  int64_t not_after_ms = 0;
 };
 
 template <class Inspector>
@@ -46,7 +49,7 @@ typename Inspector::result_type inspect(Inspector& f, payment& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, charge_request& x) {
   return f(caf::meta::type_name("charge_request"), x.order_id, x.amount_cents, x.currency,
-           x.card_token, x.card_last4);
+           x.card_token, x.card_last4, x.not_after_ms);
 }
 
 } // namespace agora::protocol
@@ -59,8 +62,9 @@ CAF_END_TYPE_ID_BLOCK(agora_payment)
 namespace agora::protocol {
 
 /// The payment service. `charge` answers the order's payment (CAPTURED or DECLINED; an earlier
-/// payment or void of the order wins). `void` stops a charge not yet made (answering VOIDED) or
-/// answers the payment that was made. `refund` (payment id, cents or 0 for all that is left,
+/// payment or void of the order wins), or errc::timeout without charging when it comes to be
+/// made after its request's `not_after_ms`. `void` stops a charge not yet made (answering VOIDED)
+/// or answers the payment that was made. `refund` (payment id, cents or 0 for all that is left,
 /// dedupe key) fails with errc::conflict when nothing is left, errc::not_found for unknown ids.
 using payment_actor =
   caf::typed_actor<caf::replies_to<charge_atom, charge_request>::with<payment>,

@@ -21,14 +21,19 @@ TEST_CASE("payment and shipping on a second node: the lifecycle runs across CAF'
     return "--seeds=127.0.0.1:" + std::to_string(p);
   };
   // Started together, each waits for what it needs from the other.
-  agora_node b{{"--roles=payment,shipping", "--node-id=node-b",
-                "--cluster-port=" + std::to_string(port_b), seed(port_a),
-                "--shipping-step-seconds=1"},
-               db,
-               false};
-  agora_node a{{"--roles=frontdoor,orders,inventory,notification", "--node-id=node-a",
-                "--cluster-port=" + std::to_string(port_a), seed(port_b),
-                "--shipping-step-seconds=1"},
+  auto with_tls = [](std::vector<std::string> flags, const std::string&) {
+    flags.push_back("--cluster-insecure=true");
+    return flags;
+  };
+  agora_node b{with_tls({"--roles=payment,shipping", "--node-id=node-b",
+                         "--cluster-port=" + std::to_string(port_b), seed(port_a),
+                         "--shipping-step-seconds=1"},
+                        "node-b"),
+               db, false};
+  agora_node a{with_tls({"--roles=frontdoor,orders,inventory,notification", "--node-id=node-a",
+                         "--cluster-port=" + std::to_string(port_a), seed(port_b),
+                         "--shipping-step-seconds=1"},
+                        "node-a"),
                db};
   REQUIRE(b.process->wait_started() != 0);
   REQUIRE(wait_until([&] {
@@ -96,11 +101,14 @@ TEST_CASE("a restart of either node is a pause: orders accepted meanwhile comple
   auto port_a = std::to_string(free_port());
   auto port_b = std::to_string(free_port());
   std::vector<std::string> flags_a{"--roles=frontdoor,orders,inventory,notification",
-                                   "--node-id=node-a", "--cluster-port=" + port_a,
-                                   "--seeds=127.0.0.1:" + port_b, "--shipping-step-seconds=1"};
-  std::vector<std::string> flags_b{"--roles=payment,shipping", "--node-id=node-b",
-                                   "--cluster-port=" + port_b, "--seeds=127.0.0.1:" + port_a,
-                                   "--shipping-step-seconds=1"};
+                                   "--node-id=node-a",
+                                   "--cluster-port=" + port_a,
+                                   "--seeds=127.0.0.1:" + port_b,
+                                   "--shipping-step-seconds=1",
+                                   "--cluster-insecure=true"};
+  std::vector<std::string> flags_b{"--roles=payment,shipping",  "--node-id=node-b",
+                                   "--cluster-port=" + port_b,  "--seeds=127.0.0.1:" + port_a,
+                                   "--shipping-step-seconds=1", "--cluster-insecure=true"};
   auto b = std::make_unique<agora_node>(flags_b, db, false);
   auto a = std::make_unique<agora_node>(flags_a, db);
   auto place = [&] {
@@ -141,9 +149,43 @@ TEST_CASE("a node whose seeds never serve a missing role fails its start with on
           "[e2e][cluster]") {
   auto db = fresh_database();
   node_process lonely{{"--http-port=0", "--roles=frontdoor,orders,inventory",
-                       "--seeds=127.0.0.1:" + std::to_string(free_port()), "--seed-wait-seconds=1"},
+                       "--seeds=127.0.0.1:" + std::to_string(free_port()), "--seed-wait-seconds=1",
+                       "--cluster-insecure=true"},
                       {"AGORA_DATABASE_URL=" + db}};
   REQUIRE(lonely.wait_exit(20s) == 1);
   auto log = lonely.log();
   CHECK(log.find("agora: no seed serves the payment role") != std::string::npos);
+}
+
+TEST_CASE("strangers get nothing: no certificate of the cluster CA, or one but no membership",
+          "[e2e][cluster][tls]") {
+  auto db = fresh_database();
+  auto port = free_port();
+  auto flags = cluster_tls("pay-node");
+  flags.insert(flags.end(), {"--roles=payment,shipping", "--node-id=pay-node",
+                             "--cluster-port=" + std::to_string(port)});
+  agora_node pay{flags, db, false};
+  REQUIRE(pay.process->wait_started() != 0);
+  auto stranger = [&](std::vector<std::string> tls) {
+    // Its own empty database: it is nobody's member; it asks the cluster's node for payment.
+    std::vector<std::string> args{"--http-port=0", "--roles=frontdoor,orders,inventory",
+                                  "--node-id=stranger", "--seed-wait-seconds=2",
+                                  "--seeds=127.0.0.1:" + std::to_string(port)};
+    args.insert(args.end(), tls.begin(), tls.end());
+    node_process p{args, {"AGORA_DATABASE_URL=" + fresh_database()}};
+    auto code = p.wait_exit(30s);
+    INFO(p.log());
+    CHECK(code == 1);
+    return p.log();
+  };
+  // A certificate of another CA: the TLS handshake fails, nothing is looked up.
+  auto foreign = stranger(cluster_tls("stranger", scratch_dir("other-ca")));
+  CHECK(foreign.find("no seed serves the payment role") != std::string::npos);
+  // No certificate at all, plaintext: the TLS port does not speak to it either.
+  stranger({"--cluster-insecure=true"});
+  // The cluster's own CA, but no live membership in the cluster's database: refused.
+  auto outsider = stranger(cluster_tls("outsider"));
+  CHECK(outsider.find("not a live member") != std::string::npos);
+  CHECK(pay.process->log().find("\"event\":\"cluster.lookup_refused\"") != std::string::npos);
+  CHECK(sql_value(db, "SELECT count(*) FROM payments") == "0");
 }

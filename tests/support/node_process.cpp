@@ -47,6 +47,15 @@ std::string scratch_dir(const std::string& what) {
   return dir;
 }
 
+std::vector<std::string> cluster_tls(const std::string& name, const std::string& ca_dir) {
+  static const std::string shared = scratch_dir("cluster-certs");
+  auto dir = ca_dir.empty() ? shared : ca_dir;
+  auto made = run_command("bash " AGORA_SOURCE_DIR "/scripts/cluster-certs.sh " + dir + " " + name);
+  REQUIRE(made.status == 0);
+  return {"--cluster-cert=" + dir + "/" + name + ".pem",
+          "--cluster-key=" + dir + "/" + name + ".key", "--cluster-ca=" + dir + "/ca.pem"};
+}
+
 std::string read_text(const std::string& path) {
   std::ifstream in{path};
   std::stringstream out;

@@ -21,6 +21,11 @@ command_result run_command(const std::string& shell_command);
 /// A new empty folder "<what>-<random>" under the tests' scratch folder ($AGORA_TEST_TMP).
 std::string scratch_dir(const std::string& what);
 
+/// The flags that give node `name` the test cluster's certificates (mutual TLS on the cluster
+/// port): one cluster CA per test process, made with scripts/cluster-certs.sh on first use.
+/// `ca_dir` other than empty: the certificates of another CA (a stranger's) in that folder.
+std::vector<std::string> cluster_tls(const std::string& name, const std::string& ca_dir = {});
+
 /// The whole content of a file ("" when it cannot be read).
 std::string read_text(const std::string& path);
 
