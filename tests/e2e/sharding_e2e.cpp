@@ -68,6 +68,23 @@ std::map<std::string, int> owners(const std::string& db, const std::string& kind
   return out;
 }
 
+/// Three peers on `db`, each owning order shards and ready (its peers connected).
+struct trio {
+  std::unique_ptr<agora_node> a, b, c;
+};
+
+trio three_peers(const std::string& db) {
+  trio t{peer("node-a", db), peer("node-b", db), peer("node-c", db)};
+  REQUIRE(wait_until(
+    [&] {
+      auto o = owners(db, "orders");
+      return o.size() == 3 && !o.count("-");
+    },
+    20s));
+  REQUIRE(all_ready({t.a.get(), t.b.get(), t.c.get()}));
+  return t;
+}
+
 std::string unfinished(const std::string& db) {
   return sql_value(db, "SELECT count(*) FROM orders WHERE status NOT IN ('DELIVERED', "
                        "'CANCELLED', 'REJECTED') OR NOT settled");
@@ -234,16 +251,10 @@ TEST_CASE("three nodes own every shard once and orders through every door comple
 TEST_CASE("kill -9 of a node under load: its shards are taken over and nothing is lost",
           "[e2e][cluster][failover]") {
   auto db = fresh_database();
-  auto a = peer("node-a", db);
-  auto b = peer("node-b", db);
-  auto c = peer("node-c", db);
-  REQUIRE(wait_until(
-    [&] {
-      auto o = owners(db, "orders");
-      return o.size() == 3 && !o.count("-");
-    },
-    20s));
-  REQUIRE(all_ready({a.get(), b.get(), c.get()}));
+  auto peers = three_peers(db);
+  auto& a = peers.a;
+  auto& b = peers.b;
+  auto& c = peers.c;
   std::map<int64_t, int64_t> initial;
   for (int64_t p : {31, 32, 33, 34}) {
     REQUIRE(a->send("PUT", "/inventory/" + std::to_string(p), {{"on_hand", 5000}}, true).status
@@ -296,16 +307,10 @@ TEST_CASE("kill -9 of a node under load: its shards are taken over and nothing i
 TEST_CASE("a node paused past its leases is fenced: its late writes are refused, nothing doubles",
           "[e2e][cluster][fencing]") {
   auto db = fresh_database();
-  auto a = peer("node-a", db);
-  auto b = peer("node-b", db);
-  auto c = peer("node-c", db);
-  REQUIRE(wait_until(
-    [&] {
-      auto o = owners(db, "orders");
-      return o.size() == 3 && !o.count("-");
-    },
-    20s));
-  REQUIRE(all_ready({a.get(), b.get(), c.get()}));
+  auto peers = three_peers(db);
+  auto& a = peers.a;
+  auto& b = peers.b;
+  auto& c = peers.c;
   std::vector<int64_t> products{41, 42, 43, 44};
   auto initial = stock_up(*a, products, 100000);
   load clients{{a.get(), b.get()}, products};
@@ -365,16 +370,10 @@ TEST_CASE("a node paused past its leases is fenced: its late writes are refused,
 TEST_CASE("a fourth node joins under load: it takes its share within 10 s, no request fails",
           "[e2e][cluster][join][.]") {
   auto db = fresh_database();
-  auto a = peer("node-a", db);
-  auto b = peer("node-b", db);
-  auto c = peer("node-c", db);
-  REQUIRE(wait_until(
-    [&] {
-      auto o = owners(db, "orders");
-      return o.size() == 3 && !o.count("-");
-    },
-    20s));
-  REQUIRE(all_ready({a.get(), b.get(), c.get()}));
+  auto peers = three_peers(db);
+  auto& a = peers.a;
+  auto& b = peers.b;
+  auto& c = peers.c;
   std::vector<int64_t> products{45, 46, 47, 48};
   auto initial = stock_up(*a, products, 100000);
   load clients{{a.get(), b.get(), c.get()}, products};
