@@ -191,7 +191,7 @@ struct order_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
       if (auto place = std::get_if<cmd::place>(&it.command); place && it.promise.pending())
         it.promise.delegate(
           st.successor, create_atom_v,
-          create_order{place->draft, place->idempotency_key, place->request_hash});
+          create_order{place->draft, place->idempotency_key, place->request_hash, true});
       else if (std::holds_alternative<cmd::cancel>(it.command) && it.promise.pending())
         it.promise.delegate(st.successor, cancel_atom_v, st.id);
       else if (auto r = std::get_if<cmd::staff_refund>(&it.command); r && it.promise.pending())

@@ -130,6 +130,22 @@ caf::result<T> forward(self_ptr self, const std::string& id, milliseconds timeou
   return rp;
 }
 
+/// A create sent before (its first owner died or gave the shard away, maybe after journaling
+/// it), or one that meets a load of its order: the journal decides whether the order is new.
+void create_after_load(self_ptr self, const create_order& req, milliseconds timeout,
+                       caf::typed_response_promise<order_view> rp) {
+  auto id = req.draft.id;
+  with_order(self, id, [=](const order_actor&, const caf::error& err) mutable {
+    if (err && err != errc::not_found) {
+      rp.deliver(err);
+      return;
+    }
+    if (err && self->state.live.count(id) == 0) // nothing journaled: a new order after all
+      activate(self, id, {});
+    forward_to<order_view>(self, id, timeout, rp, true, create_atom_v, req);
+  });
+}
+
 /// A new order: activated at once (new ids are fresh: nothing to replay), unless the node has as
 /// many orders in progress as it may.
 caf::result<order_view> create(self_ptr self, const create_order& req, milliseconds timeout) {
@@ -142,6 +158,11 @@ caf::result<order_view> create(self_ptr self, const create_order& req, milliseco
         && st.peers.metrics->in_progress() >= st.options.max_in_progress)
       return caf::make_error(errc::overloaded,
                              std::string{"too many orders in progress on this node"});
+    if (req.resent || st.loading.count(id)) {
+      auto rp = self->make_response_promise<order_view>();
+      create_after_load(self, req, timeout, rp);
+      return rp;
+    }
     activate(self, id, {});
   }
   return forward<order_view>(self, id, timeout, create_atom_v, req);

@@ -86,11 +86,19 @@ void park(self_ptr self, parked p) {
   }
 }
 
+/// A create that goes again is marked so: its first owner may have journaled it.
+void resend(create_order& req) {
+  req.resent = true;
+}
+template <class T>
+void resend(T&) {}
+
 template <class T, class... Ts>
 void attempt(self_ptr self, const std::string& id, steady_clock::time_point deadline,
              caf::typed_response_promise<T> rp, Ts... msg) {
   auto& st = self->state;
   auto again = [=]() mutable {
+    (resend(msg), ...);
     self->state.metrics->bounced.Increment();
     park(self, parked{deadline,
                       [=]() mutable {

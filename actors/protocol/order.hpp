@@ -68,6 +68,9 @@ struct create_order {
   domain::order_draft draft;
   std::string idempotency_key;
   std::string request_hash;
+  /// Sent before, to an owner that may have journaled it before it died or gave the shard away:
+  /// the new owner reads the journal first instead of starting the order afresh.
+  bool resent = false;
 };
 
 } // namespace agora::protocol
@@ -112,7 +115,8 @@ typename Inspector::result_type inspect(Inspector& f, shipment_news& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, create_order& x) {
-  return f(caf::meta::type_name("create_order"), x.draft, x.idempotency_key, x.request_hash);
+  return f(caf::meta::type_name("create_order"), x.draft, x.idempotency_key, x.request_hash,
+           x.resent);
 }
 
 } // namespace agora::protocol

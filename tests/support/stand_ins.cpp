@@ -16,6 +16,39 @@ std::vector<domain::event_type> journal_stand_in::event_types() const {
   return out;
 }
 
+read_store_actor spawn_reads(caf::actor_system& sys, std::shared_ptr<reads_stand_in> r) {
+  auto a = sys.spawn([r](caf::event_based_actor* self) -> caf::behavior {
+    return {
+      [=](load_atom, const std::string& id) {
+        auto rp = self->make_response_promise();
+        r->loads.push_back(id);
+        if (r->hold)
+          r->held.emplace_back(id, rp);
+        else
+          rp.deliver(r->journals[id]);
+        return rp;
+      },
+      [=](unsettled_atom) {
+        std::vector<std::string> ids;
+        for (auto& [id, journal] : r->journals)
+          ids.push_back(id);
+        return ids;
+      },
+      [=](written_atom) {
+        auto held = std::move(r->held);
+        r->held.clear();
+        for (auto& [id, rp] : held)
+          rp.deliver(r->journals[id]);
+      },
+    };
+  });
+  return caf::actor_cast<read_store_actor>(a);
+}
+
+void release_loads(const read_store_actor& reads) {
+  caf::anon_send(caf::actor_cast<caf::actor>(reads), written_atom_v);
+}
+
 order_store_actor spawn_journal(caf::actor_system& sys, std::shared_ptr<journal_stand_in> j) {
   auto a = sys.spawn([j](caf::event_based_actor* self) -> caf::behavior {
     return {

@@ -3,11 +3,13 @@
 #include "actors/protocol/inventory.hpp"
 #include "actors/protocol/order.hpp"
 #include "actors/protocol/payment.hpp"
+#include "actors/protocol/reads.hpp"
 #include "actors/protocol/shipping.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/response_promise.hpp>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,6 +65,20 @@ struct router_stand_in {
   domain::order_status answer = domain::order_status::cancelled;
   std::vector<std::string> calls; ///< "create", "cancel"
 };
+
+/// Order reads: answers loads from `journals` (or holds them until the test releases them,
+/// `hold`), and `unsettled` with every id it has a journal of.
+struct reads_stand_in {
+  bool hold = false;
+  std::map<std::string, std::vector<domain::order_event>> journals;
+  std::vector<std::string> loads; ///< the ids loaded, in order
+  std::vector<std::pair<std::string, caf::response_promise>> held;
+};
+
+protocol::read_store_actor spawn_reads(caf::actor_system& sys,
+                                       std::shared_ptr<reads_stand_in> state);
+/// Answers the loads the reads stand-in holds.
+void release_loads(const protocol::read_store_actor& reads);
 
 protocol::order_store_actor spawn_journal(caf::actor_system& sys,
                                           std::shared_ptr<journal_stand_in> state);
