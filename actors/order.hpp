@@ -32,6 +32,10 @@ struct order_options {
   /// New orders are refused (errc::overloaded, a 503 at the door) while this many orders on the
   /// node are still PENDING or RESERVED: a saga backlog beyond it would only time out. 0: no limit.
   int64_t max_in_progress = 1000;
+  /// How often the router looks for its orders behind their shipment (news lost while a node
+  /// stopped or a shard moved), and how long a shipment's move must be past to count. 0: never.
+  std::chrono::milliseconds reconcile_every{5000};
+  std::chrono::milliseconds reconcile_after{5000};
 };
 
 /// Who an order talks to.

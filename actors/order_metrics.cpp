@@ -53,6 +53,10 @@ order_metrics::order_metrics(prometheus::Registry& r) {
                                          "Stock reservations answered to orders (held, refused)");
   reservations_ = {&reservations.Add({{"result", "refused"}}),
                    &reservations.Add({{"result", "held"}})};
+  reconciled_ = &metrics::counters(r, "agora_order_reconciled_total",
+                                   "Orders found behind their shipment (its news lost) and told "
+                                   "again")
+                   .Add({});
 }
 
 void order_metrics::transition(domain::event_type event) {
@@ -90,6 +94,10 @@ void order_metrics::payment(domain::payment_outcome outcome) {
 
 void order_metrics::reservation(bool held) {
   reservations_[held ? 1 : 0]->Increment();
+}
+
+void order_metrics::reconciled(size_t orders) {
+  reconciled_->Increment(static_cast<double>(orders));
 }
 
 } // namespace agora::actors

@@ -30,6 +30,8 @@ class order_metrics {
   void live(std::optional<domain::order_status> from, std::optional<domain::order_status> to);
   void payment(domain::payment_outcome outcome);
   void reservation(bool held);
+  /// Orders found behind their shipment and told its news again.
+  void reconciled(size_t orders);
 
   /// Live orders still in their forward path (PENDING, RESERVED): the saga's backlog, which
   /// admission control bounds.
@@ -49,6 +51,7 @@ class order_metrics {
   by<domain::order_status, prometheus::Gauge> live_{};
   by<domain::payment_outcome, prometheus::Counter> payments_{};
   std::array<prometheus::Counter*, 2> reservations_{}; ///< refused, held
+  prometheus::Counter* reconciled_ = nullptr;
   std::atomic<int64_t> in_progress_{0};
 };
 

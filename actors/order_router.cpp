@@ -36,7 +36,8 @@ struct router_state {
   std::set<uint32_t> to_resume;                 ///< granted shards whose orders resume next
 };
 
-using router_impl = order_host_actor::extend<caf::reacts_to<unsettled_atom>>;
+using router_impl =
+  order_host_actor::extend<caf::reacts_to<unsettled_atom>, caf::reacts_to<reconcile_atom>>;
 using self_ptr = router_impl::stateful_pointer<router_state>;
 
 uint32_t shard_of_id(self_ptr self, const std::string& id) {
@@ -253,6 +254,35 @@ void catch_up(self_ptr self, const std::string& id, const order_actor& a) {
       [](caf::error&) {}); // no shipment yet: the order creates or awaits it itself
 }
 
+/// Orders of this node's shards whose shipment moved on without them hearing of it (the node
+/// retrying the news stopped, or the order changed owners meanwhile) are told again.
+void reconcile(self_ptr self) {
+  auto& st = self->state;
+  auto after = static_cast<int64_t>(st.options.reconcile_after.count());
+  self->request(st.reads, st.options.store_timeout, lagging_atom_v, after)
+    .then(
+      [=](std::vector<std::string>& ids) {
+        size_t n = 0;
+        for (auto& id : ids) {
+          if (!self->state.owned.count(shard_of_id(self, id)))
+            continue;
+          ++n;
+          with_order(self, id, [self, id](const order_actor& a, const caf::error& err) {
+            if (!err)
+              catch_up(self, id, a);
+          });
+        }
+        if (n == 0)
+          return;
+        self->state.peers.metrics->reconciled(n);
+        log::info("orders.reconciled").kv("count", n);
+      },
+      [=](caf::error& err) {
+        log::warn("orders.reconcile_failed").kv("error", self->system().render(err));
+      });
+  self->delayed_send(self, st.options.reconcile_every, reconcile_atom_v);
+}
+
 /// Activates in slices, so a long recovery list does not flood the readers at once.
 void resume(self_ptr self, std::vector<std::string>& ids) {
   constexpr size_t slice = 200;
@@ -297,6 +327,8 @@ router_impl::behavior_type router(self_ptr self, read_store_actor reads, order_p
   st.options = options;
   track_sampled(self, *st.peers.registry, "order.router");
   supervise(self);
+  if (options.reconcile_every.count() > 0)
+    self->delayed_send(self, options.reconcile_every, reconcile_atom_v);
   auto slow = options.store_timeout + options.step_timeout;
   return {
     [=](create_atom, const create_order& req) {
@@ -332,6 +364,9 @@ router_impl::behavior_type router(self_ptr self, read_store_actor reads, order_p
     },
     [=](unsettled_atom) {
       resume_granted(self);
+    },
+    [=](reconcile_atom) {
+      reconcile(self);
     },
     [=](revoke_atom, const std::string&, uint32_t shard, bool handoff) {
       return revoke(self, shard, handoff);

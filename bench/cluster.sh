@@ -35,7 +35,8 @@ start_node() {
   http=$(free_port); cluster=$(free_port)
   AGORA_RATE_ORDERS=off AGORA_RATE_REQUESTS=off AGORA_RATE_LOGINS=off \
   AGORA_DATABASE_URL=$db AGORA_AUTH_TOKENS=$bench_token:admin "$binary" --http-port="$http" \
-    --node-id="$id" --cluster-port="$cluster" --log-level=warn --shipping-step-seconds=1 \
+    --node-id="$id" --cluster-port="$cluster" --cluster-insecure=true --log-level=warn \
+    --shipping-step-seconds=1 \
     --http-threads=1 --order-idle-seconds=5 ${BENCH_NODE_ARGS:-} >"$log" 2>&1 &
   pids+=($!)
   doors+=("http://127.0.0.1:$http")

@@ -104,6 +104,15 @@ const std::string notification_doc =
   "d.attempts, 'created_at', "
   + rfc3339("d.created_at") + ", 'sent_at', " + rfc3339("d.sent_at") + ")";
 
+// Orders whose shipment moved on (picked up, delivered) a while ago without the order hearing of
+// it: the news was lost when the node retrying it stopped, or while the order changed owners.
+const std::string lagging_sql =
+  "SELECT o.id FROM orders o JOIN shipments s ON s.order_id = o.id WHERE NOT o.settled"
+  " AND s.updated_at < now() - $1 * interval '1 millisecond'"
+  " AND ((o.status = 'PAID' AND s.status IN ('IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED'))"
+  "  OR (o.status = 'SHIPPED' AND s.status = 'DELIVERED'))"
+  " ORDER BY s.updated_at LIMIT 1000";
+
 caf::result<std::string> payments(pqxx::work& tx, const list_filter& f) {
   if (!f.id.empty())
     return one(tx,
@@ -222,6 +231,14 @@ read_store_actor::behavior_type reader(read_store_actor::pointer self, connectio
       return transact<std::vector<std::string>>(*pool, [&](pqxx::work& tx) {
         std::vector<std::string> out;
         for (auto row : tx.exec("SELECT id FROM orders WHERE NOT settled ORDER BY created_at"))
+          out.push_back(row[0].as<std::string>());
+        return out;
+      });
+    },
+    [=](lagging_atom, int64_t older_than_ms) {
+      return transact<std::vector<std::string>>(*pool, [&](pqxx::work& tx) {
+        std::vector<std::string> out;
+        for (auto row : tx.exec_params(lagging_sql, older_than_ms))
           out.push_back(row[0].as<std::string>());
         return out;
       });

@@ -39,6 +39,8 @@ AGORA_ATOM(track_atom, "track");
 AGORA_ATOM(events_atom, "events");
 AGORA_ATOM(idem_atom, "idem");
 AGORA_ATOM(unsettled_atom, "unsettled");
+AGORA_ATOM(lagging_atom, "lagging");
+AGORA_ATOM(reconcile_atom, "reconcile");
 AGORA_ATOM(payments_atom, "payments");
 AGORA_ATOM(shipments_atom, "shipments");
 AGORA_ATOM(notices_atom, "notices");

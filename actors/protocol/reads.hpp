@@ -65,8 +65,9 @@ CAF_END_TYPE_ID_BLOCK(agora_reads)
 namespace agora::protocol {
 
 /// Reads. Unknown ids fail with errc::not_found. `load` answers an order's journal for replay;
-/// `unsettled` the orders that still owe effects; the JSON answers are a document (filter.id set)
-/// or a contract page {"items", "total", "limit", "offset"}.
+/// `unsettled` the orders that still owe effects; `lagging` the orders behind their shipment (it
+/// moved on more than the given milliseconds ago and the order did not hear of it); the JSON
+/// answers are a document (filter.id set) or a contract page {"items", "total", "limit", "offset"}.
 using read_store_actor =
   caf::typed_actor<caf::replies_to<get_atom, std::string>::with<order_view>,
                    caf::replies_to<list_atom, list_filter>::with<order_page>,
@@ -74,6 +75,7 @@ using read_store_actor =
                    caf::replies_to<events_atom, std::string>::with<std::string>,
                    caf::replies_to<idem_atom, std::string>::with<idempotency_record>,
                    caf::replies_to<unsettled_atom>::with<std::vector<std::string>>,
+                   caf::replies_to<lagging_atom, int64_t>::with<std::vector<std::string>>,
                    caf::replies_to<payments_atom, list_filter>::with<std::string>,
                    caf::replies_to<shipments_atom, list_filter>::with<std::string>,
                    caf::replies_to<notices_atom, list_filter>::with<std::string>>;

@@ -34,6 +34,9 @@ read_store_actor spawn_reads(caf::actor_system& sys, std::shared_ptr<reads_stand
           ids.push_back(id);
         return ids;
       },
+      [=](lagging_atom, int64_t) {
+        return r->lagging;
+      },
       [=](written_atom) {
         auto held = std::move(r->held);
         r->held.clear();

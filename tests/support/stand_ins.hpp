@@ -67,10 +67,11 @@ struct router_stand_in {
 };
 
 /// Order reads: answers loads from `journals` (or holds them until the test releases them,
-/// `hold`), and `unsettled` with every id it has a journal of.
+/// `hold`), `unsettled` with every id it has a journal of, `lagging` with `lagging`.
 struct reads_stand_in {
   bool hold = false;
   std::map<std::string, std::vector<domain::order_event>> journals;
+  std::vector<std::string> lagging;
   std::vector<std::string> loads; ///< the ids loaded, in order
   std::vector<std::pair<std::string, caf::response_promise>> held;
 };

@@ -145,3 +145,34 @@ TEST_CASE("a create that meets its order's recovery waits for it: one order acto
   for (auto seq : f.first_seqs())
     CHECK(seq >= 2); // only the recovered actor writes
 }
+
+TEST_CASE("an order behind its shipment is told the news again", "[router][reconcile]") {
+  fixture f;
+  f.grant();
+  f.advance(200ms); // the grant's recovery found nothing
+  // Journaled elsewhere up to SHIPPED; the news of the delivery was lost with its sender.
+  auto& journal = f.reads->journals["ord_f"];
+  domain::order_event e;
+  e.draft = test::sample_draft("ord_f");
+  journal.push_back(e);
+  for (auto type : {event_type::stock_reserved, event_type::payment_captured,
+                    event_type::shipment_created, event_type::order_shipped}) {
+    domain::order_event next;
+    next.type = type;
+    next.payment_id = "pay_f";
+    next.amount_cents = 3000;
+    next.shipment_id = "shp_ord_f";
+    next.tracking_number = "1ZTESTord_f";
+    next.carrier = "UPS";
+    journal.push_back(next);
+  }
+  f.shipping->status = domain::shipment_status::delivered;
+  f.advance(5s); // a look with nothing lagging
+  CHECK(f.journal->appends.empty());
+  f.reads->lagging = {"ord_f"};
+  f.advance(5s);
+  REQUIRE(f.journal->event_types()
+          == std::vector<event_type>{event_type::order_delivered, event_type::stock_committed});
+  CHECK(f.journal->appends[0].first_seq == 6);
+  CHECK(f.reads->loads == std::vector<std::string>{"ord_f"});
+}

@@ -1,0 +1,79 @@
+#include "persistence/read_store.hpp"
+#include "tests/support/pg.hpp"
+#include "tests/support/store_fixture.hpp"
+
+#include <caf/scoped_actor.hpp>
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace agora;
+using namespace agora::protocol;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct fixture : test::store_fixture {
+  read_store_actor reads;
+
+  fixture() : store_fixture(2) {
+    reads = persistence::spawn_read_store(*sys, *pool, 1, registry);
+  }
+
+  ~fixture() {
+    caf::anon_send_exit(reads, caf::exit_reason::user_shutdown);
+  }
+
+  /// An order in `status` whose shipment is in `shipment_status` since `ago` seconds.
+  void order(const std::string& id, const std::string& status, const std::string& shipment_status,
+             int ago) {
+    bool settled = status == "DELIVERED";
+    bool ended = shipment_status == "DELIVERED" || shipment_status == "CANCELLED";
+    test::sql_value(url, "INSERT INTO orders (id, status, customer_email, items, total_cents, "
+                         "currency, shipping_address, version, settled, created_at, updated_at) "
+                         "VALUES ('"
+                           + id + "', '" + status
+                           + "', 'ann@example.com', '[]', 100, 'USD', '{}', 4, "
+                           + (settled ? "true" : "false") + ", now(), now())");
+    test::sql_value(url, "INSERT INTO shipments (id, order_id, status, tracking_number, carrier, "
+                         "updated_at, ended_at) VALUES ('shp_"
+                           + id + "', '" + id + "', '" + shipment_status + "', '1Z" + id
+                           + "', 'UPS', now() - interval '" + std::to_string(ago) + " s', "
+                           + (ended ? "now()" : "NULL") + ")");
+  }
+
+  std::vector<std::string> lagging(int64_t older_than_ms) {
+    caf::scoped_actor self{*sys};
+    std::vector<std::string> out;
+    self->request(reads, 10s, lagging_atom_v, older_than_ms)
+      .receive(
+        [&](std::vector<std::string>& ids) {
+          out = std::move(ids);
+        },
+        [&](caf::error& err) {
+          FAIL(sys->render(err));
+        });
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+} // namespace
+
+TEST_CASE("lagging names the orders whose shipment moved on a while ago without them",
+          "[reads][pg]") {
+  fixture f;
+  f.order("ord_shipped_delivered", "SHIPPED", "DELIVERED", 10); // lost: delivered
+  f.order("ord_paid_in_transit", "PAID", "IN_TRANSIT", 10);     // lost: picked up
+  f.order("ord_paid_delivered", "PAID", "DELIVERED", 10);       // lost both
+  f.order("ord_paid_out", "PAID", "OUT_FOR_DELIVERY", 10);      // lost: picked up
+  f.order("ord_fresh", "SHIPPED", "DELIVERED", 0);              // the news is on its way
+  f.order("ord_in_step", "SHIPPED", "IN_TRANSIT", 10);          // heard it
+  f.order("ord_out", "SHIPPED", "OUT_FOR_DELIVERY", 10);        // nothing more to hear
+  f.order("ord_waiting", "PAID", "LABEL_CREATED", 10);          // not picked up yet
+  f.order("ord_done", "DELIVERED", "DELIVERED", 10);            // settled
+  CHECK(f.lagging(5000)
+        == std::vector<std::string>{"ord_paid_delivered", "ord_paid_in_transit", "ord_paid_out",
+                                    "ord_shipped_delivered"});
+  CHECK(f.lagging(20000).empty()); // none moved as long ago as that
+}
