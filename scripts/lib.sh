@@ -15,7 +15,7 @@ AGORA_PACKAGES="cmake g++ make pkg-config ccache git curl jq procps
   bc python3
   python3-aiosmtpd"
 # ...and the real tools the test suite runs against it.
-AGORA_TEST_PACKAGES="python3-yaml openssl prometheus chromium"
+AGORA_TEST_PACKAGES="python3-yaml openssl prometheus chromium iptables iproute2 util-linux"
 
 # Installs whichever of AGORA_PACKAGES (and of the lists named as arguments, e.g.
 # AGORA_TEST_PACKAGES) are missing; apt-get update only when something is.

@@ -8,14 +8,14 @@
 namespace agora::test {
 
 agora_node::agora_node(std::vector<std::string> extra, std::string database, bool wait_ready,
-                       std::vector<std::string> env)
+                       std::vector<std::string> env, unsigned uid)
   : db(database.empty() ? fresh_database() : std::move(database)) {
   std::vector<std::string> args{"--http-port=0", "--ops-email=ops@example.com"};
   args.insert(args.end(), extra.begin(), extra.end());
   env.push_back("AGORA_DATABASE_URL=" + db);
   env.push_back(std::string{"AGORA_AUTH_TOKENS="} + admin_token + ":admin," + operator_token
                 + ":operator");
-  process = std::make_unique<node_process>(args, env);
+  process = std::make_unique<node_process>(args, env, std::string{}, uid);
   if (!wait_ready)
     return;
   REQUIRE(process->wait_started() != 0);

@@ -20,9 +20,9 @@ struct agora_node {
   std::unique_ptr<node_process> process;
 
   /// `wait_ready`: also wait for /readyz (a node may start before the peers it needs).
-  /// `env`: more environment entries ("AGORA_SMTP_PASSWORD=...").
+  /// `env`: more environment entries ("AGORA_SMTP_PASSWORD=..."). `uid`: run as that user.
   explicit agora_node(std::vector<std::string> extra = {}, std::string database = {},
-                      bool wait_ready = true, std::vector<std::string> env = {});
+                      bool wait_ready = true, std::vector<std::string> env = {}, unsigned uid = 0);
 
   std::string url(const std::string& path) const;
 

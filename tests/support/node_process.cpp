@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <netinet/in.h>
 #include <regex>
 #include <spawn.h>
@@ -75,8 +76,31 @@ command_result run_command(const std::string& shell_command) {
   return r;
 }
 
+namespace {
+
+/// A copy of `binary` that any user may run, made once per test process and removed at its end.
+std::string world_readable_copy(const std::string& binary) {
+  struct copy_dir {
+    std::string path = "/tmp/agora-run-as-" + std::to_string(::getpid());
+    ~copy_dir() {
+      run_command("rm -rf " + path);
+    }
+  };
+  static copy_dir dir;
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> guard{mutex};
+  auto to = dir.path + "/agora";
+  if (::access(to.c_str(), X_OK) != 0) {
+    auto r = run_command("install -m 755 -D " + binary + " " + to + " && chmod 755 " + dir.path);
+    REQUIRE(r.status == 0);
+  }
+  return to;
+}
+
+} // namespace
+
 node_process::node_process(std::vector<std::string> args, std::vector<std::string> env,
-                           std::string program) {
+                           std::string program, unsigned uid) {
   const char* binary = std::getenv("AGORA_BINARY");
   if (!binary)
     binary = AGORA_BINARY;
@@ -99,7 +123,18 @@ node_process::node_process(std::vector<std::string> args, std::vector<std::strin
         }))
       all_env.push_back(off);
   }
+  std::string copy;
+  if (uid != 0) { // the user may not reach into the build folder: a world-readable copy in /tmp
+    copy = world_readable_copy(binary);
+    binary = copy.c_str();
+  }
   args.insert(args.begin(), binary);
+  std::string run_as = "/usr/bin/setpriv";
+  if (uid != 0) { // setpriv changes user and group, then becomes the node (the same pid)
+    auto id = std::to_string(uid);
+    args.insert(args.begin(), {run_as, "--reuid=" + id, "--regid=" + id, "--clear-groups", "--"});
+    binary = run_as.c_str();
+  }
   std::vector<char*> argv, envp;
   for (auto& a : args)
     argv.push_back(a.data());

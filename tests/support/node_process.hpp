@@ -34,8 +34,10 @@ std::string read_text(const std::string& path);
 class node_process {
  public:
   /// Starts the node with `args`; `env` entries ("NAME=value") are added to the environment.
+  /// `uid` other than 0: the process runs as that user and group (no name needed), which a test
+  /// can match packets by (see partition.hpp).
   explicit node_process(std::vector<std::string> args, std::vector<std::string> env = {},
-                        std::string program = {});
+                        std::string program = {}, unsigned uid = 0);
   ~node_process();
 
   node_process(const node_process&) = delete;
