@@ -180,6 +180,10 @@ struct order_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
       self->quit(err);
       return;
     }
+    if (err == errc::conflict) { // the journal is ahead of this copy: its router reloads it
+      self->quit(err);
+      return;
+    }
     host_of(self).recovered(host_of(self).durable());
   }
 

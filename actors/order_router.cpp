@@ -131,10 +131,45 @@ caf::result<T> forward(self_ptr self, const std::string& id, milliseconds timeou
   return rp;
 }
 
+void create_after_load(self_ptr self, const create_order& req, milliseconds timeout,
+                       caf::typed_response_promise<order_view> rp, bool again);
+
+/// Sends a create to its order's live actor. A conflict may mean the journal was ahead of that
+/// actor (its ORDER_CREATED landed though the answer was lost with the connection; the actor
+/// stops): the create goes once more, after the journal is read again, and decides as a repeat.
+/// A second conflict (an idempotency key another request took) is the answer.
+void send_create(self_ptr self, const create_order& req, milliseconds timeout,
+                 caf::typed_response_promise<order_view> rp, bool again) {
+  auto id = req.draft.id;
+  with_order(self, id, [=](const order_actor& a, const caf::error& err) mutable {
+    if (err) {
+      rp.deliver(err);
+      return;
+    }
+    self->request(a, timeout, create_atom_v, req)
+      .then(
+        [=](order_view& v) mutable {
+          rp.deliver(std::move(v));
+        },
+        [=](caf::error& e) mutable {
+          if (!again || (e != errc::conflict && e != caf::sec::request_receiver_down)) {
+            rp.deliver(e);
+            return;
+          }
+          auto& live = self->state.live;
+          if (auto i = live.find(id); i != live.end() && i->second == a)
+            live.erase(i); // that copy stops: the journal decides
+          auto next = req;
+          next.resent = true;
+          create_after_load(self, next, timeout, rp, false);
+        });
+  });
+}
+
 /// A create sent before (its first owner died or gave the shard away, maybe after journaling
 /// it), or one that meets a load of its order: the journal decides whether the order is new.
 void create_after_load(self_ptr self, const create_order& req, milliseconds timeout,
-                       caf::typed_response_promise<order_view> rp) {
+                       caf::typed_response_promise<order_view> rp, bool again) {
   auto id = req.draft.id;
   with_order(self, id, [=](const order_actor&, const caf::error& err) mutable {
     if (err && err != errc::not_found) {
@@ -143,7 +178,7 @@ void create_after_load(self_ptr self, const create_order& req, milliseconds time
     }
     if (err && self->state.live.count(id) == 0) // nothing journaled: a new order after all
       activate(self, id, {});
-    forward_to<order_view>(self, id, timeout, rp, true, create_atom_v, req);
+    send_create(self, req, timeout, rp, again);
   });
 }
 
@@ -161,12 +196,14 @@ caf::result<order_view> create(self_ptr self, const create_order& req, milliseco
                              std::string{"too many orders in progress on this node"});
     if (req.resent || st.loading.count(id)) {
       auto rp = self->make_response_promise<order_view>();
-      create_after_load(self, req, timeout, rp);
+      create_after_load(self, req, timeout, rp, true);
       return rp;
     }
     activate(self, id, {});
   }
-  return forward<order_view>(self, id, timeout, create_atom_v, req);
+  auto rp = self->make_response_promise<order_view>(); // after the refusals: they answer at once
+  send_create(self, req, timeout, rp, true);
+  return rp;
 }
 
 void resume(self_ptr self, std::vector<std::string>& ids);
@@ -305,10 +342,17 @@ void supervise(self_ptr self) {
     auto i = self->state.ids.find(dm.source);
     if (i == self->state.ids.end())
       return;
+    auto id = i->second;
     auto& live = self->state.live;
-    if (auto j = live.find(i->second); j != live.end() && j->second.address() == dm.source)
+    if (auto j = live.find(id); j != live.end() && j->second.address() == dm.source)
       live.erase(j);
     self->state.ids.erase(i);
+    // Its journal holds events it had not seen (a write that landed though its answer was lost
+    // with the connection): it starts again from the journal, and goes on from there.
+    if (dm.reason == errc::conflict && self->state.owned.count(shard_of_id(self, id))) {
+      log::info("order.reloaded").kv("order_id", id);
+      with_order(self, id, [](const order_actor&, const caf::error&) {});
+    }
   });
   // Orders are not linked to the router (one failing order must not take the others down), so
   // the router stops them itself when it is told to stop.

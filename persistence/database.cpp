@@ -17,10 +17,13 @@ namespace agora::persistence {
 
 std::string with_connection_defaults(const std::string& url) {
   // A peer that vanishes without a FIN (a partition, a dead host) would otherwise leave a call
-  // waiting for the kernel's retransmissions (~15 minutes): TCP keepalives notice in ~1 minute.
+  // waiting for the kernel's retransmissions (~15 minutes): a call's data unacknowledged for 5 s
+  // ends its connection (tcp_user_timeout), idle ones are probed by keepalives, and a connect
+  // gives up after 3 s. So a database that comes back is used again within seconds, by fresh
+  // connections, not by ones whose retransmissions have backed off to many seconds apart.
   static const std::pair<const char*, const char*> defaults[] = {
-    {"connect_timeout", "10"},     {"keepalives", "1"},       {"keepalives_idle", "30"},
-    {"keepalives_interval", "10"}, {"keepalives_count", "3"},
+    {"connect_timeout", "3"},  {"tcp_user_timeout", "5000"},  {"keepalives", "1"},
+    {"keepalives_idle", "30"}, {"keepalives_interval", "10"}, {"keepalives_count", "3"},
   };
   bool is_uri = url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
   std::string out = url;

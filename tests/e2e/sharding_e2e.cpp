@@ -504,6 +504,86 @@ TEST_CASE("a node cut off the network for 15 s loses its shards to the others, n
   check_invariants(db, {a.get(), b.get(), c.get()}, initial);
 }
 
+TEST_CASE("the database away for 20 s under load: 503s, nothing lost, orders again within 5 s",
+          "[e2e][cluster][database-away]") {
+  if (!partition::available()) {
+    WARN("skipped: cutting the database off needs root and iptables");
+    return;
+  }
+  auto db = fresh_database();
+  auto pg_port = std::stoi(db.substr(db.rfind(':') + 1, db.rfind('/') - db.rfind(':') - 1));
+  constexpr unsigned uid = 64998; // the nodes' packets to the database can be told apart
+  auto a = peer("node-a", db, {}, uid);
+  auto b = peer("node-b", db, {}, uid);
+  REQUIRE(wait_until(
+    [&] {
+      auto o = owners(db, "orders");
+      return o.size() == 2 && !o.count("-");
+    },
+    20s));
+  REQUIRE(all_ready({a.get(), b.get()}));
+  std::vector<int64_t> products{39, 40};
+  auto initial = stock_up(*a, products, 100000);
+  load clients{{a.get(), b.get()}, products};
+  REQUIRE(wait_until(
+    [&] {
+      return clients.count() >= 100;
+    },
+    30s));
+  size_t accepted_during = 0;
+  {
+    partition away_a{a->process->pid(), uid, pg_port};
+    partition away_b{b->process->pid(), uid, pg_port};
+    auto cut_at = std::chrono::steady_clock::now();
+    // Both doors say so and refuse new orders honestly (the load's clients check every answer is
+    // 202 or 503), and nothing new is acknowledged for long.
+    REQUIRE(wait_until(
+      [&] {
+        return a->get("/readyz").status == 503 && b->get("/readyz").status == 503;
+      },
+      15s));
+    auto settled_in = clients.count();
+    std::this_thread::sleep_until(cut_at + 20s);
+    accepted_during = clients.count() - settled_in;
+  }
+  CHECK(accepted_during == 0); // nothing acknowledged that could not be journaled
+  auto back_at = std::chrono::steady_clock::now();
+  auto before = clients.count();
+  REQUIRE(wait_until(
+    [&] {
+      return clients.count() > before;
+    },
+    30s));
+  auto recovery = std::chrono::steady_clock::now() - back_at;
+  CHECK(recovery <= 5s);
+  INFO("recovered in " << std::chrono::duration_cast<std::chrono::milliseconds>(recovery).count()
+                       << " ms");
+  REQUIRE(wait_until(
+    [&] {
+      return clients.count() >= before + 50;
+    },
+    30s));
+  clients.finish();
+  CHECK(clients.failed.empty());
+  if (!clients.failed.empty())
+    FAIL_CHECK("first failed status " << clients.failed.front());
+  bool finished = wait_until(
+    [&] {
+      return unfinished(db) == "0";
+    },
+    60s);
+  INFO(stuck(db));
+  INFO("a: " << warnings(*a) << "b: " << warnings(*b));
+  REQUIRE(finished);
+  // Every acknowledged order is journaled and finished (an order caught mid-saga may have been
+  // cancelled with its money returned, never lost).
+  for (auto& id : clients.accepted) {
+    auto status = order(*a, id)["status"];
+    CHECK((status == "DELIVERED" || status == "CANCELLED"));
+  }
+  check_invariants(db, {a.get(), b.get()}, initial);
+}
+
 TEST_CASE("a fourth node joins under load: it takes its share within 10 s, no request fails",
           "[e2e][cluster][join]") {
   auto db = fresh_database();

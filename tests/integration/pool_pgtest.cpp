@@ -106,18 +106,19 @@ TEST_CASE("database errors translate to agora codes", "[pool]") {
   CHECK(code_of("SELECT * FROM missing_table") == protocol::errc::internal);
 }
 
-TEST_CASE("connections get keepalives, a connect timeout and a statement timeout by default",
+TEST_CASE("connections get keepalives, timeouts for connects and unacknowledged data, and a "
+          "statement timeout by default",
           "[pool]") {
   CHECK(with_connection_defaults("postgresql://a@h/db")
-        == "postgresql://a@h/db?connect_timeout=10&keepalives=1&keepalives_idle=30"
-           "&keepalives_interval=10&keepalives_count=3");
+        == "postgresql://a@h/db?connect_timeout=3&tcp_user_timeout=5000&keepalives=1"
+           "&keepalives_idle=30&keepalives_interval=10&keepalives_count=3");
   // What the URL sets itself wins; key=value strings get key=value defaults.
-  CHECK(with_connection_defaults("postgres://h/db?sslmode=require&connect_timeout=3")
-        == "postgres://h/db?sslmode=require&connect_timeout=3&keepalives=1&keepalives_idle=30"
-           "&keepalives_interval=10&keepalives_count=3");
+  CHECK(with_connection_defaults("postgres://h/db?sslmode=require&connect_timeout=7")
+        == "postgres://h/db?sslmode=require&connect_timeout=7&tcp_user_timeout=5000&keepalives=1"
+           "&keepalives_idle=30&keepalives_interval=10&keepalives_count=3");
   CHECK(with_connection_defaults("host=h dbname=db keepalives=0")
-        == "host=h dbname=db keepalives=0 connect_timeout=10 keepalives_idle=30 "
-           "keepalives_interval=10 keepalives_count=3");
+        == "host=h dbname=db keepalives=0 connect_timeout=3 tcp_user_timeout=5000 "
+           "keepalives_idle=30 keepalives_interval=10 keepalives_count=3");
 
   metrics::hub hub{"t", "n"};
   connection_pool pool{options(test::pg_server_url(), 1), hub.registry()};

@@ -15,8 +15,9 @@ class partition {
   /// Whether partitions can be made here (root, with iptables).
   static bool available();
 
-  /// Cuts off process `pid`, which runs as `uid`.
-  partition(int pid, unsigned uid);
+  /// Cuts off process `pid`, which runs as `uid`: from everything, or (`port` other than 0) from
+  /// the server on that loopback port only (its database, say).
+  partition(int pid, unsigned uid, int port = 0);
   ~partition();
 
   partition(const partition&) = delete;

@@ -63,6 +63,9 @@ order_store_actor spawn_journal(caf::actor_system& sys, std::shared_ptr<journal_
           rp.deliver(true);
         return rp;
       },
+      [=](written_atom, uint64_t index, caf::error& err) {
+        j->open.at(index).deliver(std::move(err));
+      },
       [=](written_atom, uint64_t index, bool ok) {
         auto& rp = j->open.at(index);
         if (ok)
@@ -77,6 +80,11 @@ order_store_actor spawn_journal(caf::actor_system& sys, std::shared_ptr<journal_
 
 void land(const order_store_actor& journal, size_t index, bool ok) {
   caf::anon_send(caf::actor_cast<caf::actor>(journal), written_atom_v, uint64_t{index}, ok);
+}
+
+void refuse(const order_store_actor& journal, size_t index, caf::error err) {
+  caf::anon_send(caf::actor_cast<caf::actor>(journal), written_atom_v, uint64_t{index},
+                 std::move(err));
 }
 
 inventory_store_actor spawn_stock_store(caf::actor_system& sys,

@@ -85,6 +85,8 @@ protocol::order_store_actor spawn_journal(caf::actor_system& sys,
                                           std::shared_ptr<journal_stand_in> state);
 /// Lands (`ok`) or fails append number `index` of the journal (sent to it as a message).
 void land(const protocol::order_store_actor& journal, size_t index, bool ok);
+/// Fails append number `index` of the journal with `err`.
+void refuse(const protocol::order_store_actor& journal, size_t index, caf::error err);
 protocol::inventory_store_actor spawn_stock_store(caf::actor_system& sys,
                                                   std::shared_ptr<stock_store_stand_in> state);
 /// Lands (`ok`) or fails write number `index` of the inventory store.

@@ -30,11 +30,13 @@ struct fixture : test::deterministic {
   std::shared_ptr<test::payments_stand_in> payments = std::make_shared<test::payments_stand_in>();
   std::shared_ptr<test::shipping_stand_in> shipping = std::make_shared<test::shipping_stand_in>();
   read_store_actor reads_actor;
+  order_store_actor journal_actor;
   actors::order_host_actor router;
 
   fixture() {
     actors::order_peers peers;
-    peers.store = test::spawn_journal(sys(), journal);
+    journal_actor = test::spawn_journal(sys(), journal);
+    peers.store = journal_actor;
     peers.shards = {test::spawn_shard(sys(), shard)};
     peers.payments = test::spawn_payments(sys(), payments);
     peers.shipping = test::spawn_shipping(sys(), shipping);
@@ -175,4 +177,44 @@ TEST_CASE("an order behind its shipment is told the news again", "[router][recon
           == std::vector<event_type>{event_type::order_delivered, event_type::stock_committed});
   CHECK(f.journal->appends[0].first_seq == 6);
   CHECK(f.reads->loads == std::vector<std::string>{"ord_f"});
+}
+
+TEST_CASE("an order whose append finds the journal ahead of it starts again from the journal",
+          "[router]") {
+  fixture f;
+  f.grant();
+  f.journaled_elsewhere("ord_g");
+  f.journal->auto_land = false;
+  auto r = f.create("ord_g", true);
+  REQUIRE(f.journal->appends.size() == 1); // STOCK_RESERVED at 2, held
+  CHECK(f.journal->appends[0].first_seq == 2);
+  // It landed, but its answer was lost with the connection: the retry met its own event.
+  domain::order_event reserved;
+  reserved.type = event_type::stock_reserved;
+  f.reads->journals["ord_g"].push_back(reserved);
+  test::refuse(f.journal_actor, 0,
+               caf::make_error(errc::conflict, std::string{"conflicts with what is stored"}));
+  f.run();
+  CHECK(f.reads->loads == std::vector<std::string>{"ord_g", "ord_g"}); // reloaded
+  REQUIRE(f.journal->appends.size() == 2);
+  CHECK(f.journal->appends[1].first_seq == 3); // and on from the journal: the charge's outcome
+  CHECK(f.journal->appends[1].events[0].type == event_type::payment_captured);
+}
+
+TEST_CASE("a create whose journal write landed though its answer was lost is answered, not 409",
+          "[router]") {
+  fixture f;
+  f.grant();
+  f.journal->auto_land = false;
+  auto r = f.create("ord_h", false);
+  REQUIRE(f.journal->appends.size() == 1); // ORDER_CREATED at 1, held
+  f.journaled_elsewhere("ord_h");          // it landed; the connection broke before the answer
+  test::refuse(f.journal_actor, 0,
+               caf::make_error(errc::conflict, std::string{"conflicts with what is stored"}));
+  f.run();
+  REQUIRE(r->value);
+  CHECK(r->value->id == "ord_h");
+  REQUIRE(f.journal->appends.size() == 2);
+  CHECK(f.journal->appends[1].first_seq == 2); // the reloaded order goes on: STOCK_RESERVED
+  CHECK(f.journal->appends[1].events[0].type == event_type::stock_reserved);
 }
