@@ -93,6 +93,17 @@ std::string rendezvous_owner(std::string_view kind, uint32_t shard,
   return best ? *best : std::string{};
 }
 
+std::vector<std::string> rendezvous_order(std::string_view key,
+                                          std::vector<std::string> candidates) {
+  auto k = mix(fnv1a(key));
+  std::sort(candidates.begin(), candidates.end(), [&](auto& x, auto& y) {
+    auto wx = mix(fnv1a(x) ^ k);
+    auto wy = mix(fnv1a(y) ^ k);
+    return wx != wy ? wx > wy : x < y;
+  });
+  return candidates;
+}
+
 std::vector<std::string> rendezvous_map(std::string_view kind, uint32_t shards,
                                         const std::vector<std::string>& candidates) {
   std::vector<std::string> out(shards);

@@ -30,6 +30,11 @@ namespace agora::cluster {
 std::string rendezvous_owner(std::string_view kind, uint32_t shard,
                              const std::vector<std::string>& candidates);
 
+/// The candidates by their rendezvous weight for `key`, highest first: each key its own order of
+/// the same candidates (a caller's preference among the nodes serving a role).
+std::vector<std::string> rendezvous_order(std::string_view key,
+                                          std::vector<std::string> candidates);
+
 /// The owner of every shard 0 .. shards - 1: rendezvous with bounded loads, so each candidate
 /// owns its fair share (shards / candidates, rounded up or down) and a join or a leave moves
 /// few shards besides the joiner's or the leaver's.

@@ -1,6 +1,7 @@
 #include "cluster/role_proxy.hpp"
 
 #include "actors/protocol/atoms.hpp"
+#include "cluster/placement.hpp"
 #include "runtime/base/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -12,6 +13,8 @@
 
 #include <chrono>
 #include <deque>
+#include <map>
+#include <sstream>
 #include <stdexcept>
 
 namespace agora::cluster {
@@ -28,7 +31,8 @@ struct proxy_state {
   static inline const char* name = "cluster.role_proxy";
   domain::node_role role = domain::node_role::payment;
   transport_options options;
-  caf::actor remote; ///< empty while the role is being found again
+  caf::actor remote;                   ///< empty while the role is being found again
+  protocol::lease_keeper_actor keeper; ///< knows the live members; none yet: the seeds only
   bool resolving = false;
   /// What came while the role was being found again, passed on once it is (requesters keep
   /// their own deadlines meanwhile). Bounded: beyond it a request fails at once.
@@ -45,16 +49,23 @@ void resolve_once(proxy_actor* self) {
   auto& st = self->state;
   st.resolving = true;
   auto options = st.options;
-  options.wait = 0s; // one round over the seeds; the proxy paces the retries
-  self->system().spawn<caf::detached>(
-    [proxy = caf::actor{self}, role = st.role, options](caf::blocking_actor* worker) {
-      caf::actor found;
-      try {
-        found = resolve_role(worker->system(), role, options);
-      } catch (const std::exception&) {
-      }
-      worker->send(proxy, role_found_atom_v, found);
-    });
+  options.wait = 0s; // one round over the candidates; the proxy paces the retries
+  self->system().spawn<caf::detached>([proxy = caf::actor{self}, role = st.role, options,
+                                       keeper = st.keeper](caf::blocking_actor* worker) mutable {
+    if (keeper)
+      worker->request(keeper, options.timeout, protocol::cluster_atom_v)
+        .receive(
+          [&](protocol::cluster_state& cs) {
+            options.seeds = role_candidates(cs.members, role, options.member, options.seeds);
+          },
+          [](caf::error&) {}); // the seeds, then
+    caf::actor found;
+    try {
+      found = resolve_role(worker->system(), role, options);
+    } catch (const std::exception&) {
+    }
+    worker->send(proxy, role_found_atom_v, found);
+  });
 }
 
 caf::behavior proxy(proxy_actor* self, domain::node_role role, caf::actor remote,
@@ -109,6 +120,9 @@ caf::behavior proxy(proxy_actor* self, domain::node_role role, caf::actor remote
         st.remote->enqueue(std::move(passed), self->context());
       st.held.clear();
     },
+    [=](protocol::cluster_atom, caf::actor& keeper) {
+      self->state.keeper = caf::actor_cast<protocol::lease_keeper_actor>(keeper);
+    },
     [=](role_retry_atom) {
       if (!self->state.remote && !self->state.resolving)
         resolve_once(self);
@@ -117,6 +131,35 @@ caf::behavior proxy(proxy_actor* self, domain::node_role role, caf::actor remote
 }
 
 } // namespace
+
+std::vector<endpoint> role_candidates(const std::vector<protocol::member>& members,
+                                      domain::node_role role, const std::string& me,
+                                      const std::vector<endpoint>& seeds) {
+  auto serves = [&](const protocol::member& m) {
+    std::istringstream roles{m.roles};
+    std::string r;
+    while (std::getline(roles, r, ','))
+      if (r == domain::to_string(role))
+        return true;
+    return false;
+  };
+  std::map<std::string, endpoint> serving;
+  for (auto& m : members)
+    if (m.live && m.id != me && m.cluster_port != 0 && serves(m))
+      serving.emplace(m.id, endpoint{m.cluster_host, m.cluster_port});
+  std::vector<std::string> ids;
+  for (auto& [id, e] : serving)
+    ids.push_back(id);
+  std::vector<endpoint> out;
+  for (auto& id : rendezvous_order(me, ids))
+    out.push_back(serving.at(id));
+  out.insert(out.end(), seeds.begin(), seeds.end());
+  return out;
+}
+
+void watch_members(const caf::actor& proxy, const protocol::lease_keeper_actor& keeper) {
+  caf::anon_send(proxy, protocol::cluster_atom_v, caf::actor_cast<caf::actor>(keeper));
+}
 
 caf::actor spawn_role_proxy(caf::actor_system& sys, domain::node_role role, caf::actor remote,
                             const transport_options& options) {

@@ -51,6 +51,7 @@ struct node {
   actors::order_host_actor order_host;        ///< this node's orders (orders role)
   cluster::order_routing_actor order_routing; ///< every order, wherever its owner is
   caf::actor inventory_host;                  ///< this node's inventory shards (inventory role)
+  std::vector<caf::actor> role_proxies;       ///< roles this node lacks, served elsewhere
   std::shared_ptr<cluster::cluster_metrics> cluster_metrics;
   protocol::member me;                  ///< this node as joined (its incarnation)
   cluster::transport_options transport; ///< the cluster options with this member's identity

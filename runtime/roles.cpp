@@ -130,8 +130,10 @@ namespace {
 /// A role this node lacks, through a proxy that finds it again when its node dies or restarts.
 caf::actor remote(node& n, node_role role) {
   log::info("cluster.resolving").kv("role", domain::to_string(role));
-  return n.keep(cluster::spawn_role_proxy(
+  auto proxy = n.keep(cluster::spawn_role_proxy(
     *n.sys, role, cluster::resolve_role(*n.sys, role, n.transport), n.transport));
+  n.role_proxies.push_back(proxy);
+  return proxy;
 }
 
 std::map<node_role, caf::actor> published(const node& n) {
@@ -197,6 +199,8 @@ void start_keeper(node& n) {
   n.services.keeper = n.keeper;
   if (n.directory)
     cluster::watch_members(n.directory, n.keeper);
+  for (auto& proxy : n.role_proxies) // seeds were the bootstrap: members are the truth from now
+    cluster::watch_members(proxy, n.keeper);
 }
 
 /// A node with orders resolves before it publishes; one without publishes first: two nodes

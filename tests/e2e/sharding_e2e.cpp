@@ -802,6 +802,60 @@ TEST_CASE("with no live payment node a door says why in /readyz and refuses new 
   await_status(a, json_of(taken)["id"], "DELIVERED");
 }
 
+TEST_CASE("payment on two nodes: when the one a shop found dies, it finds the other as a member",
+          "[e2e][cluster][roles]") {
+  auto db = fresh_database();
+  auto port_shop = free_port();
+  auto port_p1 = free_port();
+  auto port_p2 = free_port();
+  std::vector<std::string> ttl{"--lease-ttl-ms=3000", "--cluster-timeout-ms=3000",
+                               "--cluster-insecure=true", "--shipping-step-seconds=1"};
+  auto pay = [&](const std::string& id, uint16_t port) {
+    std::vector<std::string> flags{"--roles=payment,shipping", "--node-id=" + id,
+                                   "--cluster-port=" + std::to_string(port),
+                                   "--seeds=127.0.0.1:" + std::to_string(port_shop)};
+    flags.insert(flags.end(), ttl.begin(), ttl.end());
+    return std::make_unique<agora_node>(flags, db, false);
+  };
+  auto p1 = pay("pay-1", port_p1);
+  auto p2 = pay("pay-2", port_p2);
+  // The shop's only seed is pay-1: pay-2 is known to it as a member, nothing else.
+  std::vector<std::string> flags{"--roles=frontdoor,orders,inventory,notification",
+                                 "--node-id=shop", "--cluster-port=" + std::to_string(port_shop),
+                                 "--seeds=127.0.0.1:" + std::to_string(port_p1)};
+  flags.insert(flags.end(), ttl.begin(), ttl.end());
+  agora_node shop{flags, db};
+  std::vector<std::string> before;
+  for (int i = 0; i < 5; ++i)
+    before.push_back(json_of(place_order(shop, order_body(20, 1)))["id"]);
+  for (auto& id : before)
+    await_status(shop, id, "DELIVERED");
+  CHECK(sql_value(db, "SELECT count(*) FROM payments WHERE status = 'CAPTURED'") == "5");
+  ::kill(p1->process->pid(), SIGKILL);
+  REQUIRE(p1->process->wait_exit() == -SIGKILL);
+  // Once the membership says pay-1 is gone (3 s), the shop is ready again: pay-2 serves both
+  // roles, and orders go on through it.
+  REQUIRE(wait_until(
+    [&] {
+      return shop.get("/readyz").status == 200;
+    },
+    20s));
+  std::vector<std::string> after;
+  for (int i = 0; i < 5; ++i) {
+    auto r = place_order(shop, order_body(20, 1));
+    REQUIRE(r.status == 202);
+    after.push_back(json_of(r)["id"]);
+  }
+  for (auto& id : after)
+    await_status(shop, id, "DELIVERED");
+  CHECK(sql_value(db, "SELECT count(*) FROM payments WHERE status = 'CAPTURED'") == "10");
+  // Found on pay-2's endpoint, which no flag of the shop names.
+  auto log = shop.process->log();
+  CHECK(log.find(R"("event":"cluster.resolved","role":"payment","seed":"127.0.0.1:)"
+                 + std::to_string(port_p2))
+        != std::string::npos);
+}
+
 TEST_CASE("a payment node paused past an order's deadline never captures after the cancel",
           "[e2e][cluster][late-charge]") {
   auto db = fresh_database();
