@@ -12,6 +12,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include <map>
+#include <optional>
 #include <set>
 
 namespace agora::cluster {
@@ -48,9 +49,15 @@ struct keeper_state {
   std::string missing = "not joined yet";                ///< what the watchers were last told
   std::map<shard_key, steady_clock::time_point> unowned; ///< since when nobody holds them
   steady_clock::time_point last_sync = steady_clock::now();
+  /// Since when the placement has given this node shards that their holders are still handing
+  /// over (none: nothing awaited): meanwhile it syncs every eager_tick, not every tick.
+  std::optional<steady_clock::time_point> awaiting_since;
   bool syncing = false;
   bool leaving = false;
 };
+
+/// How often a node syncs while a shard is being handed over to it.
+constexpr milliseconds eager_tick{100};
 
 using keeper_impl = lease_keeper_actor::extend<
   caf::reacts_to<tick_atom>, caf::reacts_to<step_atom>,
@@ -373,6 +380,44 @@ std::vector<lease> wanted(self_ptr self) {
   return out;
 }
 
+/// Whether the placement gives this node shards that another live holder still has (a handoff
+/// to it under way): they are taken the moment the holder gives them back.
+bool awaiting(self_ptr self) {
+  auto& st = self->state;
+  if (st.leaving || !st.seen.member_current)
+    return false;
+  for (auto& k : st.kinds) {
+    if (!k.host)
+      continue;
+    auto desired = rendezvous_map(k.kind, k.shards, candidates(st.seen, k));
+    for (auto& l : st.seen.leases)
+      if (l.kind == k.kind && l.shard < desired.size() && desired[l.shard] == st.me.id
+          && !st.owned.count({k.kind, l.shard}))
+        return true;
+  }
+  return false;
+}
+
+/// After a sync: the next one at once when something was asked or can be taken, soon while a
+/// handoff to this node is under way (for two lease TTLs at most: a holder that does not hand
+/// over loses its lease by then), else on the keeper's own clock.
+void pace(self_ptr self, bool asked) {
+  auto& st = self->state;
+  if (asked || !wanted(self).empty()) {
+    self->delayed_send(self, milliseconds{50}, tick_atom_v);
+    return;
+  }
+  if (!awaiting(self)) {
+    st.awaiting_since.reset();
+    return;
+  }
+  auto now = steady_clock::now();
+  if (!st.awaiting_since)
+    st.awaiting_since = now;
+  if (now - *st.awaiting_since < 2 * st.options.lease_ttl)
+    self->delayed_send(self, eager_tick, tick_atom_v);
+}
+
 void sync(self_ptr self) {
   auto& st = self->state;
   if (st.syncing)
@@ -394,9 +439,7 @@ void sync(self_ptr self) {
         st.syncing = false;
         st.last_sync = steady_clock::now();
         absorb(self, std::move(found));
-        // A first view, or a change asked for: the next step follows at once, not in a tick.
-        if (asked || !wanted(self).empty())
-          self->delayed_send(self, milliseconds{50}, tick_atom_v);
+        pace(self, asked);
       },
       [=](caf::error& err) {
         auto& st = self->state;
