@@ -35,7 +35,7 @@ struct order_options {
   /// How often the router looks for its orders behind their shipment (news lost while a node
   /// stopped or a shard moved), and how long a shipment's move must be past to count. 0: never.
   std::chrono::milliseconds reconcile_every{5000};
-  std::chrono::milliseconds reconcile_after{5000};
+  std::chrono::milliseconds reconcile_after{10000};
 };
 
 /// Who an order talks to.

@@ -558,11 +558,14 @@ TEST_CASE("the database away for 20 s under load: 503s, nothing lost, orders aga
   CHECK(recovery <= 5s);
   INFO("recovered in " << std::chrono::duration_cast<std::chrono::milliseconds>(recovery).count()
                        << " ms");
-  REQUIRE(wait_until(
+  bool going = wait_until(
     [&] {
       return clients.count() >= before + 50;
     },
-    30s));
+    30s);
+  INFO(clients.refusals());
+  INFO("a: " << warnings(*a) << "b: " << warnings(*b));
+  REQUIRE(going);
   clients.finish();
   CHECK(clients.failed.empty());
   if (!clients.failed.empty())
@@ -573,7 +576,6 @@ TEST_CASE("the database away for 20 s under load: 503s, nothing lost, orders aga
     },
     60s);
   INFO(stuck(db));
-  INFO("a: " << warnings(*a) << "b: " << warnings(*b));
   REQUIRE(finished);
   // Every acknowledged order is journaled and finished (an order caught mid-saga may have been
   // cancelled with its money returned, never lost).
@@ -674,6 +676,8 @@ TEST_CASE("a rolling restart of every node under load fails no request but with 
       30s);
     INFO(clients.refusals());
     INFO("door: " << door->get("/readyz").body);
+    INFO("a: " << warnings(*nodes[0]) << "b: " << warnings(*nodes[1])
+               << "c: " << warnings(*nodes[2]));
     REQUIRE(started);
     auto id = "node-" + std::string(1, static_cast<char>('a' + i));
     nodes[i]->process->signal(SIGTERM);
@@ -687,6 +691,8 @@ TEST_CASE("a rolling restart of every node under load fails no request but with 
       30s);
     INFO(clients.refusals());
     INFO("door: " << door->get("/readyz").body);
+    INFO("a: " << warnings(*nodes[0]) << "b: " << warnings(*nodes[1])
+               << "c: " << warnings(*nodes[2]));
     REQUIRE(going);
     clients.finish();
     CHECK(clients.failed.empty());
