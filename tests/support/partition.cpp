@@ -12,31 +12,27 @@ namespace agora::test {
 
 namespace {
 
-std::string tag() {
+std::string test_tag() {
   return "agora-test-" + std::to_string(::getpid());
 }
 
-/// The local ports of process `pid`'s TCP sockets (listening or connected), as `ss` reports
-/// them; `peer_port` other than 0: only those connected to that remote port.
-std::set<std::string> ports_of(int pid, int peer_port) {
-  auto r = run_command("ss -Htanp");
+/// The ports process `pid` listens on (TCP), as `ss` reports them.
+std::set<std::string> listening_ports(int pid) {
+  auto r = run_command("ss -Htlnp");
   REQUIRE(r.status == 0);
   std::set<std::string> ports;
   std::istringstream lines{r.output};
   std::string line;
   auto owner = "pid=" + std::to_string(pid) + ",";
-  auto port_of = [](const std::string& address) {
-    return address.substr(address.rfind(':') + 1);
-  };
   while (std::getline(lines, line)) {
     if (line.find(owner) == std::string::npos)
       continue;
     std::istringstream fields{line};
-    std::string state, recv_q, send_q, local, peer;
-    fields >> state >> recv_q >> send_q >> local >> peer;
-    if (peer_port == 0 || port_of(peer) == std::to_string(peer_port))
-      ports.insert(port_of(local));
+    std::string state, recv_q, send_q, local;
+    fields >> state >> recv_q >> send_q >> local;
+    ports.insert(local.substr(local.rfind(':') + 1));
   }
+  REQUIRE(!ports.empty());
   return ports;
 }
 
@@ -47,19 +43,21 @@ bool partition::available() {
 }
 
 partition::partition(int pid, unsigned uid, int port) {
-  auto comment = " -m comment --comment " + tag() + " -j DROP";
+  // The node's packets are marked on their connection (CONNMARK) and dropped; packets to it are
+  // dropped by that mark, so a port it held and the kernel gave to another process since (its
+  // connections end while it is cut off) is not cut off with it. Connections to its listening
+  // ports that it has not answered yet carry no mark: those ports are dropped by number.
+  auto tag = " -m comment --comment " + test_tag();
+  auto mark = std::to_string(0x10000 + uid % 0x10000);
   auto owner = "-m owner --uid-owner " + std::to_string(uid);
-  if (port == 0) {
-    rules_.push_back("OUTPUT " + owner + comment);
-    for (auto& local : ports_of(pid, 0))
-      rules_.push_back("INPUT -p tcp --dport " + local + comment);
-  } else {
-    auto from = " --sport " + std::to_string(port) + " --dport ";
-    rules_.push_back("OUTPUT " + owner + " -p tcp --dport " + std::to_string(port) + comment);
-    for (auto& local : ports_of(pid, port))
-      rules_.push_back("INPUT -p tcp" + from + local + comment);
-  }
-  REQUIRE(rules_.size() >= 2); // something was cut
+  auto to = port == 0 ? std::string{} : " -p tcp --dport " + std::to_string(port);
+  // Inserted at the top in reverse: the mark is set before the drop.
+  rules_.push_back("OUTPUT " + owner + to + tag + " -j DROP");
+  rules_.push_back("OUTPUT " + owner + to + tag + " -j CONNMARK --set-mark " + mark);
+  rules_.push_back("INPUT -m connmark --mark " + mark + tag + " -j DROP");
+  if (port == 0)
+    for (auto& local : listening_ports(pid))
+      rules_.push_back("INPUT -p tcp --dport " + local + tag + " -j DROP");
   for (auto& rule : rules_) {
     auto r = run_command("iptables -w -I " + rule);
     INFO(rule << ": " << r.output);

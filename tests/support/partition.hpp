@@ -5,9 +5,10 @@
 
 // A network partition made for real with iptables on loopback: a node that runs as its own user
 // (agora_node's `uid`) is cut off both ways. Every packet its user sends is dropped (OUTPUT, by
-// owner), and so is every packet to a port its sockets hold (INPUT): its HTTP and cluster ports
-// and its connections to the database and its peers. Nothing is killed: the process runs on and
-// finds its connections silent, as behind a failed switch.
+// owner) after marking its connection, and every packet of a marked connection or to a port it
+// listens on is dropped too (INPUT): its HTTP and cluster ports and its connections to the
+// database and its peers. Nothing is killed: the process runs on and finds its connections
+// silent, as behind a failed switch.
 namespace agora::test {
 
 class partition {
