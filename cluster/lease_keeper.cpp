@@ -361,9 +361,9 @@ void revoke(self_ptr self, const shard_key& key, bool handoff) {
       });
 }
 
-/// The acquisitions worth asking for: shards the placement gives this node that the store
-/// would let it take.
-std::vector<lease> wanted(self_ptr self) {
+/// The shards the placement gives this node that it does not own yet, as the last sync saw
+/// their leases.
+std::vector<lease> coming(self_ptr self) {
   auto& st = self->state;
   std::vector<lease> out;
   if (st.leaving || !st.seen.member_current)
@@ -374,28 +374,19 @@ std::vector<lease> wanted(self_ptr self) {
     auto desired = rendezvous_map(k.kind, k.shards, candidates(st.seen, k));
     for (auto& l : st.seen.leases)
       if (l.kind == k.kind && l.shard < desired.size() && desired[l.shard] == st.me.id
-          && !st.owned.count({k.kind, l.shard}) && takeable(st.seen, l))
-        out.push_back(lease{k.kind, l.shard, {}, 0, 0, 0});
+          && !st.owned.count({k.kind, l.shard}))
+        out.push_back(l);
   }
   return out;
 }
 
-/// Whether the placement gives this node shards that another live holder still has (a handoff
-/// to it under way): they are taken the moment the holder gives them back.
-bool awaiting(self_ptr self) {
-  auto& st = self->state;
-  if (st.leaving || !st.seen.member_current)
-    return false;
-  for (auto& k : st.kinds) {
-    if (!k.host)
-      continue;
-    auto desired = rendezvous_map(k.kind, k.shards, candidates(st.seen, k));
-    for (auto& l : st.seen.leases)
-      if (l.kind == k.kind && l.shard < desired.size() && desired[l.shard] == st.me.id
-          && !st.owned.count({k.kind, l.shard}))
-        return true;
-  }
-  return false;
+/// The acquisitions worth asking for: the coming shards the store would let this node take.
+std::vector<lease> wanted(self_ptr self) {
+  std::vector<lease> out;
+  for (auto& l : coming(self))
+    if (takeable(self->state.seen, l))
+      out.push_back(lease{l.kind, l.shard, {}, 0, 0, 0});
+  return out;
 }
 
 /// After a sync: the next one at once when something was asked or can be taken, soon while a
@@ -407,7 +398,9 @@ void pace(self_ptr self, bool asked) {
     self->delayed_send(self, milliseconds{50}, tick_atom_v);
     return;
   }
-  if (!awaiting(self)) {
+  // Shards coming that another live holder still has (a handoff to this node under way): they
+  // are taken the moment the holder gives them back.
+  if (coming(self).empty()) {
     st.awaiting_since.reset();
     return;
   }
