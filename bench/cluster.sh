@@ -29,13 +29,20 @@ free_port() {
   done
 }
 
-# start_node DB ID LOG: a node with every role and a cluster port; appends to pids and doors.
+# start_node DB ID LOG: a node with every role and a cluster port, mutual TLS between the nodes
+# as in production (BENCH_CLUSTER_INSECURE=1: plaintext, to see what TLS costs); appends to pids
+# and doors.
 start_node() {
-  local db=$1 id=$2 log=$3 http cluster
+  local db=$1 id=$2 log=$3 http cluster transport=(--cluster-insecure=true)
   http=$(free_port); cluster=$(free_port)
+  if [ -z "${BENCH_CLUSTER_INSECURE:-}" ]; then
+    bash scripts/cluster-certs.sh "$work/certs" "$id" >/dev/null
+    transport=(--cluster-cert="$work/certs/$id.pem" --cluster-key="$work/certs/$id.key"
+               --cluster-ca="$work/certs/ca.pem")
+  fi
   AGORA_RATE_ORDERS=off AGORA_RATE_REQUESTS=off AGORA_RATE_LOGINS=off \
   AGORA_DATABASE_URL=$db AGORA_AUTH_TOKENS=$bench_token:admin "$binary" --http-port="$http" \
-    --node-id="$id" --cluster-port="$cluster" --cluster-insecure=true --log-level=warn \
+    --node-id="$id" --cluster-port="$cluster" "${transport[@]}" --log-level=warn \
     --shipping-step-seconds=1 \
     --http-threads=1 --order-idle-seconds=5 ${BENCH_NODE_ARGS:-} >"$log" 2>&1 &
   pids+=($!)

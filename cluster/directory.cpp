@@ -3,9 +3,10 @@
 #include "runtime/base/log.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/function_view.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
 #include <caf/openssl/publish.hpp>
-#include <caf/openssl/remote_actor.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -31,6 +32,27 @@ caf::error refused(const std::string& who) {
   return caf::make_error(errc::forbidden, who + " is not a live member of this cluster");
 }
 
+/// Runs `then(rp)` when the keeper last saw `member` live at `incarnation`; otherwise, or when
+/// the keeper does not answer, fails `rp`.
+template <class Promise, class F>
+void when_member(self_ptr self, Promise rp, const std::string& member, int64_t incarnation,
+                 F then) {
+  self->request(self->state.keeper, std::chrono::seconds{5}, cluster_atom_v)
+    .then(
+      [=](const cluster_state& c) mutable {
+        for (auto& m : c.members)
+          if (m.id == member && m.incarnation == incarnation && m.live) {
+            then(rp);
+            return;
+          }
+        log::warn("cluster.lookup_refused").kv("member", member).kv("incarnation", incarnation);
+        rp.deliver(refused(member));
+      },
+      [=](caf::error& err) mutable {
+        rp.deliver(err);
+      });
+}
+
 directory_actor::behavior_type directory(self_ptr self,
                                          std::map<domain::node_role, caf::actor> services) {
   self->state.services = std::move(services);
@@ -45,21 +67,22 @@ directory_actor::behavior_type directory(self_ptr self,
       if (!st.keeper) // not joined yet: the asker tries again
         return refused(member);
       auto rp = self->make_response_promise<caf::actor>();
-      auto found = i->second;
-      self->request(st.keeper, std::chrono::seconds{5}, cluster_atom_v)
-        .then(
-          [=](const cluster_state& c) mutable {
-            for (auto& m : c.members)
-              if (m.id == member && m.incarnation == incarnation && m.live) {
-                rp.deliver(found);
-                return;
-              }
-            log::warn("cluster.lookup_refused").kv("member", member).kv("incarnation", incarnation);
-            rp.deliver(refused(member));
-          },
-          [=](caf::error& err) mutable {
-            rp.deliver(err);
-          });
+      when_member(self, rp, member, incarnation, [found = i->second](auto& rp) mutable {
+        rp.deliver(found);
+      });
+      return rp;
+    },
+    [=](introduce_atom, const std::string& member, int64_t incarnation, caf::actor& orders,
+        caf::actor& inventory, caf::actor& directory) -> caf::result<bool> {
+      if (!self->state.keeper)
+        return refused(member);
+      auto rp = self->make_response_promise<bool>();
+      when_member(self, rp, member, incarnation,
+                  [=, keeper = caf::actor_cast<caf::actor>(self->state.keeper)](auto& rp) {
+                    caf::anon_send(keeper, peer_atom_v, member, incarnation, orders, inventory,
+                                   directory);
+                    rp.deliver(true);
+                  });
       return rp;
     },
     [=](cluster_atom, caf::actor& keeper) {
@@ -95,9 +118,19 @@ void watch_members(const directory_actor& directory, const lease_keeper_actor& k
 
 caf::expected<directory_actor> connect_directory(caf::actor_system& sys, const std::string& host,
                                                  uint16_t port, const transport_options& options) {
-  if (options.tls())
-    return caf::openssl::remote_actor<directory_actor>(sys, host, port);
-  return sys.middleman().remote_actor<directory_actor>(host, port);
+  // CAF's remote_actor waits without a deadline; a connection whose handshake stalls would hold
+  // the caller for good. Asked of the middleman directly, the answer has one.
+  auto mm = options.tls() ? sys.openssl_manager().actor_handle() : sys.middleman().actor_handle();
+  auto connect = caf::make_function_view(mm, caf::duration{options.timeout});
+  auto found = connect(caf::connect_atom_v, host, port);
+  if (!found)
+    return std::move(found.error());
+  auto& ptr = std::get<1>(*found);
+  if (!ptr)
+    return caf::make_error(caf::sec::no_actor_published_at_port);
+  if (!sys.assignable<directory_actor>(std::get<2>(*found)))
+    return caf::make_error(caf::sec::unexpected_actor_messaging_interface);
+  return caf::actor_cast<directory_actor>(std::move(ptr));
 }
 
 caf::actor resolve_role(caf::actor_system& sys, domain::node_role role,

@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 namespace agora::cluster {
 
@@ -23,12 +24,15 @@ using namespace agora::protocol;
 using namespace std::chrono;
 using shard_key = std::pair<std::string, uint32_t>; // (kind, shard)
 
-/// Another member's hosts, found through its directory for one incarnation.
+/// Another member's hosts for one incarnation: found through its directory (this node dialed
+/// it) or introduced by it (it dialed this node). Either may be empty: it hosts none.
 struct peer {
   int64_t incarnation = 0;
   bool resolving = false;
+  bool found = false;
   caf::actor orders;
   caf::actor inventory;
+  caf::actor directory; ///< its directory, watched: over the one connection between the two
 };
 
 struct keeper_state {
@@ -61,7 +65,8 @@ constexpr milliseconds eager_tick{100};
 
 using keeper_impl = lease_keeper_actor::extend<
   caf::reacts_to<tick_atom>, caf::reacts_to<step_atom>,
-  caf::reacts_to<peer_atom, std::string, int64_t, caf::actor, caf::actor>>;
+  caf::reacts_to<peer_atom, std::string, int64_t, caf::actor, caf::actor, caf::actor>,
+  caf::reacts_to<peer_atom, std::string>>;
 using self_ptr = keeper_impl::stateful_pointer<keeper_state>;
 
 const leased_kind* kind_of(self_ptr self, const std::string& kind) {
@@ -98,38 +103,86 @@ bool takeable(const cluster_state& seen, const lease& l) {
 
 void revoke(self_ptr self, const shard_key& key, bool handoff);
 
-/// Finds `m`'s hosts through its directory, on a thread of its own (connecting blocks).
+/// Finds `m`'s hosts through its directory and hands it this node's, on a thread of its own
+/// (connecting blocks). The keeper hears `peer(id, incarnation, orders, inventory, directory)`,
+/// or `peer(id)` when that failed (tried again on a later sync).
 void resolve_peer(self_ptr self, const member& m) {
-  auto& p = self->state.peers[m.id];
-  if (p.resolving || (p.incarnation == m.incarnation && (p.orders || p.inventory)))
+  auto& st = self->state;
+  auto& p = st.peers[m.id];
+  if (p.resolving || (p.incarnation == m.incarnation && p.found) || !dials(st.seen, st.me, m))
     return;
   p.resolving = true;
-  auto timeout = self->state.options.step_timeout;
-  auto transport = self->state.options.transport;
-  transport.member = self->state.me.id;
-  transport.incarnation = self->state.me.incarnation;
-  self->system().spawn<caf::detached>([keeper = caf::actor_cast<caf::actor>(self), m, timeout,
-                                       transport](caf::blocking_actor* worker) {
-    caf::actor orders;
-    caf::actor inventory;
-    auto dir = connect_directory(worker->system(), m.cluster_host, m.cluster_port, transport);
-    if (dir) {
+  auto timeout = st.options.step_timeout;
+  auto transport = st.options.transport;
+  transport.member = st.me.id;
+  transport.incarnation = st.me.incarnation;
+  caf::actor mine[2];
+  for (auto& k : st.kinds)
+    mine[k.role == domain::node_role::orders ? 0 : 1] = caf::actor_cast<caf::actor>(k.host);
+  self->system().spawn<caf::detached>(
+    [keeper = caf::actor_cast<caf::actor>(self), m, timeout, transport, my_orders = mine[0],
+     my_inventory = mine[1], my_directory = st.options.directory](caf::blocking_actor* worker) {
+      auto dir = connect_directory(worker->system(), m.cluster_host, m.cluster_port, transport);
+      if (!dir) {
+        log::warn("cluster.peer_unreachable")
+          .kv("member", m.id)
+          .kv("endpoint", m.cluster_host + ":" + std::to_string(m.cluster_port))
+          .kv("error", worker->system().render(dir.error()));
+        worker->send(keeper, peer_atom_v, m.id);
+        return;
+      }
+      bool complete = true;
+      caf::actor found[2];
       for (auto role : {domain::node_role::orders, domain::node_role::inventory}) {
         worker->request(*dir, timeout, lookup_atom_v, role, transport.member, transport.incarnation)
           .receive(
             [&](caf::actor& a) {
-              (role == domain::node_role::orders ? orders : inventory) = std::move(a);
+              found[role == domain::node_role::orders ? 0 : 1] = std::move(a);
             },
-            [](caf::error&) {});
+            [&](caf::error& err) {
+              complete = complete && err == errc::not_found; // it hosts none
+            });
       }
-    } else {
-      log::warn("cluster.peer_unreachable")
-        .kv("member", m.id)
-        .kv("endpoint", m.cluster_host + ":" + std::to_string(m.cluster_port))
-        .kv("error", worker->system().render(dir.error()));
-    }
-    worker->send(keeper, peer_atom_v, m.id, m.incarnation, orders, inventory);
-  });
+      if (complete)
+        worker
+          ->request(*dir, timeout, introduce_atom_v, transport.member, transport.incarnation,
+                    my_orders, my_inventory, my_directory)
+          .receive([](bool) {},
+                   [&](caf::error&) {
+                     complete = false; // it does not see this node live yet
+                   });
+      if (complete)
+        worker->send(keeper, peer_atom_v, m.id, m.incarnation, found[0], found[1],
+                     caf::actor_cast<caf::actor>(*dir));
+      else
+        worker->send(keeper, peer_atom_v, m.id);
+    });
+}
+
+/// Asks the members' directories, one after the other, for the actor serving `role`; the first
+/// found answers `rp`.
+void ask_in_turn(self_ptr self, caf::typed_response_promise<caf::actor> rp, domain::node_role role,
+                 std::vector<std::pair<std::string, caf::actor>> directories, size_t next) {
+  if (next == directories.size()) {
+    rp.deliver(caf::make_error(errc::unavailable, "no live member serving "
+                                                    + std::string{domain::to_string(role)}
+                                                    + " is connected to this node"));
+    return;
+  }
+  auto& st = self->state;
+  self
+    ->request(caf::actor_cast<directory_actor>(directories[next].second),
+              st.options.transport.timeout, lookup_atom_v, role, st.me.id, st.me.incarnation)
+    .then(
+      [=](caf::actor& found) mutable {
+        log::info("cluster.resolved")
+          .kv("role", domain::to_string(role))
+          .kv("member", directories[next].first);
+        rp.deliver(found);
+      },
+      [=](caf::error&) mutable {
+        ask_in_turn(self, rp, role, directories, next + 1);
+      });
 }
 
 void count(self_ptr self) {
@@ -188,8 +241,7 @@ std::string missing(self_ptr self) {
         || !(has_role(m, domain::node_role::orders) || has_role(m, domain::node_role::inventory)))
       continue;
     auto p = st.peers.find(m.id);
-    if (p == st.peers.end() || p->second.incarnation != m.incarnation
-        || (!p->second.orders && !p->second.inventory))
+    if (p == st.peers.end() || p->second.incarnation != m.incarnation || !p->second.found)
       unreached += (unreached.empty() ? "" : ", ") + m.id;
   }
   if (!unreached.empty())
@@ -465,7 +517,8 @@ keeper_impl::behavior_type keeper(self_ptr self, lease_store_actor store, member
   self->set_down_handler([=](caf::down_msg& dm) {
     for (auto& [id, p] : self->state.peers)
       if ((p.orders && p.orders.address() == dm.source)
-          || (p.inventory && p.inventory.address() == dm.source)) {
+          || (p.inventory && p.inventory.address() == dm.source)
+          || (p.directory && p.directory.address() == dm.source)) {
         log::warn("cluster.peer_lost")
           .kv("member", id)
           .kv("reason", self->system().render(dm.reason));
@@ -491,24 +544,38 @@ keeper_impl::behavior_type keeper(self_ptr self, lease_store_actor store, member
       self->delayed_send(self, self->state.options.tick, step_atom_v);
     },
     [=](peer_atom, const std::string& id, int64_t incarnation, caf::actor& orders,
-        caf::actor& inventory) {
+        caf::actor& inventory, caf::actor& directory) {
       auto& p = self->state.peers[id];
       p.resolving = false;
-      if (!orders && !inventory)
-        return; // found again on a later sync
+      p.found = true;
       p.incarnation = incarnation;
       p.orders = std::move(orders);
       p.inventory = std::move(inventory);
+      p.directory = std::move(directory);
       // Their node's connection may drop (a crash, a pause, a cut): the handles are then dead
-      // for good, and found again on the next sync.
-      for (auto* h : {&p.orders, &p.inventory})
+      // for good; the dialing side finds them again on a later sync and introduces itself.
+      for (auto* h : {&p.orders, &p.inventory, &p.directory})
         if (*h)
           self->monitor(*h);
       log::info("cluster.peer_found").kv("member", id).kv("incarnation", incarnation);
       publish(self);
     },
+    [=](peer_atom, const std::string& id) { // not found this time: again on a later sync
+      self->state.peers[id].resolving = false;
+    },
     [=](cluster_atom) {
       return self->state.seen;
+    },
+    [=](lookup_atom, domain::node_role role) -> caf::result<caf::actor> {
+      auto rp = self->make_response_promise<caf::actor>();
+      std::vector<std::pair<std::string, caf::actor>> directories;
+      for (auto& id : role_candidates(self->state.seen.members, role, self->state.me.id)) {
+        auto p = self->state.peers.find(id);
+        if (p != self->state.peers.end() && p->second.directory)
+          directories.emplace_back(id, p->second.directory);
+      }
+      ask_in_turn(self, rp, role, std::move(directories), 0);
+      return rp;
     },
     [=](leave_atom) -> caf::result<bool> {
       auto& st = self->state;
@@ -551,6 +618,25 @@ keeper_impl::behavior_type keeper(self_ptr self, lease_store_actor store, member
 }
 
 } // namespace
+
+bool dials(const cluster_state& seen, const member& me, const member& m) {
+  if (m.cluster_port == 0)
+    return false;
+  if (me.cluster_port == 0)
+    return true; // nobody can dial this node
+  auto* mine = find_member(seen, me.id);
+  auto joined = mine ? mine->joined_at_ms : 0;
+  return std::tie(m.joined_at_ms, m.id) < std::tie(joined, me.id);
+}
+
+std::vector<std::string> role_candidates(const std::vector<protocol::member>& members,
+                                         domain::node_role role, const std::string& me) {
+  std::vector<std::string> ids;
+  for (auto& m : members)
+    if (m.live && m.id != me && m.cluster_port != 0 && has_role(m, role))
+      ids.push_back(m.id);
+  return rendezvous_order(me, std::move(ids));
+}
 
 lease_keeper_actor spawn_lease_keeper(caf::actor_system& sys, lease_store_actor store, member me,
                                       std::vector<leased_kind> kinds, keeper_options options,

@@ -30,7 +30,22 @@ struct keeper_options {
   std::chrono::milliseconds member_ttl{5000};    ///< a member silent this long is not live
   std::chrono::milliseconds step_timeout{10000}; ///< a sync's or a handoff's deadline
   transport_options transport; ///< how to reach other members' directories (TLS or not)
+  caf::actor directory;        ///< this node's own, handed to the members it dials
 };
+
+/// Whether member `me` opens the connection to `m` (as both see them in `seen`): of two members,
+/// the newer one (joined later; the id breaks a tie) dials the older, as it did the seeds when it
+/// started, and introduces itself; the older one never dials; a member without a cluster port
+/// dials every other. Over libcaf_openssl 0.17.6 a second connection between two nodes (the
+/// other way round, or two at the same moment) stalls or breaks both (measured), and one per
+/// pair is all BASP needs.
+bool dials(const protocol::cluster_state& seen, const protocol::member& me,
+           const protocol::member& m);
+
+/// Where to look for `role`: the live members serving it with a cluster port, other than `me`,
+/// in `me`'s rendezvous order (each caller its own, so callers spread over them).
+std::vector<std::string> role_candidates(const std::vector<protocol::member>& members,
+                                         domain::node_role role, const std::string& me);
 
 /// Spawns the node's lease keeper for member `me` (joined already, at `me.incarnation`). Once a
 /// tick it syncs with the lease store (heartbeat, renewals, releases, acquisitions), computes the

@@ -43,29 +43,35 @@ constexpr size_t max_held = 10000;
 
 using proxy_actor = caf::stateful_actor<proxy_state>;
 
-/// One attempt to find the role on the seeds (a couple of seconds at most, on its own thread);
-/// the proxy hears of the actor found, or of nothing.
+/// One attempt to find the role: through the lease keeper, on the live members serving it that
+/// this node is connected to (it never dials one itself: the newer of two nodes opens their one
+/// connection); before the node has joined, on the seeds (a couple of seconds at most, on a
+/// thread of its own). The proxy hears of the actor found, or of nothing.
 void resolve_once(proxy_actor* self) {
   auto& st = self->state;
   st.resolving = true;
   auto options = st.options;
-  options.wait = 0s; // one round over the candidates; the proxy paces the retries
-  self->system().spawn<caf::detached>([proxy = caf::actor{self}, role = st.role, options,
-                                       keeper = st.keeper](caf::blocking_actor* worker) mutable {
-    if (keeper)
-      worker->request(keeper, options.timeout, protocol::cluster_atom_v)
-        .receive(
-          [&](protocol::cluster_state& cs) {
-            options.seeds = role_candidates(cs.members, role, options.member, options.seeds);
-          },
-          [](caf::error&) {}); // the seeds, then
-    caf::actor found;
-    try {
-      found = resolve_role(worker->system(), role, options);
-    } catch (const std::exception&) {
-    }
-    worker->send(proxy, role_found_atom_v, found);
-  });
+  if (st.keeper) {
+    self->request(st.keeper, options.timeout, protocol::lookup_atom_v, st.role)
+      .then(
+        [=](caf::actor& found) {
+          self->send(self, role_found_atom_v, found);
+        },
+        [=](caf::error&) {
+          self->send(self, role_found_atom_v, caf::actor{});
+        });
+    return;
+  }
+  options.wait = 0s; // one round over the seeds; the proxy paces the retries
+  self->system().spawn<caf::detached>(
+    [proxy = caf::actor{self}, role = st.role, options](caf::blocking_actor* worker) mutable {
+      caf::actor found;
+      try {
+        found = resolve_role(worker->system(), role, options);
+      } catch (const std::exception&) {
+      }
+      worker->send(proxy, role_found_atom_v, found);
+    });
 }
 
 caf::behavior proxy(proxy_actor* self, domain::node_role role, caf::actor remote,
@@ -131,31 +137,6 @@ caf::behavior proxy(proxy_actor* self, domain::node_role role, caf::actor remote
 }
 
 } // namespace
-
-std::vector<endpoint> role_candidates(const std::vector<protocol::member>& members,
-                                      domain::node_role role, const std::string& me,
-                                      const std::vector<endpoint>& seeds) {
-  auto serves = [&](const protocol::member& m) {
-    std::istringstream roles{m.roles};
-    std::string r;
-    while (std::getline(roles, r, ','))
-      if (r == domain::to_string(role))
-        return true;
-    return false;
-  };
-  std::map<std::string, endpoint> serving;
-  for (auto& m : members)
-    if (m.live && m.id != me && m.cluster_port != 0 && serves(m))
-      serving.emplace(m.id, endpoint{m.cluster_host, m.cluster_port});
-  std::vector<std::string> ids;
-  for (auto& [id, e] : serving)
-    ids.push_back(id);
-  std::vector<endpoint> out;
-  for (auto& id : rendezvous_order(me, ids))
-    out.push_back(serving.at(id));
-  out.insert(out.end(), seeds.begin(), seeds.end());
-  return out;
-}
 
 void watch_members(const caf::actor& proxy, const protocol::lease_keeper_actor& keeper) {
   caf::anon_send(proxy, protocol::cluster_atom_v, caf::actor_cast<caf::actor>(keeper));

@@ -48,13 +48,8 @@ void configure_actor_system(caf::actor_system_config& cfg, size_t scheduler_thre
     cfg.set("openssl.cafile", cluster.ca);
   }
   // Notice a silent peer (a partition, not just a closed socket) within seconds.
-  // Over libcaf_openssl 0.17.6 BASP heartbeats break the sessions (measured here: every link
-  // between two TLS nodes dropped within seconds, lookups took 20 s): with TLS a dead or silent
-  // peer is found by the members table's heartbeat TTL and each request's own deadline instead.
-  if (!cluster.tls()) {
-    cfg.set("middleman.heartbeat-interval", caf::timespan{cluster.heartbeat});
-    cfg.set("middleman.connection-timeout", caf::timespan{cluster.timeout});
-  }
+  cfg.set("middleman.heartbeat-interval", caf::timespan{cluster.heartbeat});
+  cfg.set("middleman.connection-timeout", caf::timespan{cluster.timeout});
   cfg.set("middleman.app-identifiers", std::vector<std::string>{"agora-1"});
   // One worker per core: CAF's own default, max(cores, 4), oversubscribes a 2-core machine
   // (measured: GET /products/{id} +27 % with 2 workers instead of 4 on 2 cores).

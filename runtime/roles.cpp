@@ -192,6 +192,7 @@ void start_keeper(node& n) {
   options.lease_ttl = c.cluster.lease_ttl;
   options.member_ttl = c.cluster.timeout;
   options.transport = n.transport;
+  options.directory = caf::actor_cast<caf::actor>(n.directory);
   std::vector<caf::actor> watchers{caf::actor_cast<caf::actor>(n.services.health),
                                    caf::actor_cast<caf::actor>(n.order_routing)};
   n.keeper = n.keep(cluster::spawn_lease_keeper(*n.sys, n.leases, n.me, std::move(leased), options,

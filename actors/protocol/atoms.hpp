@@ -66,6 +66,7 @@ AGORA_ATOM(revoke_atom, "revoke");
 AGORA_ATOM(route_atom, "route");
 AGORA_ATOM(cluster_atom, "cluster");
 AGORA_ATOM(peer_atom, "peer");
+AGORA_ATOM(introduce_atom, "introduce");
 AGORA_ATOM(bounce_atom, "bounce");
 // A cluster role proxy's own messages: nothing it passes on may look like them.
 AGORA_ATOM(role_found_atom, "rolefound");

@@ -168,9 +168,15 @@ namespace agora::protocol {
 /// `lookup` (a role: payment, shipping, orders, inventory; the asking member's id and
 /// incarnation) answers the actor serving it on that node, errc::not_found, or errc::forbidden
 /// when the asker is not a live member at that incarnation. `cluster` hands it the node's lease
-/// keeper, which knows the members.
+/// keeper, which knows the members. `introduce` (the caller's member id and incarnation, its
+/// orders and inventory hosts and its directory, any of them may be empty) is how a node hands
+/// its own to an older member it dialed: two members keep one connection, opened by the newer
+/// one, and everything between them goes over it. Answered true once the keeper has them,
+/// errc::forbidden for a caller that is not a live member.
 using directory_actor = caf::typed_actor<
   caf::replies_to<lookup_atom, domain::node_role, std::string, int64_t>::with<caf::actor>,
+  caf::replies_to<introduce_atom, std::string, int64_t, caf::actor, caf::actor,
+                  caf::actor>::with<bool>,
   caf::reacts_to<cluster_atom, caf::actor>>;
 
 /// The lease store (persistence/): `join` records this node as a member (a new incarnation,
@@ -190,10 +196,14 @@ using shard_host_actor =
   caf::typed_actor<caf::reacts_to<grant_atom, shard_grant>,
                    caf::replies_to<revoke_atom, std::string, uint32_t, bool>::with<bool>>;
 
-/// A node's lease keeper: `cluster` answers the membership and leases it last saw; `leave` hands
-/// every shard over, gives back the leases, marks the member left and stops the keeper.
-using lease_keeper_actor = caf::typed_actor<caf::replies_to<cluster_atom>::with<cluster_state>,
-                                            caf::replies_to<leave_atom>::with<bool>>;
+/// A node's lease keeper: `cluster` answers the membership and leases it last saw; `lookup`
+/// finds the actor serving a role on a live member this node is connected to (in this node's
+/// rendezvous order of them; errc::unavailable when none answers); `leave` hands every shard
+/// over, gives back the leases, marks the member left and stops the keeper.
+using lease_keeper_actor =
+  caf::typed_actor<caf::replies_to<cluster_atom>::with<cluster_state>,
+                   caf::replies_to<lookup_atom, domain::node_role>::with<caf::actor>,
+                   caf::replies_to<leave_atom>::with<bool>>;
 
 /// A router of one kind (the cluster's order router, an inventory shard's proxy) hears where the
 /// shards are whenever that changes.

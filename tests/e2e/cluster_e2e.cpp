@@ -21,20 +21,20 @@ TEST_CASE("payment and shipping on a second node: the lifecycle runs across CAF'
     return "--seeds=127.0.0.1:" + std::to_string(p);
   };
   // Started together, each waits for what it needs from the other.
-  auto with_tls = [](std::vector<std::string> flags, const std::string&) {
-    flags.push_back("--cluster-insecure=true");
+  auto tls = [](std::vector<std::string> flags, const std::string& name) {
+    with_tls(flags, name);
     return flags;
   };
-  agora_node b{with_tls({"--roles=payment,shipping", "--node-id=node-b",
-                         "--cluster-port=" + std::to_string(port_b), seed(port_a),
-                         "--shipping-step-seconds=1"},
-                        "node-b"),
-               db, false};
-  agora_node a{with_tls({"--roles=frontdoor,orders,inventory,notification", "--node-id=node-a",
-                         "--cluster-port=" + std::to_string(port_a), seed(port_b),
-                         "--shipping-step-seconds=1"},
-                        "node-a"),
-               db};
+  agora_node b{
+    tls({"--roles=payment,shipping", "--node-id=node-b", "--cluster-port=" + std::to_string(port_b),
+         seed(port_a), "--shipping-step-seconds=1"},
+        "node-b"),
+    db, false};
+  agora_node a{
+    tls({"--roles=frontdoor,orders,inventory,notification", "--node-id=node-a",
+         "--cluster-port=" + std::to_string(port_a), seed(port_b), "--shipping-step-seconds=1"},
+        "node-a"),
+    db};
   REQUIRE(b.process->wait_started() != 0);
   REQUIRE(wait_until([&] {
     return b.get("/readyz").status == 200;
@@ -101,14 +101,15 @@ TEST_CASE("a restart of either node is a pause: orders accepted meanwhile comple
   auto port_a = std::to_string(free_port());
   auto port_b = std::to_string(free_port());
   std::vector<std::string> flags_a{"--roles=frontdoor,orders,inventory,notification",
-                                   "--node-id=node-a",
-                                   "--cluster-port=" + port_a,
-                                   "--seeds=127.0.0.1:" + port_b,
-                                   "--shipping-step-seconds=1",
-                                   "--cluster-insecure=true"};
-  std::vector<std::string> flags_b{"--roles=payment,shipping",  "--node-id=node-b",
-                                   "--cluster-port=" + port_b,  "--seeds=127.0.0.1:" + port_a,
-                                   "--shipping-step-seconds=1", "--cluster-insecure=true"};
+                                   "--node-id=node-a", "--cluster-port=" + port_a,
+                                   "--seeds=127.0.0.1:" + port_b, "--shipping-step-seconds=1"};
+  // Over mutual TLS, as in production: each restart makes the restarted node the newer member,
+  // which opens the one connection between the two (the other never dials it).
+  std::vector<std::string> flags_b{"--roles=payment,shipping", "--node-id=node-b",
+                                   "--cluster-port=" + port_b, "--seeds=127.0.0.1:" + port_a,
+                                   "--shipping-step-seconds=1"};
+  with_tls(flags_a, "node-a");
+  with_tls(flags_b, "node-b");
   auto b = std::make_unique<agora_node>(flags_b, db, false);
   auto a = std::make_unique<agora_node>(flags_a, db);
   auto place = [&] {

@@ -28,9 +28,7 @@ std::unique_ptr<agora_node> peer(const std::string& id, const std::string& db,
   std::vector<std::string> flags{"--node-id=" + id, "--cluster-port=" + std::to_string(free_port()),
                                  "--shipping-step-seconds=1", "--lease-ttl-ms=3000",
                                  "--cluster-timeout-ms=3000"};
-  // Plaintext: between two TLS nodes libcaf_openssl 0.17.6 stalls the simultaneous connects of
-  // a cluster's start (see README, "Several nodes"); TLS itself is tested in cluster_e2e.
-  flags.push_back("--cluster-insecure=true");
+  with_tls(flags, id);
   for (auto& f : more)
     flags.push_back(f);
   return std::make_unique<agora_node>(flags, db, true, std::vector<std::string>{}, uid);
@@ -760,17 +758,18 @@ TEST_CASE("with no live payment node a door says why in /readyz and refuses new 
   auto db = fresh_database();
   auto port_a = free_port();
   auto port_b = free_port();
-  std::vector<std::string> ttl{"--lease-ttl-ms=3000", "--cluster-timeout-ms=3000",
-                               "--cluster-insecure=true"};
+  std::vector<std::string> ttl{"--lease-ttl-ms=3000", "--cluster-timeout-ms=3000"};
   std::vector<std::string> flags_b{
     "--roles=payment,shipping", "--node-id=pay", "--cluster-port=" + std::to_string(port_b),
     "--seeds=127.0.0.1:" + std::to_string(port_a), "--shipping-step-seconds=1"};
   flags_b.insert(flags_b.end(), ttl.begin(), ttl.end());
+  with_tls(flags_b, "pay");
   auto b = std::make_unique<agora_node>(flags_b, db, false);
   std::vector<std::string> flags_a{"--roles=frontdoor,orders,inventory,notification",
                                    "--node-id=shop", "--cluster-port=" + std::to_string(port_a),
                                    "--seeds=127.0.0.1:" + std::to_string(port_b)};
   flags_a.insert(flags_a.end(), ttl.begin(), ttl.end());
+  with_tls(flags_a, "shop");
   agora_node a{flags_a, db};
   REQUIRE(place_order(a, order_body(20, 1)).status == 202);
   ::kill(b->process->pid(), SIGKILL);
@@ -809,12 +808,13 @@ TEST_CASE("payment on two nodes: when the one a shop found dies, it finds the ot
   auto port_p1 = free_port();
   auto port_p2 = free_port();
   std::vector<std::string> ttl{"--lease-ttl-ms=3000", "--cluster-timeout-ms=3000",
-                               "--cluster-insecure=true", "--shipping-step-seconds=1"};
+                               "--shipping-step-seconds=1"};
   auto pay = [&](const std::string& id, uint16_t port) {
     std::vector<std::string> flags{"--roles=payment,shipping", "--node-id=" + id,
                                    "--cluster-port=" + std::to_string(port),
                                    "--seeds=127.0.0.1:" + std::to_string(port_shop)};
     flags.insert(flags.end(), ttl.begin(), ttl.end());
+    with_tls(flags, id);
     return std::make_unique<agora_node>(flags, db, false);
   };
   auto p1 = pay("pay-1", port_p1);
@@ -824,6 +824,7 @@ TEST_CASE("payment on two nodes: when the one a shop found dies, it finds the ot
                                  "--node-id=shop", "--cluster-port=" + std::to_string(port_shop),
                                  "--seeds=127.0.0.1:" + std::to_string(port_p1)};
   flags.insert(flags.end(), ttl.begin(), ttl.end());
+  with_tls(flags, "shop");
   agora_node shop{flags, db};
   std::vector<std::string> before;
   for (int i = 0; i < 5; ++i)
@@ -849,10 +850,9 @@ TEST_CASE("payment on two nodes: when the one a shop found dies, it finds the ot
   for (auto& id : after)
     await_status(shop, id, "DELIVERED");
   CHECK(sql_value(db, "SELECT count(*) FROM payments WHERE status = 'CAPTURED'") == "10");
-  // Found on pay-2's endpoint, which no flag of the shop names.
+  // Found on pay-2, which no flag of the shop names.
   auto log = shop.process->log();
-  CHECK(log.find(R"("event":"cluster.resolved","role":"payment","seed":"127.0.0.1:)"
-                 + std::to_string(port_p2))
+  CHECK(log.find(R"("event":"cluster.resolved","role":"payment","member":"pay-2")")
         != std::string::npos);
 }
 
@@ -868,14 +868,17 @@ TEST_CASE("a payment node paused past an order's deadline never captures after t
                                    "--cluster-port=" + std::to_string(port_b),
                                    "--seeds=127.0.0.1:" + std::to_string(port_a),
                                    "--shipping-step-seconds=1",
-                                   "--cluster-timeout-ms=20000",
-                                   "--cluster-insecure=true"};
+                                   "--cluster-timeout-ms=20000"};
+  with_tls(flags_b, "pay");
   agora_node b{flags_b, db, false};
-  agora_node a{{"--roles=frontdoor,orders,inventory,notification", "--node-id=shop",
-                "--cluster-port=" + std::to_string(port_a),
-                "--seeds=127.0.0.1:" + std::to_string(port_b), "--cluster-timeout-ms=20000",
-                "--order-step-timeout-ms=1500", "--cluster-insecure=true"},
-               db};
+  std::vector<std::string> flags_a{"--roles=frontdoor,orders,inventory,notification",
+                                   "--node-id=shop",
+                                   "--cluster-port=" + std::to_string(port_a),
+                                   "--seeds=127.0.0.1:" + std::to_string(port_b),
+                                   "--cluster-timeout-ms=20000",
+                                   "--order-step-timeout-ms=1500"};
+  with_tls(flags_a, "shop");
+  agora_node a{flags_a, db};
   b.process->signal(SIGSTOP);
   std::vector<std::string> accepted;
   for (int i = 0; i < 20; ++i) {

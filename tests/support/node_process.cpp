@@ -57,6 +57,11 @@ std::vector<std::string> cluster_tls(const std::string& name, const std::string&
           "--cluster-key=" + dir + "/" + name + ".key", "--cluster-ca=" + dir + "/ca.pem"};
 }
 
+void with_tls(std::vector<std::string>& flags, const std::string& name) {
+  for (auto& f : cluster_tls(name))
+    flags.push_back(f);
+}
+
 std::string read_text(const std::string& path) {
   std::ifstream in{path};
   std::stringstream out;
@@ -78,8 +83,9 @@ command_result run_command(const std::string& shell_command) {
 
 namespace {
 
-/// A copy of `binary` that any user may run, made once per test process and removed at its end.
-std::string world_readable_copy(const std::string& binary) {
+/// `file` copied to /tmp for `uid` (0: world-readable, for the binary), made once per test
+/// process and removed at its end; the copy's path.
+std::string copy_for(const std::string& file, const std::string& name, unsigned uid) {
   struct copy_dir {
     std::string path = "/tmp/agora-run-as-" + std::to_string(::getpid());
     ~copy_dir() { // at exit, when the test framework is gone: no REQUIRE, no run_command
@@ -90,12 +96,28 @@ std::string world_readable_copy(const std::string& binary) {
   static copy_dir dir;
   static std::mutex mutex;
   std::lock_guard<std::mutex> guard{mutex};
-  auto to = dir.path + "/agora";
-  if (::access(to.c_str(), X_OK) != 0) {
-    auto r = run_command("install -m 755 -D " + binary + " " + to + " && chmod 755 " + dir.path);
+  auto to = dir.path + "/" + name;
+  if (::access(to.c_str(), F_OK) != 0) {
+    auto id = std::to_string(uid);
+    auto r =
+      run_command("install -D " + (uid == 0 ? "-m 755 " : "-m 400 -o " + id + " -g " + id + " ")
+                  + file + " " + to + " && chmod 755 " + dir.path);
     REQUIRE(r.status == 0);
   }
   return to;
+}
+
+/// The node runs as `uid`, who may not reach into the build folder: the binary and the cluster
+/// certificate files are copied to /tmp for it.
+void run_as(std::string& binary, std::vector<std::string>& args, unsigned uid) {
+  binary = copy_for(binary, "agora", 0);
+  for (auto& a : args)
+    for (std::string flag : {"--cluster-cert=", "--cluster-key=", "--cluster-ca="})
+      if (a.rfind(flag, 0) == 0) {
+        auto file = a.substr(flag.size());
+        auto name = std::to_string(uid) + "-" + std::filesystem::path{file}.filename().string();
+        a = flag + copy_for(file, name, uid);
+      }
 }
 
 } // namespace
@@ -124,17 +146,15 @@ node_process::node_process(std::vector<std::string> args, std::vector<std::strin
         }))
       all_env.push_back(off);
   }
-  std::string copy;
-  if (uid != 0) { // the user may not reach into the build folder: a world-readable copy in /tmp
-    copy = world_readable_copy(binary);
-    binary = copy.c_str();
-  }
-  args.insert(args.begin(), binary);
-  std::string run_as = "/usr/bin/setpriv";
+  std::string copy = binary;
+  if (uid != 0)
+    run_as(copy, args, uid);
+  args.insert(args.begin(), copy);
+  std::string setpriv = "/usr/bin/setpriv";
   if (uid != 0) { // setpriv changes user and group, then becomes the node (the same pid)
     auto id = std::to_string(uid);
-    args.insert(args.begin(), {run_as, "--reuid=" + id, "--regid=" + id, "--clear-groups", "--"});
-    binary = run_as.c_str();
+    args.insert(args.begin(), {setpriv, "--reuid=" + id, "--regid=" + id, "--clear-groups", "--"});
+    binary = setpriv.c_str();
   }
   std::vector<char*> argv, envp;
   for (auto& a : args)

@@ -26,6 +26,9 @@ std::string scratch_dir(const std::string& what);
 /// `ca_dir` other than empty: the certificates of another CA (a stranger's) in that folder.
 std::vector<std::string> cluster_tls(const std::string& name, const std::string& ca_dir = {});
 
+/// Appends cluster_tls(name) to `flags`.
+void with_tls(std::vector<std::string>& flags, const std::string& name);
+
 /// The whole content of a file ("" when it cannot be read).
 std::string read_text(const std::string& path);
 
