@@ -44,17 +44,23 @@ start_node() {
   AGORA_DATABASE_URL=$db AGORA_AUTH_TOKENS=$bench_token:admin "$binary" --http-port="$http" \
     --node-id="$id" --cluster-port="$cluster" "${transport[@]}" --log-level=warn \
     --shipping-step-seconds=1 \
-    --http-threads=1 --order-idle-seconds=5 ${BENCH_NODE_ARGS:-} >"$log" 2>&1 &
+    --http-threads=1 --scheduler-threads="$threads" --order-idle-seconds=5 ${BENCH_NODE_ARGS:-} \
+    >"$log" 2>&1 &
   pids+=($!)
   doors+=("http://127.0.0.1:$http")
 }
 
+# wait_ready DOOR...: until every door says ready in one pass (a node alone in the members table
+# is ready until it sees the others starting, so one door at a time could pass too early).
 wait_ready() {
-  local door
-  for door in "$@"; do
-    for _ in $(seq 1 200); do curl -sf "$door/readyz" >/dev/null && break; sleep 0.1; done
-    curl -sf "$door/readyz" >/dev/null || die "$door did not become ready"
+  local door ok
+  for _ in $(seq 1 300); do
+    ok=1
+    for door in "$@"; do curl -sf "$door/readyz" >/dev/null || { ok=0; break; }; done
+    [ "$ok" = 1 ] && return
+    sleep 0.1
   done
+  die "not every door became ready within 30 s: $*"
 }
 
 # Sums one sample over the doors' /metrics.
@@ -77,6 +83,9 @@ run() {
   bench_psql "CREATE DATABASE $name" >/dev/null
   db="$base_url/$name"
   doors=()
+  # The nodes share this machine's cores: each gets its share of actor threads (at least one),
+  # as nodes placed on one host would be sized, instead of each one thread per core.
+  threads=$(( $(nproc) / nodes )); [ "$threads" -ge 1 ] || threads=1
   for i in $(seq 1 "$nodes"); do start_node "$db" "node-$i" "$work/$name-$i.log"; done
   wait_ready "${doors[@]}"
   for id in $(seq 1 50); do

@@ -2,6 +2,7 @@
 
 #include "runtime/base/clock.hpp"
 #include "runtime/base/log.hpp"
+#include "runtime/base/random.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
@@ -92,6 +93,27 @@ void resend(create_order& req) {
 }
 template <class T>
 void resend(T&) {}
+
+/// A new order is owned where it was placed when it can be: its id is drawn again (up to 64
+/// times) until it falls in a shard this node owns, so its saga's commands and its shipment's
+/// news stay on this node instead of crossing to another (measured: 69 % of order commands
+/// crossed nodes with three doors). The ids stay uniform over the local shards; a node owning
+/// none, or a create sent again, keeps the id it has.
+void place_locally(self_ptr self, create_order& req) {
+  auto& st = self->state;
+  if (req.resent)
+    return;
+  auto local = [&](const std::string& id) {
+    auto shard = order_shard(id, st.shards);
+    return shard < st.routes.size() && st.routes[shard].host
+           && st.routes[shard].host.node() == self->node();
+  };
+  bool owns_any = false;
+  for (auto& r : st.routes)
+    owns_any = owns_any || (r.host && r.host.node() == self->node());
+  for (int draw = 0; owns_any && draw < 64 && !local(req.draft.id); ++draw)
+    req.draft.id = new_id("ord");
+}
 
 template <class T, class... Ts>
 void attempt(self_ptr self, const std::string& id, steady_clock::time_point deadline,
@@ -184,11 +206,12 @@ routing_impl::behavior_type routing(self_ptr self, uint32_t shards,
   // timeouts (30 s), so a client hears 503 with Retry-After rather than nothing.
   constexpr auto slow = seconds{25};
   return {
-    [=](create_atom, const create_order& req) -> caf::result<order_view> {
+    [=](create_atom, create_order& req) -> caf::result<order_view> {
       // Admission: an order that cannot proceed (no live payment node, say) is refused now with
       // a 503 and Retry-After, not accepted to time out later.
       if (!self->state.closed.empty())
         return caf::make_error(errc::unavailable, "not taking orders: " + self->state.closed);
+      place_locally(self, req);
       return route<order_view>(self, req.draft.id, slow, create_atom_v, req);
     },
     [=](cluster_atom, bool, std::string& missing) {

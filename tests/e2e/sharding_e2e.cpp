@@ -1,3 +1,4 @@
+#include "actors/domain/hash.hpp"
 #include "tests/support/agora_node.hpp"
 #include "tests/support/orders.hpp"
 #include "tests/support/partition.hpp"
@@ -291,6 +292,13 @@ TEST_CASE("three nodes own every shard once and orders through every door comple
       return unfinished(db) == "0";
     },
     40s));
+  // A new order is owned where it was placed: its saga's commands stay on that node (ids drawn
+  // uniformly over all shards would land two thirds of them elsewhere).
+  const char* names[] = {"node-a", "node-b", "node-c"};
+  for (size_t i = 0; i < ids.size(); ++i)
+    CHECK(sql_value(db, "SELECT owner FROM shard_leases WHERE kind = 'orders' AND shard = "
+                          + std::to_string(agora::domain::shard_of(ids[i], 64)))
+          == names[i % 3]);
   for (auto& id : ids) // any door reads any order
     CHECK(order(*doors[id.back() % 3], id)["status"] == "DELIVERED");
   check_invariants(db, doors, initial);

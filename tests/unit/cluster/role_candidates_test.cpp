@@ -55,7 +55,7 @@ TEST_CASE("callers spread over a role's members: each tries them in its own orde
   CHECK(firsts.size() >= 3); // not every caller on the same node
 }
 
-TEST_CASE("of two members the newer one dials the older, once; a tie goes by id",
+TEST_CASE("of two members the newer one dials the older, once, and a tie goes by id",
           "[placement][roles]") {
   protocol::cluster_state seen;
   auto at = [](protocol::member m, int64_t joined) {
