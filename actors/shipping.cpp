@@ -1,5 +1,6 @@
 #include "actors/shipping.hpp"
 
+#include "actors/protocol/cluster.hpp"
 #include "actors/service_metrics.hpp"
 #include "actors/store_call.hpp"
 #include "runtime/base/actor_registry.hpp"
@@ -26,7 +27,8 @@ using namespace agora::protocol;
 using namespace std::chrono;
 
 using shipping_impl =
-  shipping_actor::extend<caf::reacts_to<tick_atom>, caf::reacts_to<retry_atom, shipment, int>>;
+  shipping_actor::extend<caf::reacts_to<tick_atom>, caf::reacts_to<retry_atom, shipment, int>,
+                         caf::reacts_to<route_atom, shard_map>>;
 
 /// What the shipping service counts: its operations, the statuses shipments move to (by the
 /// carrier, an admin scan or a cancel) and news its orders did not take.
@@ -78,6 +80,9 @@ struct shipping_state {
   order_router_actor orders;
   milliseconds news_timeout{30000}; ///< an order told of its shipment may load its journal first
   std::shared_ptr<shipping_metrics> metrics; ///< kept here; handlers use the plain pointer
+  /// The order shards whose shipments this node's carrier moves, as a PostgreSQL int array; empty
+  /// (no shard map heard: one node, or no orders here) moves every shipment, taking turns.
+  std::string owned;
 };
 
 using self_ptr = shipping_impl::stateful_pointer<shipping_state>;
@@ -146,7 +151,7 @@ void carrier_step(self_ptr self, const shipping_store_actor& store, shipping_met
     return duration<double>(steady_clock::now() - start).count();
   };
   auto step_ms = static_cast<int64_t>(duration_cast<milliseconds>(options.step).count());
-  self->request(store, options.store_timeout, step_atom_v, step_ms)
+  self->request(store, options.store_timeout, step_atom_v, step_ms, self->state.owned)
     .then(
       [=](std::vector<shipment>& moved) {
         metrics->operations.observe("carrier_step", "ok", elapsed());
@@ -184,6 +189,15 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
   return {
     [=](track_atom, order_router_actor orders) {
       self->state.orders = std::move(orders);
+    },
+    [=](route_atom, const shard_map& map) {
+      // A node's orders own their shards' shipments: the carrier moves those, so the news of a
+      // move goes to an order on this node, and the carriers of the cluster never meet.
+      std::string owned;
+      for (auto& r : map.routes)
+        if (r.host && r.host.node() == self->node())
+          owned += (owned.empty() ? "" : ",") + std::to_string(r.shard);
+      self->state.owned = "{" + owned + "}";
     },
     [=](create_atom, const std::string& order_id, const domain::address&) {
       return answer_from<shipment>(self, store, metrics->observer("create", false), create_atom_v,

@@ -27,7 +27,9 @@ struct shipping_options {
 };
 
 /// Spawns the shipping service: shipments through `store`, a carrier timer, and news of every
-/// status change sent to the order router named by `track`.
+/// status change sent to the order router named by `track`. Told where the order shards are (as
+/// a shard_map_listener of the orders kind), its carrier moves only the shipments of the orders
+/// whose shards this node owns; until then, every shipment, one carrier at a time.
 protocol::shipping_actor spawn_shipping(caf::actor_system& sys,
                                         protocol::shipping_store_actor store,
                                         shipping_options options, actor_registry& registry,

@@ -1,5 +1,6 @@
 #include "persistence/shipping_store.hpp"
 
+#include "actors/domain/hash.hpp"
 #include "persistence/sql.hpp"
 #include "persistence/transact.hpp"
 #include "persistence/write_back.hpp"
@@ -80,47 +81,56 @@ caf::result<shipment> advance(pqxx::work& tx, const std::string& id) {
   return to_shipment(rows[0]);
 }
 
-/// Moves the oldest open shipments unchanged for `older_ms` one step on, in one statement. No row
+/// Moves the oldest open shipments unchanged for `older_ms` one step on, in one statement: of the
+/// orders in the shards `owned` lists (a PostgreSQL int array, "{3,17}"; rows without a shard too),
+/// or, `owned` empty, every one. No row
 /// locks: when carriers on two nodes pick the same shipment, the second update waits for the
 /// first and re-checks its condition on the moved row (READ COMMITTED), which no longer holds, so
 /// no shipment moves twice, and no move writes a lock before its update. The chosen ids are an
 /// array, so the update finds them by primary key whatever the planner thinks of the table's
 /// size (an IN subquery became a hash join over a scan of every shipment with stale statistics).
-std::vector<shipment> step(pqxx::work& tx, int64_t older_ms) {
-  // One carrier step at a time in the cluster: a carrier whose step finds another's under way
-  // (a transaction-scoped advisory lock) skips it. Several carriers updating the same rows only
+std::vector<shipment> step(pqxx::work& tx, int64_t older_ms, const std::string& owned) {
+  // Carriers that move every shipment take turns: one whose step finds another's under way (a
+  // transaction-scoped advisory lock) skips it. Several carriers updating the same rows only
   // waited on each other's row locks to find the rows moved already: measured with three nodes,
-  // a third of the database's busy samples were carriers waiting on one another.
-  if (!tx.exec1("SELECT pg_try_advisory_xact_lock(" + std::to_string(carrier_lock) + ")")[0]
-         .as<bool>())
+  // a third of the database's busy samples were carriers waiting on one another. Carriers of
+  // disjoint shards need no turns.
+  if (owned.empty()
+      && !tx.exec1("SELECT pg_try_advisory_xact_lock(" + std::to_string(carrier_lock) + ")")[0]
+            .as<bool>())
     return {};
   // updated_at is never before created_at, so the newest step's worth of shipments is not even
   // scanned: the walk of the open shipments' index stops there.
-  const std::string due = moving
-                          + " AND created_at <= now() - make_interval(secs => $1 / 1000.0) AND "
-                            "updated_at <= now() - make_interval(secs => $1 / 1000.0)";
+  const std::string due =
+    moving
+    + " AND created_at <= now() - make_interval(secs => $1 / 1000.0) AND "
+      "updated_at <= now() - make_interval(secs => $1 / 1000.0)"
+    + (owned.empty() ? "" : " AND (order_shard = ANY ($2::int[]) OR order_shard IS NULL)");
+  auto update = "UPDATE shipments SET " + scan_on
+                + " WHERE id = ANY (ARRAY(SELECT id FROM shipments WHERE " + due
+                + " ORDER BY created_at LIMIT " + std::to_string(carrier_step_limit) + ")) AND "
+                + due + " RETURNING " + columns;
+  auto rows =
+    owned.empty() ? tx.exec_params(update, older_ms) : tx.exec_params(update, older_ms, owned);
   std::vector<shipment> out;
-  for (auto row :
-       tx.exec_params("UPDATE shipments SET " + scan_on
-                        + " WHERE id = ANY (ARRAY(SELECT id FROM shipments WHERE " + due
-                        + " ORDER BY created_at LIMIT " + std::to_string(carrier_step_limit)
-                        + ")) AND " + due + " RETURNING " + columns,
-                      older_ms))
+  for (auto row : rows)
     out.push_back(to_shipment(row));
   return out;
 }
 
 shipping_store_actor::behavior_type worker(shipping_store_actor::pointer self,
-                                           connection_pool* pool, actor_registry* registry) {
+                                           connection_pool* pool, actor_registry* registry,
+                                           uint32_t order_shards) {
   track_sampled(self, *registry, "store.shipping");
   return {
     [=](create_atom, const shipment& s) {
       return transact<shipment>(*pool, [&](pqxx::work& tx) {
         tx.exec_params("INSERT INTO shipments (id, order_id, status, tracking_number, "
-                       "carrier) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id) DO "
-                       "NOTHING",
+                       "carrier, order_shard) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT "
+                       "(order_id) DO NOTHING",
                        s.id, s.order_id, std::string{domain::to_string(s.status)},
-                       s.tracking_number, s.carrier);
+                       s.tracking_number, s.carrier,
+                       static_cast<int64_t>(domain::shard_of(s.order_id, order_shards)));
         return by_order(tx, s.order_id); // the order's first shipment wins
       });
     },
@@ -139,16 +149,17 @@ shipping_store_actor::behavior_type worker(shipping_store_actor::pointer self,
         return advance(tx, id);
       });
     },
-    [=](step_atom, int64_t older_ms) {
+    [=](step_atom, int64_t older_ms, const std::string& owned) {
       return transact<std::vector<shipment>>(*pool, [&](pqxx::work& tx) {
-        return step(tx, older_ms);
+        return step(tx, older_ms, owned);
       });
     },
   };
 }
 
 const merge_spec shipment_insert{
-  71, "INSERT INTO shipments (id, order_id, status, tracking_number, carrier) VALUES ", ""};
+  71, "INSERT INTO shipments (id, order_id, status, tracking_number, carrier, order_shard) VALUES ",
+  ""};
 
 using front_impl = shipping_store_actor::extend<caf::reacts_to<written_atom, uint64_t, caf::error>>;
 
@@ -163,7 +174,7 @@ struct front_state {
 /// job); the rest, and a create that cannot be answered from its own insert, go to the workers.
 front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
                                 shipping_store_actor slow, writer* w, actor_registry* registry,
-                                std::chrono::milliseconds fallback_timeout) {
+                                std::chrono::milliseconds fallback_timeout, uint32_t order_shards) {
   self->state.fallback_timeout = fallback_timeout;
   track_sampled(self, *registry, "store.shipping.front");
   stop_with(self, slow);
@@ -171,10 +182,12 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
     [=](create_atom, const shipment& s) {
       using namespace sql;
       write_job job;
-      job.rows.push_back({&shipment_insert, "("
-                                              + list({lit(s.id), lit(s.order_id), lit(s.status),
-                                                      lit(s.tracking_number), lit(s.carrier)})
-                                              + ")"});
+      job.rows.push_back(
+        {&shipment_insert,
+         "("
+           + list({lit(s.id), lit(s.order_id), lit(s.status), lit(s.tracking_number),
+                   lit(s.carrier), std::to_string(domain::shard_of(s.order_id, order_shards))})
+           + ")"});
       job.verify = "SELECT 1 FROM shipments WHERE id = " + lit(s.id);
       return self->state.pending.submit(self, *w, std::move(job), s);
     },
@@ -190,8 +203,8 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
     [=](advance_atom, const std::string& id) {
       return self->delegate(slow, advance_atom_v, id);
     },
-    [=](step_atom, int64_t older_ms) {
-      return self->delegate(slow, step_atom_v, older_ms);
+    [=](step_atom, int64_t older_ms, const std::string& owned) {
+      return self->delegate(slow, step_atom_v, older_ms, owned);
     },
   };
 }
@@ -199,13 +212,14 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
 } // namespace
 
 shipping_store_actor spawn_shipping_store(caf::actor_system& sys, connection_pool& pool, writer& w,
-                                          size_t workers, actor_registry& registry) {
+                                          size_t workers, actor_registry& registry,
+                                          uint32_t order_shards) {
   auto slow = spawn_pooled<shipping_store_actor>(sys, workers, [&] {
-    return spawn_counted<caf::detached>(sys, worker, &pool, &registry);
+    return spawn_counted<caf::detached>(sys, worker, &pool, &registry, order_shards);
   });
   return caf::actor_cast<shipping_store_actor>(
     spawn_counted(sys, front, slow, &w, &registry,
-                  pool.options().acquire_timeout + pool.options().statement_timeout));
+                  pool.options().acquire_timeout + pool.options().statement_timeout, order_shards));
 }
 
 } // namespace agora::persistence

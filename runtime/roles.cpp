@@ -93,8 +93,8 @@ void spawn_payment(node& n) {
 }
 
 void spawn_shipping(node& n) {
-  auto store = n.keep(
-    persistence::spawn_shipping_store(*n.sys, n.pool, n.effects, n.c.store_workers, n.registry));
+  auto store = n.keep(persistence::spawn_shipping_store(
+    *n.sys, n.pool, n.effects, n.c.store_workers, n.registry, n.c.orders.shards));
   n.services.shipping =
     n.keep(actors::spawn_shipping(*n.sys, store, n.c.shipping, n.registry, n.metrics.registry()));
 }
@@ -181,6 +181,10 @@ void start_keeper(node& n) {
   leased[0].role = node_role::orders;
   leased[0].host = caf::actor_cast<protocol::shard_host_actor>(n.order_host);
   leased[0].listeners.push_back(caf::actor_cast<protocol::shard_map_listener>(n.order_routing));
+  // This node's carrier moves the shipments of the orders it owns (shipping here, and orders).
+  if (c.has_role(node_role::shipping) && c.has_role(node_role::orders))
+    leased[0].listeners.push_back(
+      caf::actor_cast<protocol::shard_map_listener>(n.services.shipping));
   leased[1].kind = protocol::inventory_kind;
   leased[1].shards = c.inventory.shards;
   leased[1].role = node_role::inventory;

@@ -63,12 +63,13 @@ constexpr size_t carrier_step_limit = 500;
 /// the order's shipment before pickup (errc::conflict after) or, when the order has none yet,
 /// inserts the given CANCELLED one in its place (a later create then answers it); `step` advances
 /// the oldest moving shipments unchanged for at least the given milliseconds (at most
-/// carrier_step_limit) and answers them.
+/// carrier_step_limit) of the orders in the given shards (a PostgreSQL int array such as "{3,17}";
+/// "": of every order) and answers them.
 using shipping_store_actor =
   caf::typed_actor<caf::replies_to<create_atom, shipment>::with<shipment>,
                    caf::replies_to<cancel_atom, shipment>::with<shipment>,
                    caf::replies_to<get_atom, std::string>::with<shipment>,
                    caf::replies_to<advance_atom, std::string>::with<shipment>,
-                   caf::replies_to<step_atom, int64_t>::with<std::vector<shipment>>>;
+                   caf::replies_to<step_atom, int64_t, std::string>::with<std::vector<shipment>>>;
 
 } // namespace agora::protocol

@@ -299,6 +299,15 @@ TEST_CASE("three nodes own every shard once and orders through every door comple
     CHECK(sql_value(db, "SELECT owner FROM shard_leases WHERE kind = 'orders' AND shard = "
                           + std::to_string(agora::domain::shard_of(ids[i], 64)))
           == names[i % 3]);
+  // And so is its shipment: each node's carrier moves the shipments of the orders it owns, so no
+  // news crossed to another node (reads, below, do: any door serves any order).
+  double remote = 0, local = 0;
+  for (auto* d : doors) {
+    remote += metric(*d, R"(agora_cluster_order_commands_total{to="remote"})");
+    local += metric(*d, R"(agora_cluster_order_commands_total{to="local"})");
+  }
+  CHECK(local >= 30 * 4); // a create and three shipment news each
+  CHECK(remote == 0);
   for (auto& id : ids) // any door reads any order
     CHECK(order(*doors[id.back() % 3], id)["status"] == "DELIVERED");
   check_invariants(db, doors, initial);

@@ -1,3 +1,4 @@
+#include "actors/domain/hash.hpp"
 #include "actors/shipping.hpp"
 #include "persistence/shipping_store.hpp"
 #include "tests/support/pg.hpp"
@@ -5,6 +6,8 @@
 #include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <set>
 
 using namespace agora;
 using namespace agora::protocol;
@@ -15,7 +18,13 @@ namespace {
 using agora::domain::shipment_status;
 
 struct fixture : test::writer_store_fixture<shipping_store_actor> {
-  fixture() : writer_store_fixture(persistence::spawn_shipping_store) {}
+  fixture()
+    : writer_store_fixture([](caf::actor_system& sys, persistence::connection_pool& pool,
+                              persistence::writer& w, size_t workers, actor_registry& registry) {
+        return persistence::spawn_shipping_store(sys, pool, w, workers, registry, shards);
+      }) {}
+
+  static constexpr uint32_t shards = 64;
 
   shipment make(const std::string& id, const std::string& order) {
     auto [s, err] = ask<shipment>(
@@ -64,7 +73,7 @@ TEST_CASE("the carrier step moves only shipments unchanged long enough, and reco
   CHECK(f.cancel("ord_c").first.status == shipment_status::cancelled);
   f.sql("UPDATE shipments SET created_at = now() - interval '1 hour', updated_at = now() - "
         "interval '1 hour' WHERE id IN ('shp_old', 'shp_gone')");
-  auto [moved, err] = f.ask<std::vector<shipment>>(step_atom_v, int64_t{60000});
+  auto [moved, err] = f.ask<std::vector<shipment>>(step_atom_v, int64_t{60000}, std::string{});
   REQUIRE_FALSE(err);
   REQUIRE(moved.size() == 1); // the new one is too recent, the cancelled one does not move
   CHECK(moved[0].id == "shp_old");
@@ -72,7 +81,7 @@ TEST_CASE("the carrier step moves only shipments unchanged long enough, and reco
   CHECK(moved[0].status == shipment_status::in_transit);
   // Every step on: the last scan delivers, and a delivered shipment moves no more.
   for (auto next : {shipment_status::out_for_delivery, shipment_status::delivered}) {
-    auto [again, step_err] = f.ask<std::vector<shipment>>(step_atom_v, int64_t{0});
+    auto [again, step_err] = f.ask<std::vector<shipment>>(step_atom_v, int64_t{0}, std::string{});
     REQUIRE_FALSE(step_err);
     bool seen = false;
     for (auto& s : again)
@@ -83,7 +92,7 @@ TEST_CASE("the carrier step moves only shipments unchanged long enough, and reco
     CHECK(seen);
   }
   f.sql("UPDATE shipments SET updated_at = now() - interval '1 hour'");
-  for (auto& s : f.ask<std::vector<shipment>>(step_atom_v, int64_t{0}).first)
+  for (auto& s : f.ask<std::vector<shipment>>(step_atom_v, int64_t{0}, std::string{}).first)
     CHECK(s.id != "shp_old");
   // The timeline in the row: each status reached once, in order.
   CHECK(f.sql("SELECT created_at <= in_transit_at AND in_transit_at <= out_for_delivery_at AND "
@@ -141,7 +150,7 @@ TEST_CASE("cancelling an order without a shipment leaves a cancelled one, so non
   CHECK(f.cancel("ord_early", "shp_other").first.id == "shp_stand_in");
   f.sql("UPDATE shipments SET created_at = now() - interval '1 hour', updated_at = now() - "
         "interval '1 hour'");
-  CHECK(f.ask<std::vector<shipment>>(step_atom_v, int64_t{0}).first.empty());
+  CHECK(f.ask<std::vector<shipment>>(step_atom_v, int64_t{0}, std::string{}).first.empty());
   CHECK(f.sql("SELECT count(*) || ' ' || min(status) || ' ' || bool_and(ended_at IS NOT NULL) "
               "FROM shipments WHERE order_id = 'ord_early'")
         == "1 CANCELLED true");
@@ -173,4 +182,35 @@ TEST_CASE("the carrier works off a backlog of more than one step's worth without
   CHECK(f.sql("SELECT count(*) FROM shipments WHERE in_transit_at IS NOT NULL AND "
               "out_for_delivery_at IS NULL")
         == "1200");
+}
+
+TEST_CASE("a carrier moves the shipments of its order shards, and those written before shards",
+          "[shipping][pg]") {
+  fixture f;
+  // Order ids in two different shards, and one shipment from before shards were written.
+  std::string mine = "ord_mine", theirs = "ord_theirs";
+  for (int i = 0;
+       domain::shard_of(theirs, fixture::shards) == domain::shard_of(mine, fixture::shards); ++i)
+    theirs = "ord_theirs" + std::to_string(i);
+  f.make("shp_mine", mine);
+  f.make("shp_theirs", theirs);
+  f.make("shp_legacy", "ord_legacy");
+  f.sql("UPDATE shipments SET order_shard = NULL WHERE id = 'shp_legacy'");
+  CHECK(f.sql("SELECT order_shard FROM shipments WHERE id = 'shp_mine'")
+        == std::to_string(domain::shard_of(mine, fixture::shards)));
+  f.sql("UPDATE shipments SET created_at = now() - interval '1 hour', updated_at = now() - "
+        "interval '1 hour'");
+  auto owned = "{" + std::to_string(domain::shard_of(mine, fixture::shards)) + ",63}";
+  auto [moved, err] = f.ask<std::vector<shipment>>(step_atom_v, int64_t{60000}, owned);
+  REQUIRE_FALSE(err);
+  std::set<std::string> ids;
+  for (auto& s : moved)
+    ids.insert(s.id);
+  CHECK(ids == std::set<std::string>{"shp_mine", "shp_legacy"});
+  // A carrier of no shard moves only the old rows; one of every shard ("") moves the rest.
+  f.sql("UPDATE shipments SET updated_at = now() - interval '1 hour'");
+  CHECK(f.ask<std::vector<shipment>>(step_atom_v, int64_t{60000}, std::string{"{}"}).first.size()
+        == 1);
+  auto all = f.ask<std::vector<shipment>>(step_atom_v, int64_t{60000}, std::string{}).first;
+  CHECK(all.size() == 2); // shp_theirs and shp_mine; the legacy one moved a moment ago
 }
