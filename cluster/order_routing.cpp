@@ -103,15 +103,14 @@ void place_locally(self_ptr self, create_order& req) {
   auto& st = self->state;
   if (req.resent)
     return;
-  auto local = [&](const std::string& id) {
-    auto shard = order_shard(id, st.shards);
+  auto local = [&](uint32_t shard) {
     return shard < st.routes.size() && st.routes[shard].host
            && st.routes[shard].host.node() == self->node();
   };
   bool owns_any = false;
-  for (auto& r : st.routes)
-    owns_any = owns_any || (r.host && r.host.node() == self->node());
-  for (int draw = 0; owns_any && draw < 64 && !local(req.draft.id); ++draw)
+  for (uint32_t shard = 0; shard < st.routes.size() && !owns_any; ++shard)
+    owns_any = local(shard);
+  for (int draw = 0; owns_any && draw < 64 && !local(order_shard(req.draft.id, st.shards)); ++draw)
     req.draft.id = new_id("ord");
 }
 

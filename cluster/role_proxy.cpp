@@ -1,7 +1,6 @@
 #include "cluster/role_proxy.hpp"
 
 #include "actors/protocol/atoms.hpp"
-#include "cluster/placement.hpp"
 #include "runtime/base/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -13,8 +12,6 @@
 
 #include <chrono>
 #include <deque>
-#include <map>
-#include <sstream>
 #include <stdexcept>
 
 namespace agora::cluster {
@@ -64,7 +61,7 @@ void resolve_once(proxy_actor* self) {
   }
   options.wait = 0s; // one round over the seeds; the proxy paces the retries
   self->system().spawn<caf::detached>(
-    [proxy = caf::actor{self}, role = st.role, options](caf::blocking_actor* worker) mutable {
+    [proxy = caf::actor{self}, role = st.role, options](caf::blocking_actor* worker) {
       caf::actor found;
       try {
         found = resolve_role(worker->system(), role, options);
