@@ -112,8 +112,8 @@ void resolve_peer(self_ptr self, const member& m) {
   if (p.resolving || (p.incarnation == m.incarnation && p.found) || !dials(st.seen, st.me, m))
     return;
   p.resolving = true;
-  auto timeout = st.options.step_timeout;
   auto transport = st.options.transport;
+  auto timeout = transport.timeout; // a lookup's deadline: a stalled one is retried next sync
   transport.member = st.me.id;
   transport.incarnation = st.me.incarnation;
   caf::actor mine[2];
@@ -151,11 +151,13 @@ void resolve_peer(self_ptr self, const member& m) {
                    [&](caf::error&) {
                      complete = false; // it does not see this node live yet
                    });
-      if (complete)
+      if (complete) {
         worker->send(keeper, peer_atom_v, m.id, m.incarnation, found[0], found[1],
                      caf::actor_cast<caf::actor>(*dir));
-      else
-        worker->send(keeper, peer_atom_v, m.id);
+        return;
+      }
+      log::info("cluster.peer_unresolved").kv("member", m.id).kv("incarnation", m.incarnation);
+      worker->send(keeper, peer_atom_v, m.id);
     });
 }
 
