@@ -41,15 +41,16 @@ struct order_actor_state {
   std::optional<domain::shipment_status> shipment_status;
   /// The status counted in agora_orders_live (kept apart: the state is gone when it stops).
   std::shared_ptr<std::optional<domain::order_status>> live_status;
-  order_router_actor successor;     ///< where a handoff sends the commands held
-  std::unique_ptr<order_host> host; ///< behind a pointer: its port needs this state
+  std::shared_ptr<actor_stats> stats; ///< where introspection reads its status
+  order_router_actor successor;       ///< where a handoff sends the commands held
+  std::unique_ptr<order_host> host;   ///< behind a pointer: its port needs this state
 };
 
 using self_ptr = order_impl::stateful_pointer<order_actor_state>;
 order_host& host_of(self_ptr self);
 
 order_view view(self_ptr self, const domain::order_state& s) {
-  return view_of(s, self->state.shipment_status);
+  return protocol::view_of(s, self->state.shipment_status);
 }
 
 /// The mail each of `events` causes, rendered from the state right after it. One event (most
@@ -158,6 +159,7 @@ struct order_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
     if (*st.live_status != now) {
       st.peers.metrics->live(*st.live_status, now);
       *st.live_status = now;
+      st.stats->set_state(std::string{domain::to_string(s.status)});
     }
   }
 
@@ -227,6 +229,8 @@ void activate(self_ptr self, std::vector<domain::order_event> journal, fence tok
   if (s.exists)
     *st.live_status = s.status;
   st.peers.metrics->live(std::nullopt, *st.live_status);
+  if (s.exists)
+    st.stats->set_state(std::string{domain::to_string(s.status)});
   self->attach_functor([metrics = st.peers.metrics, status = st.live_status] {
     metrics->live(*status, std::nullopt);
   });
@@ -242,7 +246,7 @@ order_impl::behavior_type order(self_ptr self, std::string id,
   st.id = std::move(id);
   st.peers = std::move(peers);
   st.options = options;
-  track(self, *st.peers.registry, "order", st.id);
+  st.stats = track(self, *st.peers.registry, "order", st.id);
   activate(self, std::move(journal), token);
   auto submit = [self](domain::order_command c) {
     host_of(self).submit(std::move(c), self->make_response_promise());

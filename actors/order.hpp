@@ -57,8 +57,4 @@ protocol::order_actor spawn_order(caf::actor_system& sys, std::string id,
                                   std::vector<domain::order_event> journal, order_peers peers,
                                   order_options options, protocol::fence token = {});
 
-/// The view of an order state, as actors answer it; `seen` is the shipment's last known status.
-protocol::order_view view_of(const domain::order_state& s,
-                             std::optional<domain::shipment_status> seen);
-
 } // namespace agora::actors

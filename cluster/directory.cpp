@@ -1,5 +1,7 @@
 #include "cluster/directory.hpp"
 
+#include "cluster/introspection.hpp"
+#include "runtime/base/actor_registry.hpp"
 #include "runtime/base/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -24,6 +26,7 @@ struct directory_state {
   static inline const char* name = "cluster.directory";
   std::map<domain::node_role, caf::actor> services;
   lease_keeper_actor keeper;
+  actor_registry* registry = nullptr; ///< this node's actors, for introspection
 };
 
 using self_ptr = directory_actor::stateful_pointer<directory_state>;
@@ -54,8 +57,10 @@ void when_member(self_ptr self, Promise rp, const std::string& member, int64_t i
 }
 
 directory_actor::behavior_type directory(self_ptr self,
-                                         std::map<domain::node_role, caf::actor> services) {
+                                         std::map<domain::node_role, caf::actor> services,
+                                         actor_registry* registry) {
   self->state.services = std::move(services);
+  self->state.registry = registry;
   return {
     [=](lookup_atom, domain::node_role role, const std::string& member,
         int64_t incarnation) -> caf::result<caf::actor> {
@@ -85,6 +90,29 @@ directory_actor::behavior_type directory(self_ptr self,
                   });
       return rp;
     },
+    [=](actors_atom, const actor_query& q, const std::string& member,
+        int64_t incarnation) -> caf::result<actor_listing> {
+      if (!self->state.keeper)
+        return refused(member);
+      auto rp = self->make_response_promise<actor_listing>();
+      when_member(self, rp, member, incarnation, [=](auto& rp) {
+        rp.deliver(local_actors(*self->state.registry, q));
+      });
+      return rp;
+    },
+    [=](actor_atom, uint64_t id, const std::string& member,
+        int64_t incarnation) -> caf::result<actor_detail> {
+      if (!self->state.keeper)
+        return refused(member);
+      auto rp = self->make_response_promise<actor_detail>();
+      when_member(self, rp, member, incarnation, [=](auto& rp) {
+        if (auto found = local_actor(*self->state.registry, id))
+          rp.deliver(std::move(*found));
+        else
+          rp.deliver(caf::make_error(errc::not_found, "no live actor " + std::to_string(id)));
+      });
+      return rp;
+    },
     [=](cluster_atom, caf::actor& keeper) {
       self->state.keeper = caf::actor_cast<lease_keeper_actor>(keeper);
     },
@@ -95,8 +123,8 @@ directory_actor::behavior_type directory(self_ptr self,
 
 directory_actor publish_directory(caf::actor_system& sys,
                                   std::map<domain::node_role, caf::actor> services,
-                                  const transport_options& options) {
-  auto dir = sys.spawn(directory, std::move(services));
+                                  actor_registry& registry, const transport_options& options) {
+  auto dir = sys.spawn(directory, std::move(services), &registry);
   auto port = options.tls()
                 ? caf::openssl::publish(dir, options.port, options.address.c_str(), true)
                 : sys.middleman().publish(dir, options.port, options.address.c_str(), true);

@@ -14,6 +14,10 @@ namespace caf {
 class actor_system;
 }
 
+namespace agora {
+class actor_registry;
+}
+
 namespace agora::cluster {
 
 struct transport_options {
@@ -45,13 +49,15 @@ caf::expected<protocol::directory_actor> connect_directory(caf::actor_system& sy
                                                            const std::string& host, uint16_t port,
                                                            const transport_options& options);
 
-/// Spawns this node's directory over `services` (role → actor) and publishes it on
+/// Spawns this node's directory over `services` (role → actor) and `registry` (what it answers
+/// introspection from) and publishes it on
 /// `options.port` through CAF's middleman (TLS when `options.tls()`). It answers a lookup only
 /// for a member that `keeper` last saw live at the incarnation it claims: a process with the
 /// cluster's certificate but no membership gets nothing. Throws std::runtime_error (one line)
 /// when it cannot publish.
 protocol::directory_actor publish_directory(caf::actor_system& sys,
                                             std::map<domain::node_role, caf::actor> services,
+                                            actor_registry& registry,
                                             const transport_options& options);
 
 /// Tells the directory which lease keeper knows the members (set once the node has joined).

@@ -579,6 +579,21 @@ keeper_impl::behavior_type keeper(self_ptr self, lease_store_actor store, member
       ask_in_turn(self, rp, role, std::move(directories), 0);
       return rp;
     },
+    [=](peers_atom) {
+      auto& st = self->state;
+      std::vector<std::string> ids;
+      std::vector<caf::actor> directories; // empty where no connection is up
+      for (auto& m : st.seen.members) {
+        if (!m.live || m.id == st.me.id)
+          continue;
+        auto p = st.peers.find(m.id);
+        ids.push_back(m.id);
+        directories.push_back(p != st.peers.end() && p->second.incarnation == m.incarnation
+                                ? p->second.directory
+                                : caf::actor{});
+      }
+      return std::make_tuple(std::move(ids), std::move(directories));
+    },
     [=](leave_atom) -> caf::result<bool> {
       auto& st = self->state;
       st.leaving = true;

@@ -4,6 +4,7 @@
 #include "actors/protocol/catalog.hpp"
 #include "actors/protocol/cluster.hpp"
 #include "actors/protocol/health.hpp"
+#include "actors/protocol/introspection.hpp"
 #include "actors/protocol/inventory.hpp"
 #include "actors/protocol/order.hpp"
 #include "actors/protocol/payment.hpp"
@@ -39,7 +40,8 @@ struct services {
   protocol::payment_actor payments;
   protocol::shipping_actor shipping;
   protocol::account_store_actor accounts;
-  protocol::lease_keeper_actor keeper; ///< membership and leases as this node last saw them
+  protocol::lease_keeper_actor keeper;       ///< membership and leases as this node last saw them
+  protocol::introspector_actor introspector; ///< the live actors of every node
   std::shared_ptr<class session_cache> sessions;
   std::string order_token_key; ///< keys guests' order access tokens (shared by every node)
   std::chrono::milliseconds ask_timeout{5000};    ///< a handler's wait for an actor

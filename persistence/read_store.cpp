@@ -104,6 +104,15 @@ const std::string notification_doc =
   "d.attempts, 'created_at', "
   + rfc3339("d.created_at") + ", 'sent_at', " + rfc3339("d.sent_at") + ")";
 
+/// The outbox as staff see it: the contract's fields and what the dispatcher knows of the row.
+const std::string outbox_doc =
+  "json_build_object('id', d.id, 'type', d.type, 'order_id', d.order_id, 'product_id', "
+  "d.product_id, 'to', d.recipient, 'subject', d.subject, 'status', d.status, 'attempts', "
+  "d.attempts, 'last_error', d.last_error, 'created_at', "
+  + rfc3339("d.created_at") + ", 'sent_at', " + rfc3339("d.sent_at") + ", 'last_attempt_at', "
+  + rfc3339("d.last_attempt_at") + ", 'next_attempt_at', CASE WHEN d.status = 'QUEUED' THEN "
+  + rfc3339("d.next_attempt_at") + " END)";
+
 // Orders whose shipment moved on (picked up, delivered) a while ago without the order hearing of
 // it: the news was lost when the node retrying it stopped, or while the order changed owners.
 const std::string lagging_sql =
@@ -155,6 +164,34 @@ caf::result<std::string> notices(pqxx::work& tx, const list_filter& f) {
     tx,
     page_query(notification_doc, "FROM notifications d" + where(c), "d.created_at DESC, d.id", f),
     "page");
+}
+
+caf::result<std::string> outbox(pqxx::work& tx, const list_filter& f) {
+  std::vector<std::string> c;
+  if (!f.status.empty())
+    c.push_back("d.status = " + sql::lit(f.status));
+  if (!f.order_id.empty())
+    c.push_back("d.order_id = " + sql::lit(f.order_id));
+  return one(
+    tx, page_query(outbox_doc, "FROM notifications d" + where(c), "d.created_at DESC, d.id", f),
+    "page");
+}
+
+/// A FAILED mail back to QUEUED, due now, with a fresh set of attempts; its last error stays.
+caf::result<std::string> requeue(pqxx::work& tx, const std::string& id) {
+  auto moved = tx.exec_params("UPDATE notifications SET status = 'QUEUED', attempts = 0, "
+                              "next_attempt_at = now() WHERE id = $1 AND status = 'FAILED'",
+                              id);
+  if (moved.affected_rows() == 0) {
+    auto row = tx.exec_params("SELECT status FROM notifications WHERE id = $1", id);
+    if (row.empty())
+      return caf::make_error(errc::not_found, std::string{"no such notification"});
+    return caf::make_error(errc::conflict, "the notification is " + row[0][0].as<std::string>()
+                                             + "; only a FAILED one is retried");
+  }
+  return one(tx,
+             "SELECT " + outbox_doc + "::text FROM notifications d WHERE d.id = " + sql::lit(id),
+             "notification");
 }
 
 order_page orders(pqxx::work& tx, const list_filter& f) {
@@ -256,6 +293,16 @@ read_store_actor::behavior_type reader(read_store_actor::pointer self, connectio
     [=](notices_atom, const list_filter& f) {
       return transact<std::string>(*pool, [&](pqxx::work& tx) {
         return notices(tx, f);
+      });
+    },
+    [=](outbox_atom, const list_filter& f) {
+      return transact<std::string>(*pool, [&](pqxx::work& tx) {
+        return outbox(tx, f);
+      });
+    },
+    [=](requeue_atom, const std::string& id) {
+      return transact<std::string>(*pool, [&](pqxx::work& tx) {
+        return requeue(tx, id);
       });
     },
   };

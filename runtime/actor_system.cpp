@@ -6,6 +6,7 @@
 #include "actors/protocol/domain_types.hpp"
 #include "actors/protocol/entity.hpp"
 #include "actors/protocol/health.hpp"
+#include "actors/protocol/introspection.hpp"
 #include "actors/protocol/inventory.hpp"
 #include "actors/protocol/mail.hpp"
 #include "actors/protocol/order.hpp"
@@ -33,6 +34,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::agora_mail>();
   cfg.add_message_types<caf::id_block::agora_entity>();
   cfg.add_message_types<caf::id_block::agora_accounts>();
+  cfg.add_message_types<caf::id_block::agora_introspection>();
   cfg.add_message_types<caf::id_block::agora_cluster>();
 }
 

@@ -7,11 +7,13 @@
 #include "actors/payment.hpp"
 #include "actors/shipping.hpp"
 #include "cluster/directory.hpp"
+#include "cluster/introspection.hpp"
 #include "cluster/lease_keeper.hpp"
 #include "cluster/order_routing.hpp"
 #include "cluster/role_proxy.hpp"
 #include "cluster/shard_proxy.hpp"
 #include "http/account_routes.hpp"
+#include "http/admin_routes.hpp"
 #include "http/catalog_routes.hpp"
 #include "http/cluster_routes.hpp"
 #include "http/ops_routes.hpp"
@@ -202,6 +204,11 @@ void start_keeper(node& n) {
   n.keeper = n.keep(cluster::spawn_lease_keeper(*n.sys, n.leases, n.me, std::move(leased), options,
                                                 n.cluster_metrics, std::move(watchers)));
   n.services.keeper = n.keeper;
+  cluster::introspection_options looking;
+  looking.member = n.me.id;
+  looking.incarnation = n.me.incarnation;
+  n.services.introspector =
+    n.keep(cluster::spawn_introspector(*n.sys, n.registry, n.keeper, looking));
   if (n.directory)
     cluster::watch_members(n.directory, n.keeper);
   for (auto& proxy : n.role_proxies) // seeds were the bootstrap: members are the truth from now
@@ -236,7 +243,7 @@ void connect(node& n) {
   // The door and shipping reach every order through the cluster's router.
   s.orders = caf::actor_cast<protocol::order_router_actor>(n.order_routing);
   if (c.cluster.port != 0) {
-    n.directory = n.keep(cluster::publish_directory(*n.sys, published(n), n.transport));
+    n.directory = n.keep(cluster::publish_directory(*n.sys, published(n), n.registry, n.transport));
     n.cluster_port = c.cluster.port;
   }
   start_keeper(n);
@@ -251,6 +258,7 @@ std::vector<http::route> routes(const node& n) {
       all.push_back(std::move(r));
   };
   add(http::cluster_routes(n.services));
+  add(http::admin_routes(n.services));
   if (n.c.has_role(node_role::frontdoor)) {
     add(http::catalog_routes(n.services));
     add(http::order_routes(n.services));

@@ -68,6 +68,12 @@ AGORA_ATOM(cluster_atom, "cluster");
 AGORA_ATOM(peer_atom, "peer");
 AGORA_ATOM(introduce_atom, "introduce");
 AGORA_ATOM(bounce_atom, "bounce");
+AGORA_ATOM(peers_atom, "peers");
+// Introspection and operations.
+AGORA_ATOM(actors_atom, "actors");
+AGORA_ATOM(actor_atom, "actor");
+AGORA_ATOM(outbox_atom, "outbox");
+AGORA_ATOM(requeue_atom, "requeue");
 // A cluster role proxy's own messages: nothing it passes on may look like them.
 AGORA_ATOM(role_found_atom, "rolefound");
 AGORA_ATOM(role_retry_atom, "roleretry");

@@ -5,6 +5,7 @@
 #include "actors/protocol/entity.hpp"
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/id_offsets.hpp"
+#include "actors/protocol/introspection.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
@@ -173,10 +174,14 @@ namespace agora::protocol {
 /// its own to an older member it dialed: two members keep one connection, opened by the newer
 /// one, and everything between them goes over it. Answered true once the keeper has them,
 /// errc::forbidden for a caller that is not a live member.
+/// `actors` and `actor` answer the introspection of this node's own actors (a query, or one
+/// actor id, with the asking member's id and incarnation; the same membership check).
 using directory_actor = caf::typed_actor<
   caf::replies_to<lookup_atom, domain::node_role, std::string, int64_t>::with<caf::actor>,
   caf::replies_to<introduce_atom, std::string, int64_t, caf::actor, caf::actor,
                   caf::actor>::with<bool>,
+  caf::replies_to<actors_atom, actor_query, std::string, int64_t>::with<actor_listing>,
+  caf::replies_to<actor_atom, uint64_t, std::string, int64_t>::with<actor_detail>,
   caf::reacts_to<cluster_atom, caf::actor>>;
 
 /// The lease store (persistence/): `join` records this node as a member (a new incarnation,
@@ -198,12 +203,14 @@ using shard_host_actor =
 
 /// A node's lease keeper: `cluster` answers the membership and leases it last saw; `lookup`
 /// finds the actor serving a role on a live member this node is connected to (in this node's
-/// rendezvous order of them; errc::unavailable when none answers); `leave` hands every shard
+/// rendezvous order of them; errc::unavailable when none answers); `peers` the members it is
+/// connected to and their directories (two lists in step); `leave` hands every shard
 /// over, gives back the leases, marks the member left and stops the keeper.
-using lease_keeper_actor =
-  caf::typed_actor<caf::replies_to<cluster_atom>::with<cluster_state>,
-                   caf::replies_to<lookup_atom, domain::node_role>::with<caf::actor>,
-                   caf::replies_to<leave_atom>::with<bool>>;
+using lease_keeper_actor = caf::typed_actor<
+  caf::replies_to<cluster_atom>::with<cluster_state>,
+  caf::replies_to<lookup_atom, domain::node_role>::with<caf::actor>,
+  caf::replies_to<peers_atom>::with<std::vector<std::string>, std::vector<caf::actor>>,
+  caf::replies_to<leave_atom>::with<bool>>;
 
 /// A router of one kind (the cluster's order router, an inventory shard's proxy) hears where the
 /// shards are whenever that changes.

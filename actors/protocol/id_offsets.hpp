@@ -18,5 +18,6 @@ constexpr caf::type_id_t mail_first_type_id = caf::first_custom_type_id + 256;
 constexpr caf::type_id_t entity_first_type_id = caf::first_custom_type_id + 288;
 constexpr caf::type_id_t cluster_first_type_id = caf::first_custom_type_id + 320;
 constexpr caf::type_id_t accounts_first_type_id = caf::first_custom_type_id + 352;
+constexpr caf::type_id_t introspection_first_type_id = caf::first_custom_type_id + 384;
 
 } // namespace agora::protocol

@@ -10,6 +10,7 @@
 #include <caf/typed_actor.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,10 @@ struct order_view {
   std::string tracking_number;
   std::string carrier;
 };
+
+/// The view of an order state, as actors answer it and the projection records it; `seen` is the
+/// shipment's last known status (moves before delivery are not journaled).
+order_view view_of(const domain::order_state& s, std::optional<domain::shipment_status> seen);
 
 /// One group-committed append: the new events (numbered from first_seq), the projection as it
 /// stands after them, and what they cause.

@@ -8,6 +8,7 @@
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/health.hpp"
 #include "actors/protocol/id_offsets.hpp"
+#include "actors/protocol/introspection.hpp"
 #include "actors/protocol/inventory.hpp"
 #include "actors/protocol/mail.hpp"
 #include "actors/protocol/order.hpp"

@@ -68,6 +68,9 @@ namespace agora::protocol {
 /// `unsettled` the orders that still owe effects; `lagging` the orders behind their shipment (it
 /// moved on more than the given milliseconds ago and the order did not hear of it); the JSON
 /// answers are a document (filter.id set) or a contract page {"items", "total", "limit", "offset"}.
+/// `outbox` is the notifications page as staff see it (with last_error, next_attempt_at);
+/// `requeue` is the one write here: staff put a FAILED mail back to QUEUED with a fresh set of
+/// attempts (answered the row as `outbox` shows it; errc::conflict unless it was FAILED).
 using read_store_actor =
   caf::typed_actor<caf::replies_to<get_atom, std::string>::with<order_view>,
                    caf::replies_to<list_atom, list_filter>::with<order_page>,
@@ -78,6 +81,8 @@ using read_store_actor =
                    caf::replies_to<lagging_atom, int64_t>::with<std::vector<std::string>>,
                    caf::replies_to<payments_atom, list_filter>::with<std::string>,
                    caf::replies_to<shipments_atom, list_filter>::with<std::string>,
-                   caf::replies_to<notices_atom, list_filter>::with<std::string>>;
+                   caf::replies_to<notices_atom, list_filter>::with<std::string>,
+                   caf::replies_to<outbox_atom, list_filter>::with<std::string>,
+                   caf::replies_to<requeue_atom, std::string>::with<std::string>>;
 
 } // namespace agora::protocol

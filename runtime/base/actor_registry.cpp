@@ -1,11 +1,18 @@
 #include "runtime/base/actor_registry.hpp"
 
+#include "runtime/base/clock.hpp"
 #include "runtime/base/metrics.hpp"
 
+#include <caf/actor_control_block.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/node_id.hpp>
+#include <caf/system_messages.hpp>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
+
+#include <algorithm>
 
 namespace agora {
 
@@ -25,9 +32,78 @@ actor_registry::actor_registry(std::string node, prometheus::Registry& metrics)
       metrics::counters(metrics, "agora_actor_messages_handled_total",
                         "Messages the actors of a type took from their mailboxes and handled")) {}
 
-void message_counting::handled() {
+int64_t actor_stats::watch(int64_t now_ms, int64_t window_ms) {
+  auto until = now_ms + window_ms;
+  auto seen = watched_until_ms.load(std::memory_order_relaxed);
+  while (seen < until && !watched_until_ms.compare_exchange_weak(seen, until))
+    ;
+  return std::max(seen, until);
+}
+
+void actor_stats::record(handled_message m) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  if (recent_.size() == recent_capacity)
+    recent_.pop_front();
+  recent_.push_back(std::move(m));
+}
+
+std::vector<handled_message> actor_stats::recent() const {
+  std::lock_guard<std::mutex> guard{mutex_};
+  return {recent_.begin(), recent_.end()};
+}
+
+void actor_stats::set_state(std::string state) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  state_ = std::move(state);
+}
+
+std::string actor_stats::state() const {
+  std::lock_guard<std::mutex> guard{mutex_};
+  return state_;
+}
+
+handled_message describe(const caf::mailbox_element& x, int64_t now_ms) {
+  handled_message m;
+  m.at_ms = now_ms;
+  auto& content = x.content();
+  if (x.mid.is_response())
+    m.kind = "reply";
+  else if (content.empty())
+    m.kind = "empty";
+  else if (content.match_element<caf::atom_value>(0))
+    m.kind = caf::to_string(content.get_as<caf::atom_value>(0));
+  else if (content.match_element<caf::down_msg>(0))
+    m.kind = "down";
+  else if (content.match_element<caf::exit_msg>(0))
+    m.kind = "exit";
+  else
+    m.kind = "message";
+  if (x.sender) {
+    m.from = std::to_string(x.sender->id());
+    if (x.sender->node() != x.sender->home_system->node())
+      m.from += "@" + caf::to_string(x.sender->node());
+  }
+  return m;
+}
+
+void message_counting::handling(const caf::mailbox_element& x) {
+  pending_.kind.clear();
+  if (stats_ == nullptr)
+    return;
+  auto now = unix_ms();
+  if (stats_->watched(now))
+    pending_ = describe(x, now);
+}
+
+void message_counting::handled(size_t left) {
   if (handled_ != nullptr)
     handled_->Increment();
+  if (stats_ == nullptr)
+    return;
+  stats_->messages.fetch_add(1, std::memory_order_relaxed);
+  stats_->mailbox.store(left, std::memory_order_relaxed);
+  if (!pending_.kind.empty())
+    stats_->record(std::move(pending_));
 }
 
 actor_registry::per_type& actor_registry::metrics_for(const std::string& type) {
@@ -80,6 +156,8 @@ void actor_registry::sample(uint64_t id, size_t depth) {
   auto& m = metrics_for(i->second.type);
   m.mailbox->Increment(static_cast<double>(depth) - static_cast<double>(i->second.mailbox));
   i->second.mailbox = depth;
+  if (i->second.stats != nullptr)
+    i->second.stats->mailbox.store(depth, std::memory_order_relaxed);
 }
 
 prometheus::Counter* actor_registry::messages_handled(const std::string& type) {

@@ -11,7 +11,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -37,8 +36,8 @@ struct actor_entry {
   std::string key;  ///< entity key (order id, shard number) or empty
   std::string node; ///< node id hosting the actor
   std::chrono::system_clock::time_point since;
-  /// Reads the actor's current mailbox depth; may be empty.
-  std::function<size_t()> mailbox_depth;
+  /// Shared with the actor: its message count, mailbox and recent messages; set by track().
+  std::shared_ptr<actor_stats> stats;
   size_t mailbox = 0; ///< the last sampled mailbox depth (long-lived actors sample theirs)
 };
 
@@ -104,15 +103,19 @@ inline stop_kind stop_kind_of(const caf::error& reason) {
 }
 
 /// Records `self` (any CAF actor) as a live actor of `type` until it terminates; an actor spawned
-/// with spawn_counted() also counts its messages under `type`.
+/// with spawn_counted() also counts its messages under `type`, and in the stats answered (where
+/// it may also say what state it is in).
 template <class Self>
-void track(Self* self, actor_registry& registry, std::string type, std::string key = {}) {
+std::shared_ptr<actor_stats> track(Self* self, actor_registry& registry, std::string type,
+                                   std::string key = {}) {
+  auto stats = std::make_shared<actor_stats>();
   if (auto* counting = dynamic_cast<message_counting*>(self))
-    counting->count_into(registry.messages_handled(type));
-  registry.add({self->id(), std::move(type), std::move(key), "", {}, {}, 0});
+    counting->count_into(registry.messages_handled(type), stats);
+  registry.add({self->id(), std::move(type), std::move(key), "", {}, stats, 0});
   self->attach_functor([&registry, id = self->id()](const caf::error& reason) {
     registry.remove(id, stop_kind_of(reason));
   });
+  return stats;
 }
 
 using sample_atom = caf::atom_constant<caf::atom("sample")>;

@@ -55,14 +55,12 @@ prometheus::Family<prometheus::Counter>& counters(prometheus::Registry& r, const
                                                   const std::string& help);
 prometheus::Family<prometheus::Gauge>& gauges(prometheus::Registry& r, const std::string& name,
                                               const std::string& help);
-prometheus::Family<prometheus::Histogram>& histograms(prometheus::Registry& r,
-                                                      const std::string& name,
-                                                      const std::string& help);
+prometheus::Family<prometheus::Histogram>&
+histograms(prometheus::Registry& r, const std::string& name, const std::string& help);
 /// The one series of a family without labels.
 prometheus::Counter& counter(prometheus::Registry& r, const std::string& name,
                              const std::string& help);
-prometheus::Gauge& gauge(prometheus::Registry& r, const std::string& name,
-                         const std::string& help);
+prometheus::Gauge& gauge(prometheus::Registry& r, const std::string& name, const std::string& help);
 /// With the latency buckets.
 prometheus::Histogram& histogram(prometheus::Registry& r, const std::string& name,
                                  const std::string& help);

@@ -77,7 +77,9 @@ struct world {
   std::string other_email;
   std::string expired_session;
   std::string other_order_token;
-  json order; ///< the owner's order, with its payment and shipment
+  json order;               ///< the owner's order, with its payment and shipment
+  std::string actor;        ///< a live actor, "<id>@<node>"
+  std::string notification; ///< one of the order's mails
 
   std::string session(const std::string& email) const {
     auto r = http("POST", node.url("/sessions"),
@@ -109,8 +111,12 @@ struct world {
       if (at != std::string::npos)
         path.replace(at, name.size() + 2, value);
     };
-    if (path.rfind("/orders/", 0) == 0)
+    if (path.rfind("/orders/", 0) == 0 || path.rfind("/admin/orders/", 0) == 0)
       put("id", order["id"]);
+    if (path.rfind("/admin/actors/", 0) == 0)
+      put("id", actor);
+    if (path.rfind("/admin/notifications/", 0) == 0)
+      put("id", notification);
     if (path.rfind("/payments/", 0) == 0)
       put("id", order["payment"]["id"]);
     if (path.rfind("/shipments/", 0) == 0)
@@ -140,7 +146,7 @@ TEST_CASE("authorization matrix: every operation and caller gets what the contra
                  {"Content-Type: application/json"})
               .status
             == 201);
-  world w{node, "owner@example.com", "other@example.com", {}, {}, {}};
+  world w{node, "owner@example.com", "other@example.com", {}, {}, {}, {}, {}};
   w.expired_session = w.session("gone@example.com");
   sql_value(node.db, "UPDATE sessions s SET expires_at = now() - interval '1 second' FROM "
                      "customers c WHERE c.id = s.customer_id AND c.email = 'gone@example.com'");
@@ -154,6 +160,8 @@ TEST_CASE("authorization matrix: every operation and caller gets what the contra
     w.order = json_of(node.get("/orders/" + id));
     return !w.order["shipment"].is_null();
   }));
+  w.actor = json_of(node.get("/admin/actors?type=order.router"))["items"][0]["id"];
+  w.notification = json_of(node.get("/notifications?order_id=" + id))["items"][0]["id"];
 
   auto doc = json_of(http("GET", node.url("/openapi.json")));
   int cells = 0, unauthorized_successes = 0;

@@ -314,6 +314,30 @@ TEST_CASE("three nodes own every shard once and orders through every door comple
   // Commands crossed nodes: each node's orders ran where their shard was owned.
   CHECK(sql_value(db, "SELECT count(DISTINCT owner) FROM shard_leases WHERE kind = 'orders'")
         == "3");
+
+  // Introspection sees the whole cluster from any door: every node's actors, one actor on
+  // another node in full, and an order's replay.
+  auto seen = json_of(a->get("/admin/actors?type=order.router"));
+  CHECK(seen["nodes"] == json::array({"node-a", "node-b", "node-c"}));
+  CHECK(seen["missing"].empty());
+  CHECK(seen["total"] == 3);
+  auto far = json_of(a->get("/admin/actors?type=inventory&node=node-c&limit=1"))["items"];
+  REQUIRE(far.size() == 1);
+  auto detail = json_of(a->get("/admin/actors/" + far[0]["id"].get<std::string>()));
+  CHECK(detail["node"] == "node-c");
+  CHECK(detail["type"] == "inventory");
+  CHECK(detail["recording"] == true);
+  CHECK(json_of(b->get("/admin/orders/" + ids[0] + "/replay"))["matches"] == true);
+  // A node that does not answer is named, and does not hold up the answer.
+  c->process->signal(SIGSTOP);
+  auto asked = std::chrono::steady_clock::now();
+  auto partial = json_of(a->get("/admin/actors?type=order.router"));
+  auto waited = std::chrono::steady_clock::now() - asked;
+  c->process->signal(SIGCONT);
+  CHECK(waited < 2500ms);
+  CHECK(partial["missing"] == json::array({"node-c"}));
+  CHECK(partial["nodes"] == json::array({"node-a", "node-b"}));
+  CHECK(partial["total"] == 2);
 }
 
 TEST_CASE("kill -9 of a node under load: its shards are taken over and nothing is lost",

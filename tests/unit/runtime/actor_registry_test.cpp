@@ -1,4 +1,5 @@
 #include "runtime/base/actor_registry.hpp"
+#include "runtime/base/clock.hpp"
 #include "runtime/base/metrics.hpp"
 #include "tests/support/wait.hpp"
 
@@ -14,9 +15,9 @@ TEST_CASE("the registry lists live actors and counts them by type", "[registry]"
   metrics::hub hub{"test", "n1"};
   actor_registry reg{"n1", hub.registry()};
   reg.add({1, "order", "ord_a", "", {}, {}});
-  reg.add({2, "order", "ord_b", "", {}, [] {
-             return size_t{7};
-           }});
+  auto stats = std::make_shared<actor_stats>();
+  stats->mailbox = 7;
+  reg.add({2, "order", "ord_b", "", {}, stats});
   reg.add({3, "inventory", "0", "", {}, {}});
   CHECK(reg.size() == 3);
   auto orders = reg.snapshot("order");
@@ -24,7 +25,7 @@ TEST_CASE("the registry lists live actors and counts them by type", "[registry]"
   CHECK(orders[0].key == "ord_a");
   CHECK(orders[0].node == "n1");
   CHECK(orders[0].since.time_since_epoch().count() > 0);
-  CHECK(orders[1].mailbox_depth() == 7);
+  CHECK(orders[1].stats->mailbox == 7);
   auto text = hub.render();
   CHECK(text.find("agora_actors_alive{type=\"order\"} 2") != std::string::npos);
   reg.remove(1);
@@ -93,6 +94,12 @@ TEST_CASE("actors spawned with spawn_counted count the messages they handle", "[
   auto counted = spawn_counted(sys, echo, &reg, "echo");
   auto plain = sys.spawn(echo, &reg, "plain"); // tracked, but not counting
   caf::scoped_actor me{sys};
+  REQUIRE(test::wait_until([&] { // an actor tracks itself once it runs
+    return reg.find(counted->id()) && reg.find(plain->id());
+  }));
+  auto stats = reg.find(counted->id())->stats;
+  REQUIRE(stats != nullptr);
+  stats->watch(unix_ms(), 60000);
   for (int i = 0; i < 5; ++i)
     for (auto& target : {counted, plain})
       me->request(target, caf::infinite, i)
@@ -110,6 +117,31 @@ TEST_CASE("actors spawned with spawn_counted count the messages they handle", "[
   }));
   CHECK(hub.render().find("agora_actor_messages_handled_total{type=\"plain\"} 0")
         != std::string::npos);
+  // Each actor's own count, and while watched the kind and sender of what it handled.
+  CHECK(stats->messages == 5);
+  auto recent = stats->recent();
+  REQUIRE(recent.size() == 5);
+  CHECK(recent[0].kind == "message");
+  CHECK(recent[0].from == std::to_string(me->id()));
+  CHECK(recent[0].at_ms > 0);
+  CHECK(reg.find(plain->id())->stats->messages == 0);
   for (auto& target : {counted, plain})
     me->send_exit(target, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("an actor's recent messages are a bounded ring kept only while watched", "[registry]") {
+  actor_stats stats;
+  CHECK_FALSE(stats.watched(1000));
+  CHECK(stats.watch(1000, 500) == 1500);
+  CHECK(stats.watch(1000, 100) == 1500); // a shorter look does not cut a longer one short
+  CHECK(stats.watched(1499));
+  CHECK_FALSE(stats.watched(1500));
+  for (int i = 0; i < 40; ++i)
+    stats.record({"get", "", i});
+  auto recent = stats.recent();
+  REQUIRE(recent.size() == actor_stats::recent_capacity);
+  CHECK(recent.front().at_ms == 40 - static_cast<int64_t>(actor_stats::recent_capacity));
+  CHECK(recent.back().at_ms == 39);
+  stats.set_state("PAID");
+  CHECK(stats.state() == "PAID");
 }

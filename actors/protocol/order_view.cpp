@@ -1,12 +1,11 @@
-#include "actors/order.hpp"
+#include "actors/protocol/order.hpp"
 
-namespace agora::actors {
+namespace agora::protocol {
 
-protocol::order_view view_of(const domain::order_state& s,
-                             std::optional<domain::shipment_status> seen) {
+order_view view_of(const domain::order_state& s, std::optional<domain::shipment_status> seen) {
   using domain::payment_status;
   using domain::shipment_status;
-  protocol::order_view v;
+  order_view v;
   v.id = s.order.id;
   v.status = s.status;
   v.reason = s.reason;
@@ -42,4 +41,4 @@ protocol::order_view view_of(const domain::order_state& s,
   return v;
 }
 
-} // namespace agora::actors
+} // namespace agora::protocol
