@@ -207,6 +207,16 @@ actor_listing local_actors(const actor_registry& registry, const actor_query& q)
   sort_and_cut(out.items, q, wanted(q));
   for (auto& [type, n] : counts)
     out.counts.push_back({registry.node(), type, n});
+  auto sample = registry.node_counters();
+  node_counters c;
+  c.node = registry.node();
+  c.at_ms = sample.at_ms;
+  c.orders_created = static_cast<int64_t>(sample.orders_created);
+  c.requests = static_cast<int64_t>(sample.requests);
+  c.latency_le = std::move(sample.latency_le);
+  for (auto n : sample.latency_counts)
+    c.latency_counts.push_back(static_cast<int64_t>(n));
+  out.counters.push_back(std::move(c));
   return out;
 }
 
@@ -237,11 +247,17 @@ actor_listing merge_listings(std::vector<actor_listing> parts, const actor_query
       out.nodes.push_back(std::move(n));
     for (auto& n : part.missing)
       out.missing.push_back(std::move(n));
+    for (auto& c : part.counters)
+      out.counters.push_back(std::move(c));
   }
   sort_and_cut(out.items, q, wanted(q));
   auto skip = std::min(out.items.size(), static_cast<size_t>(std::max(0, q.offset)));
   out.items.erase(out.items.begin(), out.items.begin() + static_cast<std::ptrdiff_t>(skip));
   std::sort(out.nodes.begin(), out.nodes.end());
+  std::sort(out.counters.begin(), out.counters.end(),
+            [](const node_counters& a, const node_counters& b) {
+              return a.node < b.node;
+            });
   std::sort(out.counts.begin(), out.counts.end(), [](const actor_count& a, const actor_count& b) {
     return std::tie(a.node, a.type) < std::tie(b.node, b.type);
   });

@@ -68,6 +68,35 @@ void list_actors(const services& s, const exchange_ptr& ex) {
     actors_atom_v, q);
 }
 
+/// The nodes' own counters, for the console's live strip and agoractl top: no actors listed.
+void get_stats(const services& s, const exchange_ptr& ex) {
+  actor_query q;
+  q.limit = 0;
+  ask<actor_listing>(
+    *s.bridges, ex, s.introspector, s.ask_timeout,
+    [](const exchange_ptr& ex, const actor_listing& l) {
+      auto nodes = json::array();
+      for (auto& c : l.counters) {
+        auto actors = json::object();
+        int64_t live = 0;
+        for (auto& n : l.counts)
+          if (n.node == c.node) {
+            actors[n.type] = n.count;
+            live += n.count;
+          }
+        nodes.push_back({{"node", c.node},
+                         {"at", rfc3339(c.at_ms)},
+                         {"orders_created", c.orders_created},
+                         {"requests", c.requests},
+                         {"latency_seconds", {{"le", c.latency_le}, {"counts", c.latency_counts}}},
+                         {"live_actors", live},
+                         {"actors", std::move(actors)}});
+      }
+      respond_json(ex, 200, {{"nodes", std::move(nodes)}, {"missing", l.missing}});
+    },
+    actors_atom_v, q);
+}
+
 json detail_json(const actor_detail& d) {
   auto out = actor_json(d.info);
   auto recent = json::array();
@@ -172,6 +201,7 @@ void retry_mail(const services& s, const exchange_ptr& ex) {
 std::vector<route> admin_routes(const services& s) {
   return {{"GET", "/admin/actors", bind(s, list_actors), access::operator_role},
           {"GET", "/admin/actors/:id", bind(s, get_actor), access::operator_role},
+          {"GET", "/admin/stats", bind(s, get_stats), access::operator_role},
           {"GET", "/admin/orders/:id/replay", bind(s, replay_order), access::operator_role},
           {"GET", "/admin/notifications", bind(s, list_outbox), access::operator_role},
           {"POST", "/admin/notifications/:id/retry", bind(s, retry_mail), access::admin_role}};

@@ -141,6 +141,9 @@ node::node(const node_config& config)
     pool(c.database, metrics.registry()),
     journal(c.database.url, metrics.registry(), writer_options(c, "journal")),
     effects(c.database.url, metrics.registry(), writer_options(c, "effects")) {
+  registry.count_with([this] {
+    return metrics.sample();
+  });
   configure_actor_system(cfg, c.scheduler_threads, c.cluster);
   sys = std::make_unique<caf::actor_system>(cfg);
 }

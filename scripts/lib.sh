@@ -39,3 +39,15 @@ build_agora() {
   cmake -S "$AGORA_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$type" >/dev/null || die "cmake configure failed"
   cmake --build "$dir" -j"$(nproc)" --target "$target" || die "build failed"
 }
+
+# The test tools from the npm registry (Redocly CLI, puppeteer-core), pinned in
+# tests/tools/package-lock.json and installed into tests/tools/node_modules when missing or stale.
+ensure_test_tools() {
+  command -v npm >/dev/null || die "npm is missing (Node.js 20.19+ with npm; apt-get install nodejs npm)"
+  local tools="$AGORA_ROOT/tests/tools"
+  if [ ! -x "$tools/node_modules/.bin/redocly" ] || [ ! -d "$tools/node_modules/puppeteer-core" ] \
+     || [ "$tools/package-lock.json" -nt "$tools/node_modules/.package-lock.json" ]; then
+    (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+      || die "npm ci failed in tests/tools"
+  fi
+}

@@ -8,6 +8,7 @@
 #   http            → actors/protocol, actors/domain, runtime/base
 #   runtime/base    → actors/domain, CAF (the actor registry's track helpers)
 #   runtime         → everything
+#   ctl             → itself only (agoractl speaks the door's JSON over libcurl, nothing else)
 # Third-party headers are held to the same spirit: no RESTinio outside http/, no libpqxx outside
 # persistence/, no libcurl outside mail/, no JSON in actors, nothing but the standard library in
 # the domain.
@@ -24,6 +25,7 @@ set(own_allowed_cluster "cluster/;actors/protocol/;runtime/base/")
 set(own_allowed_http "http/;actors/protocol/;actors/domain/;runtime/base/")
 set(own_allowed_runtime/base "runtime/base/;actors/domain/")
 set(own_allowed_runtime "actors/;persistence/;mail/;cluster/;http/;runtime/")
+set(own_allowed_ctl "ctl/")
 
 set(third_forbidden_actors/protocol "restinio/;pqxx/;nlohmann/;prometheus/;asio;curl/;fmt/")
 set(third_forbidden_actors "restinio/;pqxx/;nlohmann/;asio;curl/")
@@ -32,14 +34,15 @@ set(third_forbidden_mail "restinio/;pqxx/;nlohmann/;asio")
 set(third_forbidden_cluster "restinio/;pqxx/;nlohmann/;curl/")
 set(third_forbidden_http "pqxx/;curl/")
 set(third_forbidden_runtime/base "restinio/;pqxx/;nlohmann/;asio;curl/")
+set(third_forbidden_ctl "restinio/;pqxx/;caf/;prometheus/;asio;fmt/")
 
 set(violations 0)
-foreach(module actors/domain actors/protocol actors persistence mail cluster http runtime/base runtime)
+foreach(module actors/domain actors/protocol actors persistence mail cluster http runtime/base runtime ctl)
   file(GLOB_RECURSE files RELATIVE ${ROOT} ${ROOT}/${module}/*.hpp ${ROOT}/${module}/*.cpp)
   foreach(file IN LISTS files)
     # A file belongs to the most specific module whose folder holds it.
     set(owner "")
-    foreach(candidate actors/domain actors/protocol actors persistence mail cluster http runtime/base runtime)
+    foreach(candidate actors/domain actors/protocol actors persistence mail cluster http runtime/base runtime ctl)
       string(LENGTH "${candidate}/" len)
       string(SUBSTRING "${file}" 0 ${len} head)
       if(head STREQUAL "${candidate}/" AND owner STREQUAL "")

@@ -49,6 +49,16 @@ struct actor_count {
   int64_t count = 0;
 };
 
+/// One node's own counters, cumulative: two samples make orders/s and a p99 between them.
+struct node_counters {
+  std::string node;
+  int64_t at_ms = 0;
+  int64_t orders_created = 0;          ///< orders this node's entities created
+  int64_t requests = 0;                ///< shop requests its door answered
+  std::vector<double> latency_le;      ///< bucket bounds (seconds) of those requests
+  std::vector<int64_t> latency_counts; ///< cumulative per bound, then the total
+};
+
 /// A page of actors across the nodes that answered. `missing` names the live members that did
 /// not answer in time (their actors are not in the page, nor in `total`).
 struct actor_listing {
@@ -57,6 +67,7 @@ struct actor_listing {
   std::vector<actor_count> counts;
   std::vector<std::string> nodes;
   std::vector<std::string> missing;
+  std::vector<node_counters> counters; ///< of each node that answered
 };
 
 /// One message an actor handled: its kind (the leading atom, "reply", "down", ...), the sender
@@ -93,8 +104,15 @@ typename Inspector::result_type inspect(Inspector& f, actor_count& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_counters& x) {
+  return f(caf::meta::type_name("node_counters"), x.node, x.at_ms, x.orders_created, x.requests,
+           x.latency_le, x.latency_counts);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, actor_listing& x) {
-  return f(caf::meta::type_name("actor_listing"), x.items, x.total, x.counts, x.nodes, x.missing);
+  return f(caf::meta::type_name("actor_listing"), x.items, x.total, x.counts, x.nodes, x.missing,
+           x.counters);
 }
 
 template <class Inspector>
@@ -116,6 +134,8 @@ CAF_ADD_TYPE_ID(agora_introspection, (agora::protocol::actor_info))
 CAF_ADD_TYPE_ID(agora_introspection, (std::vector<agora::protocol::actor_info>))
 CAF_ADD_TYPE_ID(agora_introspection, (agora::protocol::actor_count))
 CAF_ADD_TYPE_ID(agora_introspection, (std::vector<agora::protocol::actor_count>))
+CAF_ADD_TYPE_ID(agora_introspection, (agora::protocol::node_counters))
+CAF_ADD_TYPE_ID(agora_introspection, (std::vector<agora::protocol::node_counters>))
 CAF_ADD_TYPE_ID(agora_introspection, (agora::protocol::actor_listing))
 CAF_ADD_TYPE_ID(agora_introspection, (agora::protocol::message_trace))
 CAF_ADD_TYPE_ID(agora_introspection, (std::vector<agora::protocol::message_trace>))

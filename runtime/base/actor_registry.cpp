@@ -183,6 +183,20 @@ std::vector<actor_entry> actor_registry::snapshot(const std::string& type) const
   return out;
 }
 
+void actor_registry::count_with(std::function<metrics::node_sample()> sampler) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  sampler_ = std::move(sampler);
+}
+
+metrics::node_sample actor_registry::node_counters() const {
+  std::function<metrics::node_sample()> sampler;
+  {
+    std::lock_guard<std::mutex> guard{mutex_};
+    sampler = sampler_;
+  }
+  return sampler ? sampler() : metrics::node_sample{};
+}
+
 size_t actor_registry::size() const {
   std::lock_guard<std::mutex> guard{mutex_};
   return entries_.size();

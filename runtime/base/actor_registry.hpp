@@ -1,6 +1,7 @@
 #pragma once
 
 #include "runtime/base/counted_actor.hpp"
+#include "runtime/base/metrics.hpp"
 
 #include <caf/actor_cast.hpp>
 #include <caf/atom.hpp>
@@ -11,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -69,6 +71,12 @@ class actor_registry {
   std::vector<actor_entry> snapshot(const std::string& type = {}) const;
 
   size_t size() const;
+
+  /// Where node_counters() reads the node's own counters from (set once, at assembly).
+  void count_with(std::function<metrics::node_sample()> sampler);
+  /// The node's counters now; empty (at_ms 0) before count_with().
+  metrics::node_sample node_counters() const;
+
   const std::string& node() const {
     return node_;
   }
@@ -91,6 +99,7 @@ class actor_registry {
   mutable std::mutex mutex_;
   std::map<uint64_t, actor_entry> entries_;
   std::unordered_map<std::string, per_type> types_;
+  std::function<metrics::node_sample()> sampler_;
 };
 
 /// Why an actor stopped, as the registry counts it.

@@ -10,6 +10,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <chrono>
+#include <cmath>
 #include <dirent.h>
 #include <dlfcn.h>
 #include <fstream>
@@ -54,6 +55,59 @@ std::string hub::render() const {
   return prometheus::TextSerializer{}.Serialize(families);
 }
 
+namespace {
+
+/// Whether a route label is the shop's (not staff, probes, scrapes or documentation).
+bool shop_route(const std::string& route) {
+  static const char* const others[] = {"/admin",   "/metrics",      "/healthz", "/readyz",
+                                       "/console", "/openapi.json", "/docs"};
+  for (auto* prefix : others)
+    if (route.rfind(prefix, 0) == 0)
+      return false;
+  return true;
+}
+
+std::string label(const prometheus::ClientMetric& m, const std::string& name) {
+  for (auto& l : m.label)
+    if (l.name == name)
+      return l.value;
+  return {};
+}
+
+} // namespace
+
+node_sample hub::sample() const {
+  node_sample out;
+  out.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  for (auto& family : registry_->Collect()) {
+    if (family.name == "agora_order_events_total") {
+      for (auto& m : family.metric)
+        if (label(m, "event") == "ORDER_CREATED")
+          out.orders_created += m.counter.value;
+    } else if (family.name == "agora_http_request_duration_seconds") {
+      for (auto& m : family.metric) {
+        if (!shop_route(label(m, "route")))
+          continue;
+        auto& buckets = m.histogram.bucket;
+        if (out.latency_le.empty())
+          for (auto& b : buckets) {
+            out.latency_le.push_back(b.upper_bound);
+            out.latency_counts.push_back(0);
+          }
+        for (size_t i = 0; i < buckets.size() && i < out.latency_counts.size(); ++i)
+          out.latency_counts[i] += static_cast<double>(buckets[i].cumulative_count);
+        out.requests += static_cast<double>(m.histogram.sample_count);
+      }
+    }
+  }
+  // prometheus-cpp lists +Inf as a last bucket: the bounds stop before it.
+  if (!out.latency_le.empty() && std::isinf(out.latency_le.back()))
+    out.latency_le.pop_back();
+  return out;
+}
+
 const std::vector<double>& latency_buckets() {
   static const std::vector<double> buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                            0.1,    0.25,  0.5,    1.0,   2.5,  5.0,   10.0};
@@ -70,9 +124,8 @@ prometheus::Family<prometheus::Gauge>& gauges(prometheus::Registry& r, const std
   return prometheus::BuildGauge().Name(name).Help(help).Register(r);
 }
 
-prometheus::Family<prometheus::Histogram>& histograms(prometheus::Registry& r,
-                                                      const std::string& name,
-                                                      const std::string& help) {
+prometheus::Family<prometheus::Histogram>&
+histograms(prometheus::Registry& r, const std::string& name, const std::string& help) {
   return prometheus::BuildHistogram().Name(name).Help(help).Register(r);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +17,16 @@ class Family;
 } // namespace prometheus
 
 namespace agora::metrics {
+
+/// A node's own counters as the console's live strip and `agoractl top` read them: cumulative
+/// values, so a client turns two samples into orders/s and a p99 over the time between them.
+struct node_sample {
+  int64_t at_ms = 0;
+  double orders_created = 0;      ///< ORDER_CREATED events this node's orders journaled
+  double requests = 0;            ///< shop requests answered (not /admin, probes, metrics, docs)
+  std::vector<double> latency_le; ///< bucket bounds in seconds (+Inf implied last)
+  std::vector<double> latency_counts; ///< cumulative count per bound, then the total
+};
 
 /// The node's metrics: one prometheus-cpp registry that every module declares its metrics in
 /// (once, as a struct of references built by one function), plus extra collectables such as the
@@ -35,6 +46,9 @@ class hub {
 
   /// Prometheus text exposition format (0.0.4) of everything collected.
   std::string render() const;
+
+  /// The counters of node_sample, read from the registry now.
+  node_sample sample() const;
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
