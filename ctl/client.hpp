@@ -12,7 +12,7 @@ struct target {
 };
 
 struct reply {
-  int status = 0;    ///< 0: no answer (connection refused, timed out, bad URL)
+  int status = 0; ///< 0: no answer (connection refused, timed out, bad URL)
   std::string body;
   std::string error; ///< why there is no answer
 };

@@ -14,9 +14,11 @@ namespace {
 bool numeric(const std::string& s) {
   if (s.empty())
     return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '/';
-  }) && s != "-";
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) {
+                       return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '/';
+                     })
+         && s != "-";
 }
 
 /// Display width of UTF-8 text: one column per code point.
@@ -165,9 +167,9 @@ std::string cluster_screen(const json& cluster) {
                     duration_text(n.value("heartbeat_age_ms", int64_t{-1})),
                     cell(n["shards"]["orders"]), cell(n["shards"]["inventory"]), cell(n["address"]),
                     cell(n["cluster_address"])});
-  return table({"NODE", "STATUS", "ROLES", "INC", "HEARTBEAT", "ORDERS", "INVENTORY", "HTTP",
-                "CLUSTER"},
-               rows);
+  return table(
+    {"NODE", "STATUS", "ROLES", "INC", "HEARTBEAT", "ORDERS", "INVENTORY", "HTTP", "CLUSTER"},
+    rows);
 }
 
 std::string shards_screen(const json& shards) {

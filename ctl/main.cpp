@@ -1,7 +1,6 @@
 // agoractl: the console's JSON, for people (tables) and scripts (--json), from a terminal.
 #include "ctl/client.hpp"
 #include "ctl/format.hpp"
-
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -19,13 +18,13 @@ using namespace agora::ctl;
 // Exit codes scripts can rely on (also in --help and docs/operations.md).
 enum exit_code : int {
   ok = 0,
-  failed = 1,       ///< the node answered with another error, or an answer that is not JSON
-  usage = 2,        ///< the command line is wrong
-  unreachable = 3,  ///< no answer: connection refused, timed out, bad URL
-  denied = 4,       ///< 401 or 403: no token, a wrong one, or a role that may not
-  not_found = 5,    ///< 404
-  conflict = 6,     ///< 409: the thing is not in a state that allows it
-  unavailable = 7,  ///< 503: the node or cluster cannot serve now
+  failed = 1,      ///< the node answered with another error, or an answer that is not JSON
+  usage = 2,       ///< the command line is wrong
+  unreachable = 3, ///< no answer: connection refused, timed out, bad URL
+  denied = 4,      ///< 401 or 403: no token, a wrong one, or a role that may not
+  not_found = 5,   ///< 404
+  conflict = 6,    ///< 409: the thing is not in a state that allows it
+  unavailable = 7, ///< 503: the node or cluster cannot serve now
 };
 
 const char* help_text = R"(agoractl: look inside an agora cluster through any node's front door.
@@ -58,8 +57,8 @@ allowed (401/403), 5 not found, 6 conflict (409), 7 unavailable (503)
 struct command_line {
   target to;
   bool json_out = false;
-  std::vector<std::string> words;                    ///< the command and its positional args
-  std::map<std::string, std::string> flags;          ///< the command's --name value pairs
+  std::vector<std::string> words;           ///< the command and its positional args
+  std::map<std::string, std::string> flags; ///< the command's --name value pairs
 };
 
 std::optional<command_line> parse(int argc, char** argv, std::string& error) {
@@ -199,7 +198,9 @@ int top(const command_line& c) {
       std::this_thread::sleep_for(std::chrono::milliseconds{static_cast<long>(interval * 1000)});
     auto r = call(c.to, "GET", "/admin/stats");
     if (r.status != 200)
-      return run(c, "GET", "/admin/stats", [](const json&) { return std::string{}; });
+      return run(c, "GET", "/admin/stats", [](const json&) {
+        return std::string{};
+      });
     auto now = json::parse(r.body, nullptr, false);
     if (c.json_out) {
       std::cout << now.dump() << std::endl;
@@ -243,8 +244,8 @@ int dispatch(const command_line& c) {
   }
   if (cmd == "mail" && w.size() == 3 && w[1] == "retry" && takes({}).empty())
     return run(c, "POST", "/admin/notifications/" + escape(w[2]) + "/retry", [](const json& m) {
-      return cell(m["id"]) + " is " + cell(m["status"]) + " again (last error: "
-             + cell(m["last_error"]) + ")\n";
+      return cell(m["id"]) + " is " + cell(m["status"])
+             + " again (last error: " + cell(m["last_error"]) + ")\n";
     });
   if (cmd == "mail" && w.size() <= 2 && takes({"limit", "offset"}).empty()) {
     static const std::map<std::string, std::string> statuses{
@@ -254,8 +255,8 @@ int dispatch(const command_line& c) {
       auto s = statuses.find(w[1]);
       if (s == statuses.end())
         return bad("mail takes failed, queued, sent, suppressed or retry ID");
-      path += (path.find('?') == std::string::npos ? "?" : "&") + std::string{"status="}
-              + s->second;
+      path +=
+        (path.find('?') == std::string::npos ? "?" : "&") + std::string{"status="} + s->second;
     }
     return run(c, "GET", path, mail_screen);
   }

@@ -23,7 +23,8 @@ std::string asset(std::string_view name) {
 
 route serve(const char* path, const char* file, const char* type) {
   auto body = asset(file);
-  return {"GET", path,
+  return {"GET",
+          path,
           [body, type](const exchange_ptr& ex) {
             ex->respond(200, body, type,
                         {{"Content-Security-Policy", console_csp},
@@ -32,7 +33,9 @@ route serve(const char* path, const char* file, const char* type) {
                          {"Referrer-Policy", "no-referrer"},
                          {"Cache-Control", "no-cache"}});
           },
-          access::everyone, false, limit_class::none};
+          access::everyone,
+          false,
+          limit_class::none};
 }
 
 } // namespace

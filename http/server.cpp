@@ -13,6 +13,7 @@
 #include <restinio/router/method_matcher.hpp>
 #include <restinio/traits.hpp>
 #include <restinio/uri_helpers.hpp>
+#include <restinio/utils/percent_encoding.hpp>
 
 #include <thread>
 
@@ -166,8 +167,13 @@ struct server::impl {
     auto [ex, st_ptr] = open(req, route_template(r.path));
     auto& st = *st_ptr;
     for (auto& name : names)
-      if (auto v = p.get_param(name))
-        st.params.emplace_back(name, std::string{v->data(), v->size()});
+      if (auto v = p.get_param(name)) {
+        // Path parameters arrive percent-encoded ("412%40node-a"); a malformed escape stays as
+        // sent, and the handler finds no such resource.
+        auto decoded = restinio::utils::try_unescape_percent_encoding(*v);
+        st.params.emplace_back(name,
+                               decoded ? std::move(*decoded) : std::string{v->data(), v->size()});
+      }
     if (!admit(ex, st, r) || !within_limit(ex, r, "a:" + st.client))
       return;
     auto client = st.client;

@@ -4,6 +4,7 @@
 'use strict';
 
 const TOKEN_KEY = 'agora.console.token';
+const NOTICE_KEY = 'agora.console.notice';
 const POLL_MS = 2000;
 const PALETTE = ['#2f5fd0', '#1f8a4c', '#a84fc4', '#d0632f', '#0f8a8a', '#b8407a', '#6b7a1f',
   '#7a5230'];
@@ -130,22 +131,26 @@ async function signIn() {
   start();
 }
 
+/** Forgets the token and everything shown: the page starts again from a clean document. */
 function signOut(message) {
   sessionStorage.removeItem(TOKEN_KEY);
+  if (message) sessionStorage.setItem(NOTICE_KEY, message);
   clearTimeout(state.timer);
-  state.timer = null;
-  state.stats = null;
+  location.replace(location.pathname);
+}
+
+function showSignIn() {
   for (const v of document.querySelectorAll('.view')) v.hidden = true;
-  for (const body of ['cluster-rows', 'actor-rows', 'outbox-rows', 'shard-maps']) fill($(body));
-  $('order-body').hidden = true;
-  $('actor-detail').hidden = true;
   $('tabs').hidden = true;
   $('strip').hidden = true;
   $('signout').hidden = true;
   $('signin').hidden = false;
+  const notice = sessionStorage.getItem(NOTICE_KEY);
+  sessionStorage.removeItem(NOTICE_KEY);
   const error = $('signin-error');
-  error.textContent = message || '';
-  error.hidden = !message;
+  error.textContent = notice || '';
+  error.hidden = !notice;
+  $('token').focus();
 }
 
 function start() {
@@ -159,7 +164,7 @@ function start() {
 // ---- routing and polling ----
 
 function route() {
-  if (!sessionStorage.getItem(TOKEN_KEY)) return signOut();
+  if (!sessionStorage.getItem(TOKEN_KEY)) return showSignIn();
   const [view, ...rest] = (location.hash.slice(1) || 'cluster').split('/');
   const arg = decodeURIComponent(rest.join('/'));
   state.view = ['cluster', 'shards', 'actors', 'actor', 'order', 'outbox'].includes(view)
@@ -253,8 +258,11 @@ async function refreshStrip() {
   const p99 = le && before ? quantile(le, before, after, 0.99) : null;
   $('strip-p99').textContent = p99 === null ? '–' : `${(p99 * 1000).toFixed(1)} ms`;
   $('strip-nodes').textContent = String(now.nodes.length);
-  const top = Object.entries(byType).sort((a, b) => b[1] - a[1]);
-  $('strip-actors').textContent = top.map(([t, c]) => `${t} ${c}`).join(' · ') || '–';
+  const top = Object.entries(byType).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = top.slice(0, 8).map(([t, c]) => `${t} ${c}`);
+  if (top.length > 8) shown.push(`${top.length - 8} more types`);
+  $('strip-actors').textContent = shown.join(' · ') || '–';
+  $('strip-actors').title = top.map(([t, c]) => `${t} ${c}`).join('\n');
   const missing = $('strip-missing');
   missing.hidden = now.missing.length === 0;
   missing.textContent = `not answering: ${now.missing.join(', ')}`;
@@ -351,15 +359,19 @@ async function showActors() {
   if (r.status !== 200) return;
   const page = r.body;
   a.total = page.total;
-  fill($('actor-rows'), page.items.map((x) => el('tr', {
-    class: `link${x.id === state.actor ? ' selected' : ''}`,
-    dataset: { row: 'actor', id: x.id },
-    onclick: () => { location.hash = `#actor/${encodeURIComponent(x.id)}`; },
-  },
-  el('td', { class: 'mono' }, x.id), el('td', {}, x.type), el('td', {}, x.node),
-  el('td', { class: 'mono' }, text(x.key)), el('td', {}, x.state ? statusBadge(x.state) : '–'),
-  el('td', { class: 'num' }, x.mailbox), el('td', { class: 'num' }, x.messages),
-  el('td', {}, ago(x.since)))));
+  if (page.items.length === 0) {
+    fill($('actor-rows'), el('tr', {}, el('td', { class: 'empty', colspan: 8 }, 'No live actor matches.')));
+  } else {
+    fill($('actor-rows'), page.items.map((x) => el('tr', {
+      class: `link${x.id === state.actor ? ' selected' : ''}`,
+      dataset: { row: 'actor', id: x.id },
+      onclick: () => { location.hash = `#actor/${encodeURIComponent(x.id)}`; },
+    },
+    el('td', { class: 'mono' }, x.id), el('td', {}, x.type), el('td', {}, x.node),
+    el('td', { class: 'mono' }, text(x.key)), el('td', {}, x.state ? statusBadge(x.state) : '–'),
+    el('td', { class: 'num' }, x.mailbox), el('td', { class: 'num' }, x.messages),
+    el('td', {}, ago(x.since)))));
+  }
   const last = Math.min(a.offset + page.items.length, page.total);
   $('actor-range').textContent = page.total === 0 ? 'no live actors match'
     : `${a.offset + 1}–${last} of ${page.total}${page.missing.length
@@ -485,7 +497,8 @@ function showReplay() {
   const current = r.events[step - 1];
   if (current) {
     $('step-title').textContent = `Event ${current.seq} of ${n}`;
-    fill($('step-event'), Object.entries(current.event).map(([k, v]) => el('tr', {},
+    const { type, ...fields } = current.event;
+    fill($('step-event'), Object.entries({ type, ...fields }).map(([k, v]) => el('tr', {},
       el('td', { class: 'key' }, k), el('td', { class: 'mono' }, k === 'at' ? clock(v) : flat(v)))));
     const s = current.state_after;
     fill($('step-state'), [
@@ -514,6 +527,12 @@ async function showOutbox() {
   $('outbox-order').textContent = state.outboxOrder ? `order ${state.outboxOrder}` : '';
   const r = await api(`/admin/notifications?${q}`);
   if (r.status !== 200) return;
+  if (r.body.items.length === 0) {
+    fill($('outbox-rows'), el('tr', {}, el('td', { class: 'empty', colspan: 9 },
+      status ? `No ${status.toLowerCase()} mail.` : 'The outbox is empty.')));
+    $('outbox-range').textContent = '';
+    return;
+  }
   fill($('outbox-rows'), r.body.items.map((m) => el('tr', { dataset: { row: 'mail', id: m.id } },
     el('td', { class: 'mono' }, m.id), el('td', {}, m.type), el('td', {}, m.to),
     el('td', {}, m.subject), el('td', {}, statusBadge(m.status)),
@@ -565,5 +584,5 @@ document.addEventListener('DOMContentLoaded', () => {
   $('order-id').addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
   $('replay-slider').addEventListener('input', (e) => { state.step = Number(e.target.value); showReplay(); });
   $('outbox-status').addEventListener('change', () => refresh(true));
-  if (sessionStorage.getItem(TOKEN_KEY)) start(); else signOut();
+  if (sessionStorage.getItem(TOKEN_KEY)) start(); else showSignIn();
 });

@@ -81,7 +81,8 @@ TEST_CASE("agoractl shows the cluster, shards, actors, an order and its replay",
   auto wrong = ctl(node, "cluster", "not-a-real-token-at-all-0000000");
   CHECK(wrong.status == 4);
   CHECK(has(wrong, "401"));
-  auto none = run_command(std::string{AGORACTL_BINARY} + " --url " + node.url("") + " cluster 2>&1");
+  auto none =
+    run_command(std::string{AGORACTL_BINARY} + " --url " + node.url("") + " cluster 2>&1");
   CHECK(none.status == 4);
   CHECK(has(none, "AGORACTL_TOKEN"));
   CHECK(ctl(node, "frobnicate").status == 2);

@@ -1,14 +1,15 @@
-#include "ctl/format.hpp"
-
 #include <catch2/catch.hpp>
+
+#include "ctl/format.hpp"
 
 using namespace agora::ctl;
 
 TEST_CASE("a table pads columns, right-aligns numbers and prints null as a dash", "[ctl]") {
   auto t = table({"NODE", "SHARDS", "ROLE"}, {{"node-a", "21", "orders"}, {"b", "7", "-"}});
-  CHECK(t == "NODE    SHARDS  ROLE\n"
-             "node-a      21  orders\n"
-             "b            7  -\n");
+  CHECK(t
+        == "NODE    SHARDS  ROLE\n"
+           "node-a      21  orders\n"
+           "b            7  -\n");
   CHECK(cell(json(nullptr)) == "-");
   CHECK(cell(json::array({"orders", "payment"})) == "orders,payment");
   CHECK(cell(json(42)) == "42");
@@ -29,7 +30,7 @@ TEST_CASE("the p99 between two samples interpolates within its bucket", "[ctl]")
   CHECK(*p50 == Approx(0.01 * 50.0 / 90.0));
   auto p99 = quantile(le, before, after, 0.99);
   REQUIRE(p99);
-  CHECK(*p99 == Approx(0.1)); // the 99th of 100 is the last under 100 ms
+  CHECK(*p99 == Approx(0.1));                    // the 99th of 100 is the last under 100 ms
   CHECK_FALSE(quantile(le, after, after, 0.99)); // nothing observed between them
   CHECK(*quantile(le, {}, {0, 0, 0, 5}, 0.5) == Approx(1.0)); // beyond the last bound
   CHECK_FALSE(quantile(le, {}, {1, 2}, 0.5));                 // a malformed sample
@@ -67,12 +68,13 @@ TEST_CASE("top turns two samples into orders per second and a p99 per node", "[c
 }
 
 TEST_CASE("a replay screen says whether the projection matches, and where not", "[ctl]") {
-  json r{{"events",
-          {{{"seq", 1},
-            {"event", {{"type", "ORDER_CREATED"}, {"at", "2026-12-02T10:00:00.000Z"}}},
-            {"state_after", {{"status", "PENDING"}, {"owes", {"reserve_stock"}}, {"settled", false}}}}}},
-         {"matches", false},
-         {"differences", {{{"field", "status"}, {"replayed", "PENDING"}, {"stored", "PAID"}}}}};
+  json r{
+    {"events",
+     {{{"seq", 1},
+       {"event", {{"type", "ORDER_CREATED"}, {"at", "2026-12-02T10:00:00.000Z"}}},
+       {"state_after", {{"status", "PENDING"}, {"owes", {"reserve_stock"}}, {"settled", false}}}}}},
+    {"matches", false},
+    {"differences", {{{"field", "status"}, {"replayed", "PENDING"}, {"stored", "PAID"}}}}};
   auto s = replay_screen(r);
   CHECK(s.find("ORDER_CREATED  10:00:00  PENDING       reserve_stock") != std::string::npos);
   CHECK(s.find("projection DIFFERS") != std::string::npos);
