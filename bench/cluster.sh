@@ -15,53 +15,7 @@ bench_setup "$AGORA_ROOT/build-bench/cluster"
 binary="$AGORA_ROOT/build-bench/runtime/agora"
 base_url=${url%/*}
 pids=()
-cleanup_nodes() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-  pids=()
-}
-trap 'cleanup_nodes; bench_cleanup' EXIT
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 20000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-
-# start_node DB ID LOG: a node with every role and a cluster port, mutual TLS between the nodes
-# as in production (BENCH_CLUSTER_INSECURE=1: plaintext, to see what TLS costs); appends to pids
-# and doors.
-start_node() {
-  local db=$1 id=$2 log=$3 http cluster transport=(--cluster-insecure=true)
-  http=$(free_port); cluster=$(free_port)
-  if [ -z "${BENCH_CLUSTER_INSECURE:-}" ]; then
-    bash scripts/cluster-certs.sh "$work/certs" "$id" >/dev/null
-    transport=(--cluster-cert="$work/certs/$id.pem" --cluster-key="$work/certs/$id.key"
-               --cluster-ca="$work/certs/ca.pem")
-  fi
-  AGORA_RATE_ORDERS=off AGORA_RATE_REQUESTS=off AGORA_RATE_LOGINS=off \
-  AGORA_DATABASE_URL=$db AGORA_AUTH_TOKENS=$bench_token:admin "$binary" --http-port="$http" \
-    --node-id="$id" --cluster-port="$cluster" "${transport[@]}" --log-level=warn \
-    --shipping-step-seconds=1 \
-    --http-threads=1 --scheduler-threads="$threads" --order-idle-seconds=5 ${BENCH_NODE_ARGS:-} \
-    >"$log" 2>&1 &
-  pids+=($!)
-  doors+=("http://127.0.0.1:$http")
-}
-
-# wait_ready DOOR...: until every door says ready in one pass (a node alone in the members table
-# is ready until it sees the others starting, so one door at a time could pass too early).
-wait_ready() {
-  local door ok
-  for _ in $(seq 1 300); do
-    ok=1
-    for door in "$@"; do curl -sf "$door/readyz" >/dev/null || { ok=0; break; }; done
-    [ "$ok" = 1 ] && return
-    sleep 0.1
-  done
-  die "not every door became ready within 30 s: $*"
-}
+trap 'bench_peers_stop; bench_cleanup' EXIT
 
 # Sums one sample over the doors' /metrics.
 metric_sum() {
@@ -86,8 +40,8 @@ run() {
   # The nodes share this machine's cores: each gets its share of actor threads (at least one),
   # as nodes placed on one host would be sized, instead of each one thread per core.
   threads=$(( $(nproc) / nodes )); [ "$threads" -ge 1 ] || threads=1
-  for i in $(seq 1 "$nodes"); do start_node "$db" "node-$i" "$work/$name-$i.log"; done
-  wait_ready "${doors[@]}"
+  for i in $(seq 1 "$nodes"); do bench_peer_start "$db" "node-$i" "$work/$name-$i.log"; done
+  bench_wait_ready "${doors[@]}"
   for id in $(seq 1 50); do
     curl -sf -X PUT -H "Authorization: Bearer $bench_token" -H 'Content-Type: application/json' \
       -d '{"on_hand":1000000,"low_stock_threshold":0}' "${doors[0]}/inventory/$id" >/dev/null
@@ -101,7 +55,7 @@ run() {
   done
   if [ "$join" = 1 ]; then
     sleep "$(echo "$seconds / 3" | bc -l)"
-    start_node "$db" "node-$((nodes + 1))" "$work/$name-join.log"
+    bench_peer_start "$db" "node-$((nodes + 1))" "$work/$name-join.log"
   fi
   wait "${wrk_pids[@]}"
   url=$db bench_wait_for_sagas "$db" >/dev/null
@@ -117,7 +71,7 @@ rows = [json.loads(l) for l in sys.stdin if l.strip()]
 print(json.dumps({"rps": sum(r["rps"] for r in rows), "p99_ms": max(r["p99_ms"] for r in rows),
                   "errors": sum(r["errors"] for r in rows)}))')
   echo "{\"name\":\"$name\",\"nodes\":$nodes,\"accepted\":$accepted,\"node_cpu\":$node_cpu,\"pg_cpu\":$pg_cpu,\"remote\":$remote,\"local\":$local_,\"wrk\":$out}" >>"$results"
-  cleanup_nodes
+  bench_peers_stop
 }
 
 results="$work/results.jsonl"

@@ -91,3 +91,53 @@ bench_pg_cpu_seconds() {
   # shellcheck disable=SC2046 # one argument per PostgreSQL process
   bench_cpu_seconds $(pgrep -x postgres)
 }
+
+# A free TCP port on loopback.
+bench_free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+# bench_peer_start DB ID LOG [FLAG...]: a node of `$binary` with every role and a cluster port,
+# mutual TLS between the nodes as in production (BENCH_CLUSTER_INSECURE=1: plaintext, to see
+# what TLS costs), `$threads` actor threads; appends to the arrays pids and doors.
+bench_peer_start() {
+  local db=$1 id=$2 log=$3 http cluster transport=(--cluster-insecure=true)
+  shift 3
+  http=$(bench_free_port); cluster=$(bench_free_port)
+  if [ -z "${BENCH_CLUSTER_INSECURE:-}" ]; then
+    bash scripts/cluster-certs.sh "$work/certs" "$id" >/dev/null
+    transport=(--cluster-cert="$work/certs/$id.pem" --cluster-key="$work/certs/$id.key"
+               --cluster-ca="$work/certs/ca.pem")
+  fi
+  AGORA_RATE_ORDERS=off AGORA_RATE_REQUESTS=off AGORA_RATE_LOGINS=off \
+  AGORA_DATABASE_URL=$db AGORA_AUTH_TOKENS=$bench_token:admin "$binary" --http-port="$http" \
+    --node-id="$id" --cluster-port="$cluster" "${transport[@]}" --log-level=warn \
+    --shipping-step-seconds=1 \
+    --http-threads=1 --scheduler-threads="$threads" --order-idle-seconds=5 "$@" \
+    ${BENCH_NODE_ARGS:-} >"$log" 2>&1 &
+  pids+=($!)
+  doors+=("http://127.0.0.1:$http")
+}
+
+# Stops the nodes bench_peer_start started.
+bench_peers_stop() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  pids=()
+}
+
+# bench_wait_ready DOOR...: until every door says ready in one pass (a node alone in the members
+# table is ready until it sees the others starting, so one door at a time could pass too early).
+bench_wait_ready() {
+  local door ok
+  for _ in $(seq 1 300); do
+    ok=1
+    for door in "$@"; do curl -sf "$door/readyz" >/dev/null || { ok=0; break; }; done
+    [ "$ok" = 1 ] && return
+    sleep 0.1
+  done
+  die "not every door became ready within 30 s: $*"
+}

@@ -15,6 +15,7 @@
 #include <restinio/uri_helpers.hpp>
 #include <restinio/utils/percent_encoding.hpp>
 
+#include <algorithm>
 #include <thread>
 
 namespace agora::http {
@@ -168,11 +169,15 @@ struct server::impl {
     auto& st = *st_ptr;
     for (auto& name : names)
       if (auto v = p.get_param(name)) {
-        // Path parameters arrive percent-encoded ("412%40node-a"); a malformed escape stays as
-        // sent, and the handler finds no such resource.
+        // Path parameters arrive percent-encoded ("412%40node-a"). Every resource id is printable
+        // ASCII, so a decoded value is taken only when it is too; anything else (a malformed
+        // escape, %00, bytes that are not UTF-8) stays as sent and finds no such resource.
         auto decoded = restinio::utils::try_unescape_percent_encoding(*v);
+        bool printable = decoded && std::all_of(decoded->begin(), decoded->end(), [](char c) {
+                           return c > 0x20 && c < 0x7f;
+                         });
         st.params.emplace_back(name,
-                               decoded ? std::move(*decoded) : std::string{v->data(), v->size()});
+                               printable ? std::move(*decoded) : std::string{v->data(), v->size()});
       }
     if (!admit(ex, st, r) || !within_limit(ex, r, "a:" + st.client))
       return;

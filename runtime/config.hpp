@@ -57,6 +57,7 @@ struct node_config {
   std::string node_id;
   domain::role_set roles;
   size_t scheduler_threads = 0; ///< 0: one per core
+  bool record_messages = false; ///< every actor keeps its recent messages, watched or not
   log::level log_level = log::level::info;
   http::server_options http;
   persistence::database_options database;

@@ -141,6 +141,7 @@ node::node(const node_config& config)
     pool(c.database, metrics.registry()),
     journal(c.database.url, metrics.registry(), writer_options(c, "journal")),
     effects(c.database.url, metrics.registry(), writer_options(c, "effects")) {
+  registry.record_always(c.record_messages);
   registry.count_with([this] {
     return metrics.sample();
   });

@@ -386,6 +386,10 @@ const std::vector<option_spec> all_options{
    millis(50, 60000, AGORA_FIELD(health.probe_timeout))},
   {"scheduler-threads", "scheduler.threads", "0", "actor scheduler threads (0: one per core)",
    number(0, 256, AGORA_FIELD(scheduler_threads))},
+  {"record-messages", "introspection.record_messages", "false",
+   "true: every actor keeps its last 32 messages for /admin/actors/{id} always, not only for a "
+   "minute after someone looks at it",
+   boolean(AGORA_FIELD(record_messages))},
   {"shutdown-seconds", "shutdown.seconds", "20",
    "longest a SIGTERM/SIGINT shutdown may take; beyond it the node logs the step that hung and "
    "exits 70",

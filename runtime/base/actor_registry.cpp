@@ -88,7 +88,8 @@ handled_message describe(const caf::mailbox_element& x, int64_t now_ms) {
 
 void message_counting::handling(const caf::mailbox_element& x) {
   pending_.kind.clear();
-  if (stats_ == nullptr)
+  // Never watched (almost every actor): no clock read on the hot path.
+  if (stats_ == nullptr || stats_->watched_until_ms.load(std::memory_order_relaxed) == 0)
     return;
   auto now = unix_ms();
   if (stats_->watched(now))

@@ -10,9 +10,11 @@
 #include <caf/scheduled_actor.hpp>
 #include <caf/send.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -72,6 +74,15 @@ class actor_registry {
 
   size_t size() const;
 
+  /// Whether every actor tracked from now on records its recent messages always, not only
+  /// while watched (--record-messages).
+  void record_always(bool on) {
+    record_always_ = on;
+  }
+  bool records_always() const {
+    return record_always_;
+  }
+
   /// Where node_counters() reads the node's own counters from (set once, at assembly).
   void count_with(std::function<metrics::node_sample()> sampler);
   /// The node's counters now; empty (at_ms 0) before count_with().
@@ -100,6 +111,7 @@ class actor_registry {
   std::map<uint64_t, actor_entry> entries_;
   std::unordered_map<std::string, per_type> types_;
   std::function<metrics::node_sample()> sampler_;
+  std::atomic<bool> record_always_{false};
 };
 
 /// Why an actor stopped, as the registry counts it.
@@ -118,6 +130,8 @@ template <class Self>
 std::shared_ptr<actor_stats> track(Self* self, actor_registry& registry, std::string type,
                                    std::string key = {}) {
   auto stats = std::make_shared<actor_stats>();
+  if (registry.records_always())
+    stats->watched_until_ms = std::numeric_limits<int64_t>::max();
   if (auto* counting = dynamic_cast<message_counting*>(self))
     counting->count_into(registry.messages_handled(type), stats);
   registry.add({self->id(), std::move(type), std::move(key), "", {}, stats, 0});

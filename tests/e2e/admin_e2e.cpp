@@ -89,6 +89,13 @@ TEST_CASE("an order's replay agrees with its projection and its actor shows its 
   CHECK(node.get("/admin/actors/123").status == 404);
   CHECK(node.get("/admin/actors/999999999@" + actor["node"].get<std::string>()).status == 404);
   CHECK(node.get("/admin/actors/1@no-such-node").status == 404);
+  // Path parameters are decoded ("%40" is "@") unless what they decode to is no id at all.
+  auto escaped = actor["id"].get<std::string>();
+  escaped.replace(escaped.find('@'), 1, "%40");
+  CHECK(node.get("/admin/actors/" + escaped).status == 200);
+  CHECK(node.get("/admin/actors/1%00@x").status == 404);
+  CHECK(node.get("/tracking/%00").status == 404);
+  CHECK(node.get("/orders/%C3%28").status / 100 == 4); // not UTF-8: refused, never a 500
   CHECK(node.get("/admin/orders/ord_nope/replay").status == 404);
   CHECK(node.get("/admin/orders/ord_00000000000000000000000000/replay").status == 404);
   CHECK(http("GET", node.url("/admin/actors")).status == 401);

@@ -145,3 +145,25 @@ TEST_CASE("an actor's recent messages are a bounded ring kept only while watched
   stats.set_state("PAID");
   CHECK(stats.state() == "PAID");
 }
+
+TEST_CASE("with --record-messages every actor records its messages without being watched",
+          "[registry]") {
+  metrics::hub hub{"test", "n1"};
+  actor_registry reg{"n1", hub.registry()};
+  reg.record_always(true);
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  auto echo = spawn_counted(sys, [&reg](caf::event_based_actor* self) -> caf::behavior {
+    track(self, reg, "echo");
+    return {[](int x) {
+      return x;
+    }};
+  });
+  caf::scoped_actor me{sys};
+  me->request(echo, caf::infinite, 1).receive([](int) {}, [](caf::error&) { FAIL("no answer"); });
+  REQUIRE(test::wait_until([&] {
+    auto e = reg.find(echo->id());
+    return e && e->stats->recent().size() == 1;
+  }));
+  me->send_exit(echo, caf::exit_reason::user_shutdown);
+}
