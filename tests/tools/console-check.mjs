@@ -100,8 +100,11 @@ try {
   report.actors_all = await count('[data-row=actor]');
   await page.select('#actor-sort', 'messages');
   await page.waitForFunction(() => document.querySelectorAll('[data-row=actor]').length > 0);
-  const first = await page.$eval('[data-row=actor]', (r) => r.dataset.id);
-  await page.click('[data-row=actor]');
+  // Read and click the first row in one turn of the page: the list re-renders every 2 s.
+  const first = await page.$eval('[data-row=actor]', (r) => {
+    r.click();
+    return r.dataset.id;
+  });
   await page.waitForFunction(() => !document.getElementById('actor-detail').hidden
     && document.getElementById('actor-detail').textContent !== '');
   report.actor_detail = await page.$eval('#actor-detail', (e) => e.textContent);
@@ -140,7 +143,7 @@ try {
   await shot('outbox');
   const retry = `[data-retry="${failedMail}"]`;
   await page.waitForSelector(retry);
-  await page.click(retry);
+  await page.$eval(retry, (b) => b.click()); // in one turn: the table re-renders every 2 s
   await page.waitForFunction(() => !document.getElementById('outbox-note').hidden);
   report.operator_retry = await page.$eval('#outbox-note', (e) => e.textContent);
   await Promise.all([page.waitForNavigation({ waitUntil: 'networkidle0' }), page.click('#signout')]);
@@ -154,7 +157,7 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#cluster-rows tr').length >= 1);
   await go('#outbox', () => document.querySelectorAll('[data-row=mail]').length > 0);
   await page.waitForSelector(retry);
-  await page.click(retry);
+  await page.$eval(retry, (b) => b.click()); // in one turn: the table re-renders every 2 s
   await page.waitForFunction(() => !document.getElementById('outbox-note').hidden);
   report.admin_retry = await page.$eval('#outbox-note', (e) => e.textContent);
   await page.select('#outbox-status', ''); // every status: the mail, queued or tried again
