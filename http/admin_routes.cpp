@@ -4,6 +4,7 @@
 #include "http/actor_bridge.hpp"
 #include "http/json_io.hpp"
 #include "http/problem.hpp"
+#include "http/read_pages.hpp"
 #include "http/replay.hpp"
 #include "runtime/base/log.hpp"
 
@@ -145,9 +146,9 @@ void get_actor(const services& s, const exchange_ptr& ex) {
 }
 
 void replay_order(const services& s, const exchange_ptr& ex) {
-  auto id = std::string{ex->param("id")};
-  if (!domain::is_well_formed_id("ord", id))
-    return ex->respond_problem(make_problem(errc::not_found, "no such order"));
+  auto id = path_id(ex, "ord");
+  if (!id)
+    return;
   bridge(*s.bridges, [=](caf::event_based_actor* self) {
     then_ask<order_view>(
       self, ex, s.reads, s.ask_timeout,
@@ -157,43 +158,33 @@ void replay_order(const services& s, const exchange_ptr& ex) {
           [=](std::vector<domain::order_event>& journal) {
             respond_json(ex, 200, replay_json(journal, stored));
           },
-          load_atom_v, id);
+          load_atom_v, *id);
       },
-      get_atom_v, id);
+      get_atom_v, *id);
   });
 }
 
 void list_outbox(const services& s, const exchange_ptr& ex) {
-  auto page = parse_page(ex);
-  if (!page)
+  auto f = page_filter(ex);
+  if (!f)
     return;
-  list_filter f;
-  f.limit = page->limit;
-  f.offset = page->offset;
-  f.status = ex->query("status").value_or("");
-  f.order_id = ex->query("order_id").value_or("");
-  static const std::set<std::string> statuses{"QUEUED", "SENT", "FAILED", "SUPPRESSED"};
-  if (!f.status.empty() && statuses.count(f.status) == 0)
-    return ex->respond_problem(invalid({{"status", "must be QUEUED, SENT, FAILED or SUPPRESSED"}}));
-  ask<std::string>(
-    *s.bridges, ex, s.reads, s.ask_timeout,
-    [](const exchange_ptr& ex, std::string& text) {
-      respond_json_text(ex, 200, std::move(text));
-    },
-    outbox_atom_v, f);
+  f->status = ex->query("status").value_or("");
+  if (auto bad = notification_status_error(f->status))
+    return ex->respond_problem(invalid({std::move(*bad)}));
+  read_json(s, ex, outbox_atom_v, *f);
 }
 
 void retry_mail(const services& s, const exchange_ptr& ex) {
-  auto id = std::string{ex->param("id")};
-  if (!domain::is_well_formed_id("ntf", id))
-    return ex->respond_problem(make_problem(errc::not_found, "no such notification"));
+  auto id = path_id(ex, "ntf");
+  if (!id)
+    return;
   ask<std::string>(
     *s.bridges, ex, s.reads, s.ask_timeout,
-    [id](const exchange_ptr& ex, std::string& text) {
+    [id = *id](const exchange_ptr& ex, std::string& text) {
       log::info("mail.requeued").kv("notification_id", id).kv("request_id", ex->request_id());
       respond_json_text(ex, 200, std::move(text));
     },
-    requeue_atom_v, id);
+    requeue_atom_v, *id);
 }
 
 } // namespace

@@ -1,12 +1,10 @@
 #include "http/console_routes.hpp"
 
-#include "runtime/base/embedded_file.hpp"
+#include "http/ops_routes.hpp"
 
 #include <string>
 
 namespace agora::http {
-
-const std::vector<embedded_file>& http_assets(); // generated
 
 const char* const console_csp =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
@@ -14,15 +12,8 @@ const char* const console_csp =
 
 namespace {
 
-std::string asset(std::string_view name) {
-  for (auto& f : http_assets())
-    if (f.name == name)
-      return std::string{f.content};
-  return {};
-}
-
 route serve(const char* path, const char* file, const char* type) {
-  auto body = asset(file);
+  auto body = std::string{http_asset(file)};
   return {"GET",
           path,
           [body, type](const exchange_ptr& ex) {

@@ -4,6 +4,7 @@
 #include "http/json_io.hpp"
 #include "http/order_routes.hpp"
 #include "http/ownership.hpp"
+#include "http/read_pages.hpp"
 #include "runtime/base/random.hpp"
 
 #include <set>
@@ -14,39 +15,6 @@ namespace agora::http {
 namespace {
 
 using namespace agora::protocol;
-
-/// A path id of kind `prefix`; nullopt after answering 404 for anything else.
-std::optional<std::string> path_id(const exchange_ptr& ex, std::string_view prefix) {
-  auto id = std::string{ex->param("id")};
-  if (!domain::is_well_formed_id(prefix, id)) {
-    ex->respond_problem(make_problem(protocol::errc::not_found, "no such resource"));
-    return std::nullopt;
-  }
-  return id;
-}
-
-/// Asks the readers for a JSON document or page and answers it.
-template <class Atom>
-void read_json(const services& s, const exchange_ptr& ex, Atom atom, const list_filter& f) {
-  ask<std::string>(
-    *s.bridges, ex, s.reads, s.ask_timeout,
-    [](const exchange_ptr& ex, std::string& text) {
-      respond_json_text(ex, 200, std::move(text));
-    },
-    atom, f);
-}
-
-/// A page filter from ?limit&offset and the named query parameters; nullopt after a 400.
-std::optional<list_filter> page_filter(const exchange_ptr& ex) {
-  auto page = parse_page(ex);
-  if (!page)
-    return std::nullopt;
-  list_filter f;
-  f.limit = page->limit;
-  f.offset = page->offset;
-  f.order_id = ex->query("order_id").value_or("");
-  return f;
-}
 
 /// Runs `act(self, shown)` in a bridge; `shown()` then answers with the resource `id` as the
 /// readers see it (the change committed).
@@ -196,9 +164,8 @@ void list_notifications(const services& s, const exchange_ptr& ex) {
                                            "SHIPMENT_DELIVERED", "LOW_INVENTORY_ALERT"};
   if (!f->type.empty() && types.count(f->type) == 0)
     errors.push_back({"type", "must be a notification type such as ORDER_CREATED"});
-  static const std::set<std::string> statuses{"QUEUED", "SENT", "FAILED", "SUPPRESSED"};
-  if (!f->status.empty() && statuses.count(f->status) == 0)
-    errors.push_back({"status", "must be QUEUED, SENT, FAILED or SUPPRESSED"});
+  if (auto bad = notification_status_error(f->status))
+    errors.push_back(std::move(*bad));
   if (!errors.empty())
     return ex->respond_problem(invalid(std::move(errors)));
   read_json(s, ex, notices_atom_v, *f);

@@ -51,19 +51,19 @@ void put_log_level(const exchange_ptr& ex) {
 
 } // namespace
 
-namespace {
-
-std::string_view asset(std::string_view name) {
+std::string_view http_asset(std::string_view name) {
   for (auto& f : http_assets())
     if (f.name == name)
       return f.content;
   return {};
 }
 
+namespace {
+
 /// The documentation page with the OpenAPI document inlined, so it renders offline in one request.
 const std::string& docs_page() {
   static const std::string page = [] {
-    std::string html{asset("docs.html")};
+    std::string html{http_asset("docs.html")};
     std::string doc{openapi_document()};
     for (size_t at = 0; (at = doc.find("</", at)) != std::string::npos; at += 3)
       doc.replace(at, 2, "<\\/"); // a JSON escape that cannot close the script element
@@ -76,7 +76,7 @@ const std::string& docs_page() {
 } // namespace
 
 std::string_view openapi_document() {
-  auto doc = asset("openapi.json");
+  auto doc = http_asset("openapi.json");
   return doc.empty() ? std::string_view{"{}"} : doc;
 }
 

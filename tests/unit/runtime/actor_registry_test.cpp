@@ -160,7 +160,11 @@ TEST_CASE("with --record-messages every actor records its messages without being
     }};
   });
   caf::scoped_actor me{sys};
-  me->request(echo, caf::infinite, 1).receive([](int) {}, [](caf::error&) { FAIL("no answer"); });
+  me->request(echo, caf::infinite, 1)
+    .receive([](int) {},
+             [](caf::error&) {
+               FAIL("no answer");
+             });
   REQUIRE(test::wait_until([&] {
     auto e = reg.find(echo->id());
     return e && e->stats->recent().size() == 1;
