@@ -16,7 +16,7 @@
 #include "http/admin_routes.hpp"
 #include "http/catalog_routes.hpp"
 #include "http/cluster_routes.hpp"
-#include "http/console_routes.hpp"
+#include "http/page_routes.hpp"
 #include "http/ops_routes.hpp"
 #include "http/order_routes.hpp"
 #include "http/session_cache.hpp"
@@ -260,7 +260,7 @@ std::vector<http::route> routes(const node& n) {
   };
   add(http::cluster_routes(n.services));
   add(http::admin_routes(n.services));
-  add(http::console_routes());
+  add(http::page_routes());
   if (n.c.has_role(node_role::frontdoor)) {
     add(http::catalog_routes(n.services));
     add(http::order_routes(n.services));

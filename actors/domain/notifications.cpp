@@ -119,7 +119,7 @@ mail_model order_model(const order_state& s, std::string_view public_url,
   m.footer = customer_footer;
   if (!public_url.empty()) {
     m.link_label = "Follow your order";
-    m.link_url = trimmed(public_url) + "/orders/" + s.order.id;
+    m.link_url = trimmed(public_url) + "/shop/orders/" + s.order.id; // the order's page
     if (!access_token.empty())
       m.link_url += "?access_token=" + std::string{access_token};
   }

@@ -40,7 +40,8 @@ struct notification {
 };
 
 /// The mail an order event causes, if any; `after` is the state with the event applied. Links in
-/// the mail start with `public_url` (e.g. "https://shop.example"; empty: no links) and carry the
+/// the mail open the order's page in the shop (`public_url` + "/shop/orders/{id}", e.g.
+/// "https://shop.example"; empty: no links) and carry the
 /// order's `access_token` (so a guest's link opens the order).
 std::optional<notification> notification_for(const order_state& after, const order_event& event,
                                              std::string_view public_url = {},

@@ -90,7 +90,7 @@ TEST_CASE("the four notification types arrive over SMTP with their recipients an
   CHECK(created["subject"] == "We received your order " + id);
   CHECK(created["text"].get<std::string>().find("Hello Zoë Ünal,") != std::string::npos);
   CHECK(created["text"].get<std::string>().find("25.00 USD") != std::string::npos);
-  CHECK(created["html"].get<std::string>().find("href=\"https://shop.example/orders/" + id)
+  CHECK(created["html"].get<std::string>().find("href=\"https://shop.example/shop/orders/" + id)
         != std::string::npos);
   CHECK(by_type["PAYMENT_STATUS_CHANGED"]["subject"]
         == "Payment for order " + id + " was accepted");

@@ -2,7 +2,7 @@
 #include "http/admin_routes.hpp"
 #include "http/catalog_routes.hpp"
 #include "http/cluster_routes.hpp"
-#include "http/console_routes.hpp"
+#include "http/page_routes.hpp"
 #include "http/ops_routes.hpp"
 #include "http/order_routes.hpp"
 
@@ -27,7 +27,7 @@ TEST_CASE("every route's access rule is the one /openapi.json declares, and noth
   services s;
   std::vector<route> all;
   for (auto part : {ops_routes(s), cluster_routes(s), catalog_routes(s), order_routes(s),
-                    account_routes(s), fulfilment_routes(s), admin_routes(s), console_routes()})
+                    account_routes(s), fulfilment_routes(s), admin_routes(s), page_routes()})
     all.insert(all.end(), part.begin(), part.end());
   std::set<std::string> served;
   for (auto& r : all) {
