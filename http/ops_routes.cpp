@@ -58,22 +58,6 @@ std::string_view http_asset(std::string_view name) {
   return {};
 }
 
-namespace {
-
-/// The documentation page with the OpenAPI document inlined, so it renders offline in one request.
-const std::string& docs_page() {
-  static const std::string page = [] {
-    std::string html{http_asset("docs.html")};
-    std::string doc{openapi_document()};
-    for (size_t at = 0; (at = doc.find("</", at)) != std::string::npos; at += 3)
-      doc.replace(at, 2, "<\\/"); // a JSON escape that cannot close the script element
-    auto slot = html.find("/*OPENAPI*/");
-    return slot == std::string::npos ? html : html.replace(slot, 11, doc);
-  }();
-  return page;
-}
-
-} // namespace
 
 std::string_view openapi_document() {
   auto doc = http_asset("openapi.json");
@@ -101,14 +85,6 @@ std::vector<route> ops_routes(const services& s) {
   out.push_back({"GET", "/openapi.json",
                  [](const exchange_ptr& ex) {
                    ex->respond(200, std::string{openapi_document()});
-                 },
-                 access::everyone, false, limit_class::none});
-  out.push_back({"GET", "/docs",
-                 [](const exchange_ptr& ex) {
-                   ex->respond(200, docs_page(), "text/html; charset=utf-8",
-                               {{"Content-Security-Policy",
-                                 "default-src 'none'; script-src 'unsafe-inline'; style-src "
-                                 "'unsafe-inline'; connect-src 'self'; base-uri 'none'"}});
                  },
                  access::everyone, false, limit_class::none});
   out.push_back(

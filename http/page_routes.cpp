@@ -12,8 +12,18 @@ const char* const page_csp =
 
 namespace {
 
-route serve(const char* path, const char* file, const char* type) {
-  auto body = std::string{http_asset(file)};
+/// The documentation page with the OpenAPI document inlined as a JSON data block (never run as
+/// script), so it renders in one request.
+std::string docs_page() {
+  std::string html{http_asset("docs.html")};
+  std::string doc{openapi_document()};
+  for (size_t at = 0; (at = doc.find("</", at)) != std::string::npos; at += 3)
+    doc.replace(at, 2, "<\\/"); // a JSON escape that cannot close the script element
+  auto slot = html.find("/*OPENAPI*/");
+  return slot == std::string::npos ? html : html.replace(slot, 11, doc);
+}
+
+route serve_text(const char* path, std::string body, const char* type) {
   return {"GET",
           path,
           [body, type](const exchange_ptr& ex) {
@@ -29,6 +39,10 @@ route serve(const char* path, const char* file, const char* type) {
           limit_class::none};
 }
 
+route serve(const char* path, const char* file, const char* type) {
+  return serve_text(path, std::string{http_asset(file)}, type);
+}
+
 constexpr const char* html = "text/html; charset=utf-8";
 constexpr const char* script = "text/javascript; charset=utf-8";
 constexpr const char* style = "text/css; charset=utf-8";
@@ -37,9 +51,10 @@ constexpr const char* style = "text/css; charset=utf-8";
 
 std::vector<route> page_routes() {
   std::vector<route> out{
-    serve("/console", "console.html", html), serve("/console/app.js", "console.js", script),
-    serve("/console/app.css", "console.css", style), serve("/shop/app.js", "shop.js", script),
-    serve("/shop/app.css", "shop.css", style)};
+    serve("/console", "console.html", html),         serve("/console/app.js", "console.js", script),
+    serve("/console/app.css", "console.css", style), serve_text("/docs", docs_page(), html),
+    serve("/docs/app.js", "docs.js", script),        serve("/docs/app.css", "docs.css", style),
+    serve("/shop/app.js", "shop.js", script),        serve("/shop/app.css", "shop.css", style)};
   // The storefront's pages are one document that routes in the browser; each address a shopper
   // may bookmark or open from a mail answers it.
   for (auto path : {"/shop", "/shop/products/:id", "/shop/cart", "/shop/checkout", "/shop/orders",
