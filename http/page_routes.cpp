@@ -3,6 +3,7 @@
 #include "http/ops_routes.hpp"
 
 #include <string>
+#include <utility>
 
 namespace agora::http {
 
@@ -23,9 +24,9 @@ std::string docs_page() {
   return slot == std::string::npos ? html : html.replace(slot, 11, doc);
 }
 
-route serve_text(const char* path, std::string body, const char* type) {
+route serve_text(std::string path, std::string body, const char* type) {
   return {"GET",
-          path,
+          std::move(path),
           [body, type](const exchange_ptr& ex) {
             ex->respond(200, body, type,
                         {{"Content-Security-Policy", page_csp},
@@ -39,8 +40,21 @@ route serve_text(const char* path, std::string body, const char* type) {
           limit_class::none};
 }
 
-route serve(const char* path, const char* file, const char* type) {
-  return serve_text(path, std::string{http_asset(file)}, type);
+route serve(std::string path, const std::string& file, const char* type) {
+  return serve_text(std::move(path), std::string{http_asset(file)}, type);
+}
+
+/// The shop's document. At /shop itself it also preloads the first catalog page, which the
+/// catalog then asks for: the request starts beside the script's instead of after it has run.
+std::string shop_page(bool catalog) {
+  std::string page{http_asset("shop.html")};
+  auto slot = page.find("<!--CATALOG-->");
+  if (slot == std::string::npos)
+    return page;
+  return page.replace(slot, 14,
+                      catalog ? "<link rel=\"preload\" href=\"/products?limit=24&amp;offset=0\" "
+                                "as=\"fetch\" crossorigin=\"anonymous\">"
+                              : "");
 }
 
 constexpr const char* html = "text/html; charset=utf-8";
@@ -50,16 +64,21 @@ constexpr const char* style = "text/css; charset=utf-8";
 } // namespace
 
 std::vector<route> page_routes() {
-  std::vector<route> out{
-    serve("/console", "console.html", html),         serve("/console/app.js", "console.js", script),
-    serve("/console/app.css", "console.css", style), serve_text("/docs", docs_page(), html),
-    serve("/docs/app.js", "docs.js", script),        serve("/docs/app.css", "docs.css", style),
-    serve("/shop/app.js", "shop.js", script),        serve("/shop/app.css", "shop.css", style)};
+  std::vector<route> out;
+  out.push_back(serve("/assets/dom.js", "dom.js", script)); // what every page builds with
+  for (auto name : {"console", "docs", "shop"}) {
+    auto dir = "/" + std::string{name};
+    out.push_back(serve(dir + "/app.js", std::string{name} + ".js", script));
+    out.push_back(serve(dir + "/app.css", std::string{name} + ".css", style));
+  }
+  out.push_back(serve("/console", "console.html", html));
+  out.push_back(serve_text("/docs", docs_page(), html));
   // The storefront's pages are one document that routes in the browser; each address a shopper
   // may bookmark or open from a mail answers it.
-  for (auto path : {"/shop", "/shop/products/:id", "/shop/cart", "/shop/checkout", "/shop/orders",
+  out.push_back(serve_text("/shop", shop_page(true), html));
+  for (auto path : {"/shop/products/:id", "/shop/cart", "/shop/checkout", "/shop/orders",
                     "/shop/orders/:id", "/shop/account"})
-    out.push_back(serve(path, "shop.html", html));
+    out.push_back(serve_text(path, shop_page(false), html));
   return out;
 }
 

@@ -30,7 +30,7 @@ fi
 port=${AGORA_HTTP_PORT:-8080}
 cat >&2 <<MSG
 agora: starting a node with every role
-  front door   http://127.0.0.1:$port/   (readiness /readyz, metrics /metrics, API /openapi.json)
+  front door   http://127.0.0.1:$port/   (shop /shop, API docs /docs, readiness /readyz, metrics /metrics)
   database     ${AGORA_DATABASE_URL}
   mail         ${AGORA_SMTP_URL} ${mail_note:-}
   admin token  ${AGORA_AUTH_TOKENS%%:*}   (Authorization: Bearer <token>; kept in var/admin-token)

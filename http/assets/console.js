@@ -23,30 +23,6 @@ const state = {
   outboxOrder: '',
 };
 
-const $ = (id) => document.getElementById(id);
-
-/** An element with attributes and children; strings become text nodes, never markup. */
-function el(tag, attrs, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'style') e.style.cssText = v; // CSSOM: allowed where style attributes are not
-    else if (k === 'dataset') Object.assign(e.dataset, v);
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children.flat()) {
-    if (c === undefined || c === null) continue;
-    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return e;
-}
-
-function fill(parent, ...children) {
-  parent.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
-}
-
 const text = (v) => (v === null || v === undefined || v === '' ? '–' : String(v));
 const money = (cents, currency) => (typeof cents === 'number'
   ? `${(cents / 100).toFixed(2)} ${currency || ''}`.trim() : '–');

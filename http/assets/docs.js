@@ -8,22 +8,6 @@ const TOKEN_KEY = 'agora.docs.token';
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 const spec = JSON.parse(document.getElementById('openapi').textContent);
 const lastIds = {}; // resource ("orders", "products") -> the id a response last named
-const $ = (id) => document.getElementById(id);
-
-function el(tag, attrs, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children.flat(Infinity)) {
-    if (c === undefined || c === null || c === false) continue;
-    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return e;
-}
 
 // ---- markdown (the subset the document uses), built as elements ----
 
