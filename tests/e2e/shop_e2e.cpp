@@ -138,6 +138,13 @@ TEST_CASE("shoppers buy, follow, cancel and sign in through /shop", "[e2e][shop]
   CHECK(listed(r["guest"]["listed"], guest));
   // Stock went down by what was bought and nothing else: the declined order released its hold.
   CHECK(r["declined"]["title"] == "Cancelled: payment declined");
+  // A lost answer: the retry used the same Idempotency-Key, and the key replays that one order.
+  CHECK(r["lost_answer"].get<std::string>().find("cannot reach") != std::string::npos);
+  REQUIRE(r["retry"]["keys"].size() == 2);
+  CHECK(r["retry"]["keys"][0] == r["retry"]["keys"][1]);
+  CHECK(r["retry"]["keys"][0].get<std::string>().size() == 32);
+  CHECK(r["retry"]["replay_status"] == 200);
+  CHECK(r["retry"]["same_order"] == true);
   CHECK(r["declined"]["payment"].get<std::string>().find("declined") != std::string::npos);
   // p1: the guest's lamp is gone; the other customer's is held (PAID, the carrier is off).
   auto s1 = levels(node, p1);

@@ -57,7 +57,8 @@ async function shopper(viewport) {
 async function shot(page, name) {
   const path = `${out}/${name}.jpg`;
   await new Promise((r) => setTimeout(r, 150)); // let the last paint land
-  await page.screenshot({ path, type: 'jpeg', quality: 75, fullPage: true });
+  // Whole pages, but the catalog (24 cards) as the screen shows it.
+  await page.screenshot({ path, type: 'jpeg', quality: 75, fullPage: !name.startsWith('catalog') });
   report.screenshots.push(path);
 }
 
@@ -173,13 +174,34 @@ async function guestBuysTwoProducts() {
   await addFromProductPage(page, env('P1'), 1);
   await goto(page, '/shop/checkout');
   await fillCheckout(page, { customer_email: env('GUEST_EMAIL'), ...address, 'payment.card_number': '4000000000000002' });
+  // The first try is lost on the way (the network fails it); the retry carries the same
+  // Idempotency-Key, and so would any later one: one order.
+  const keys = [];
+  let body = null;
+  await page.setRequestInterception(true);
+  const lose = (r) => {
+    if (r.method() !== 'POST' || !r.url().endsWith('/orders')) return r.continue();
+    keys.push(r.headers()['idempotency-key']);
+    body = r.postData();
+    return keys.length === 1 ? r.abort('connectionreset') : r.continue();
+  };
+  page.on('request', lose);
+  await page.click('#place-order');
+  await page.waitForSelector('#checkout .form-error:not([hidden])');
+  report.lost_answer = await text(page, '#checkout .form-error');
+  await page.waitForFunction(() => !document.getElementById('place-order').disabled);
   await page.click('#place-order');
   await page.waitForSelector('#order');
+  page.off('request', lose);
+  await page.setRequestInterception(false);
+  const again = await fetch(`${base}/orders`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': keys[1] } });
+  report.retry = { keys, replay_status: again.status, replay_id: (await again.json()).id };
   const declined = { id: await text(page, '#order-id'), seen: [] };
   await follow(page, 'CANCELLED', declined.seen);
   declined.title = await text(page, '#order-title');
   declined.words = await text(page, '#order-words');
   declined.payment = await text(page, '#payment');
+  report.retry.same_order = report.retry.replay_id === declined.id;
   report.declined = declined;
   await shot(page, 'order-declined-desktop');
   return page;
