@@ -18,7 +18,10 @@ auth=(-H "Authorization: Bearer compose-test-admin-token-0001")
 p=$AGORA_PROJECT
 log() { echo "compose_e2e: $*"; }
 fail() { log "FAILED: $*"; podman logs --tail 40 "${p}_node_1" 2>&1 | sed 's/^/  node_1: /' || true; exit 1; }
-cleanup() { "$up" down -v >/dev/null 2>&1 || true; kill "${flow:-0}" 2>/dev/null || true; }
+cleanup() { # (never `kill 0`: that would be the whole process group, ctest with it)
+  if [ -n "${flow:-}" ]; then kill "$flow" 2>/dev/null || true; fi
+  "$up" down -v >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 
 ip_of() { podman inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
