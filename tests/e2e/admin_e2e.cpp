@@ -29,6 +29,13 @@ TEST_CASE("an order's replay agrees with its projection and its actor shows its 
   REQUIRE(placed.status == 202);
   auto id = json_of(placed)["id"].get<std::string>();
   await_status(node, id, "PAID");
+  // Its last event before the carrier (off here) moves: the shipment asked for. Until then the
+  // journal may grow between the reads below.
+  REQUIRE(wait_until(
+    [&] {
+      return !json_of(node.get("/orders/" + id))["shipment"].is_null();
+    },
+    10s));
 
   auto replay = json_of(node.get("/admin/orders/" + id + "/replay"));
   INFO(replay.dump());
