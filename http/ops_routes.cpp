@@ -58,7 +58,6 @@ std::string_view http_asset(std::string_view name) {
   return {};
 }
 
-
 std::string_view openapi_document() {
   auto doc = http_asset("openapi.json");
   return doc.empty() ? std::string_view{"{}"} : doc;

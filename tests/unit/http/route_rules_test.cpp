@@ -2,9 +2,9 @@
 #include "http/admin_routes.hpp"
 #include "http/catalog_routes.hpp"
 #include "http/cluster_routes.hpp"
-#include "http/page_routes.hpp"
 #include "http/ops_routes.hpp"
 #include "http/order_routes.hpp"
+#include "http/page_routes.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
