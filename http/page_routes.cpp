@@ -76,9 +76,10 @@ std::vector<route> page_routes() {
   // The storefront's pages are one document that routes in the browser; each address a shopper
   // may bookmark or open from a mail answers it.
   out.push_back(serve_text("/shop", shop_page(true), html));
+  auto page = shop_page(false); // one copy of the document for every other address
   for (auto path : {"/shop/products/:id", "/shop/cart", "/shop/checkout", "/shop/orders",
                     "/shop/orders/:id", "/shop/account"})
-    out.push_back(serve_text(path, shop_page(false), html));
+    out.push_back(serve_text(path, page, html));
   return out;
 }
 
