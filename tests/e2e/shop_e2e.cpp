@@ -35,14 +35,7 @@ int64_t product(const agora_node& node, const std::string& sku, const std::strin
 }
 
 json run_check(const std::string& env) {
-  auto run = run_command("cd " + std::string{AGORA_SOURCE_DIR} + "/tests/tools && " + env
-                         + " timeout 240 node shop-check.mjs 2>&1");
-  INFO(run.output);
-  REQUIRE(run.status == 0);
-  auto at = run.output.rfind("\n{");
-  auto r = json::parse(run.output.substr(at == std::string::npos ? 0 : at + 1), nullptr, false);
-  REQUIRE(r.is_object());
-  CHECK_FALSE(r.contains("error"));
+  auto r = browser_check("shop-check.mjs", env, 240);
   CHECK(r["console_errors"].empty());
   CHECK(r["csp_violations"].empty());
   CHECK(r["urls_with_token"].empty());

@@ -41,6 +41,19 @@ http_response agora_node::send(const std::string& method, const std::string& pat
   return http(method, url(path), body.dump(), headers);
 }
 
+nlohmann::json browser_check(const std::string& script, const std::string& env, int seconds) {
+  auto run = run_command("cd " + std::string{AGORA_SOURCE_DIR} + "/tests/tools && " + env
+                         + " timeout " + std::to_string(seconds) + " node " + script + " 2>&1");
+  INFO(run.output);
+  REQUIRE(run.status == 0);
+  auto at = run.output.rfind("\n{");
+  auto r =
+    nlohmann::json::parse(run.output.substr(at == std::string::npos ? 0 : at + 1), nullptr, false);
+  REQUIRE(r.is_object());
+  CHECK_FALSE(r.contains("error"));
+  return r;
+}
+
 nlohmann::json json_of(const http_response& r) {
   auto j = nlohmann::json::parse(r.body, nullptr, false);
   return j.is_discarded() ? nlohmann::json{} : j;

@@ -33,6 +33,11 @@ struct agora_node {
                      bool admin = false, std::vector<std::string> headers = {}) const;
 };
 
+/// Runs a browser check of tests/tools (`node SCRIPT`, with the shell `env` assignments, under a
+/// `seconds` timeout) and answers the JSON report it prints last; REQUIREs that it exited 0 and
+/// printed one, and CHECKs that it reports no error of its own.
+nlohmann::json browser_check(const std::string& script, const std::string& env, int seconds);
+
 /// The body as JSON (null when it is not JSON).
 nlohmann::json json_of(const http_response& r);
 
