@@ -13,6 +13,8 @@
 #include <prometheus/registry.h>
 
 #include <map>
+#include <set>
+#include <string_view>
 
 namespace agora::persistence {
 
@@ -62,7 +64,9 @@ void writer::submit(write_job job) {
     if (!stopping_) {
       queue_.push_back(std::move(job));
       metrics_->queued.Set(static_cast<double>(queue_.size()));
-      wake_.notify_one();
+      // The writer waits for a first job, or lingers for a full batch: no wake-up in between.
+      if (queue_.size() == 1 || queue_.size() >= options_.max_batch)
+        wake_.notify_one();
       return;
     }
   }
@@ -100,6 +104,10 @@ void writer::run() {
       });
       if (queue_.empty())
         return; // stopping, and everything queued is done
+      if (options_.linger.count() > 0)
+        wake_.wait_for(guard, options_.linger, [this] {
+          return stopping_ || queue_.size() >= options_.max_batch;
+        });
       while (!queue_.empty() && batch.size() < options_.max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -112,12 +120,22 @@ void writer::run() {
 
 std::string writer::batch_sql(const std::deque<write_job>& batch) {
   std::map<std::pair<int, const merge_spec*>, std::string> merged;
+  std::map<const merge_spec*, std::set<std::string_view>> distinct;
   for (auto& job : batch)
     for (auto& row : job.rows) {
+      if (row.spec->distinct && !distinct[row.spec].insert(row.values).second)
+        continue;
       auto& values = merged[{row.spec->rank, row.spec}];
+      if (row.spec->distinct)
+        continue; // joined below, in order
       values += values.empty() ? "" : ", ";
       values += row.values;
     }
+  for (auto& [spec, rows] : distinct) {
+    auto& values = merged[{spec->rank, spec}];
+    for (auto row : rows)
+      values.append(values.empty() ? "" : ", ").append(row);
+  }
   size_t size = 0;
   for (auto& [key, values] : merged)
     size += key.second->head.size() + values.size() + key.second->tail.size() + 2;

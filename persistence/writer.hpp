@@ -30,6 +30,9 @@ struct merge_spec {
   int rank = 0;
   std::string head; ///< e.g. "INSERT INTO order_events (order_id, seq) VALUES "
   std::string tail; ///< e.g. " ON CONFLICT DO NOTHING"
+  /// Rows sent once each and in one order (sorted as text), however many jobs of the batch
+  /// carry them: for checks that take locks, which every writer then takes in the same order.
+  bool distinct = false;
 };
 
 struct write_row {
@@ -52,6 +55,9 @@ struct write_job {
 struct writer_options {
   std::string name = "journal"; ///< the `writer` label of its metrics
   size_t max_batch = 1000;
+  /// After a batch's first job, wait this long for more (or until max_batch) before committing:
+  /// fewer, larger commits for jobs whose callers can wait. Zero: commit what is queued at once.
+  std::chrono::microseconds linger{0};
   int attempts = 3; ///< tries for a batch while the database is away
   std::chrono::milliseconds retry_pause{200};
   std::chrono::milliseconds statement_timeout{30000}; ///< of every statement of a batch
