@@ -26,6 +26,11 @@ struct database_options {
   /// stopped answering) fails instead of holding its writer or worker for ever. Migrations lift
   /// it.
   std::chrono::milliseconds statement_timeout{30000};
+  /// How long the effects writer (stock, payments, shipments) waits after a batch's first job for
+  /// more before committing. Those writes never hold up the answer to a POST /orders, and each
+  /// commit costs PostgreSQL a WAL flush, a plan per statement and a fence check whatever its
+  /// size: on nodes that each carry a share of the load, batches that wait fill up.
+  std::chrono::milliseconds effects_linger{10};
 };
 
 /// `url` (a libpq URI or key=value string) with agora's connection defaults for what it does not

@@ -65,6 +65,40 @@ TEST_CASE("the writer commits many jobs in few transactions", "[writer]") {
   CHECK(batches < 2000); // grouped: fewer commits than jobs
 }
 
+TEST_CASE("a lingering writer waits for more jobs and commits them together", "[writer]") {
+  auto url = test::fresh_database();
+  test::sql_value(url, "CREATE TABLE t (id int PRIMARY KEY)");
+  metrics::hub hub{"t", "n"};
+  writer_options options;
+  options.name = "effects";
+  options.linger = 300ms; // far longer than submitting 20 jobs takes
+  options.max_batch = 50;
+  writer w{url, hub.registry(), options};
+  outcomes out;
+  auto submit = [&](int from, int to) {
+    for (int i = from; i <= to; ++i)
+      w.submit({{}, "INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record()});
+  };
+  auto batches = [&] {
+    auto text = hub.render();
+    std::string name = "agora_db_write_batch_size_count{writer=\"effects\"} ";
+    auto at = text.find(name);
+    return at == std::string::npos ? -1.0 : std::stod(text.substr(at + name.size()));
+  };
+  submit(1, 20);
+  REQUIRE(test::wait_until([&] {
+    return out.count == 20;
+  }));
+  CHECK(batches() == 1); // the first job waited for the other 19
+  submit(21, 120);       // full batches go without waiting: 50, 50, then what is left
+  REQUIRE(test::wait_until([&] {
+    return out.count == 120;
+  }));
+  CHECK(out.failures() == 0);
+  CHECK(batches() <= 4);
+  CHECK(test::sql_value(url, "SELECT count(*) FROM t") == "120");
+}
+
 TEST_CASE("one bad job in a batch fails alone, the others commit", "[writer]") {
   auto url = test::fresh_database();
   test::sql_value(url, "CREATE TABLE t (id int PRIMARY KEY CHECK (id > 0))");
