@@ -36,8 +36,9 @@ metric_sum() {
 # run NODES JOIN ROUND: one measured run on a fresh database; JOIN=1 starts a fourth node a third
 # of the way in. Appends a JSON line to $results.
 run() {
-  local nodes=$1 join=$2 round=$3 name db i per node_cpu0 pg_cpu0 wrk_pids=() out
-  name="n${nodes}$([ "$join" = 1 ] && echo "_join" || true)_r$round"
+  local nodes=$1 join=$2 round=$3 size name db i per node_cpu0 pg_cpu0 wrk_pids=() out
+  size="n${nodes}$([ "$join" = 1 ] && echo "_join" || true)"
+  name="${size}_r$round"
   bench_psql "DROP DATABASE IF EXISTS $name" >/dev/null
   bench_psql "CREATE DATABASE $name" >/dev/null
   db="$base_url/$name"
@@ -77,7 +78,7 @@ rows = [json.loads(l) for l in sys.stdin if l.strip()]
 secs = float(sys.argv[1])
 print(json.dumps({"rps": sum((r["requests"] - r["errors"]) / secs for r in rows),
                   "p99_ms": max(r["p99_ms"] for r in rows), "errors": sum(r["errors"] for r in rows)}))' "$seconds")
-  echo "{\"name\":\"$name\",\"size\":\"n${nodes}$([ "$join" = 1 ] && echo "_join" || true)\",\"round\":$round,\"nodes\":$nodes,\"accepted\":$accepted,\"node_cpu\":$node_cpu,\"pg_cpu\":$pg_cpu,\"remote\":$remote,\"local\":$local_,\"wrk\":$out}" >>"$results"
+  echo "{\"name\":\"$name\",\"size\":\"$size\",\"round\":$round,\"nodes\":$nodes,\"accepted\":$accepted,\"node_cpu\":$node_cpu,\"pg_cpu\":$pg_cpu,\"remote\":$remote,\"local\":$local_,\"wrk\":$out}" >>"$results"
   bench_peers_stop
   # Its autovacuum would otherwise run during the next runs.
   bench_psql "DROP DATABASE $name WITH (FORCE)" >/dev/null
@@ -93,18 +94,16 @@ done
 /usr/bin/env python3 - "$results" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-def line(label, r):
+print(f"{'run':<10}{'orders/s':>10}{'p99 ms':>9}{'errors':>8}{'node ms/order':>15}{'per node':>10}"
+      f"{'PG ms/order':>13}{'crossed':>9}")
+for r in rows:
     w = r["wrk"]; a = max(r["accepted"], 1)
     nodes = r["nodes"] + (1 if r["size"].endswith("join") else 0)
     node_ms = 1000 * r["node_cpu"] / a
     total = r["remote"] + r["local"]
     crossed = r["remote"] / total if total else 0
-    print(f"{label:<10}{w['rps']:>10.0f}{w['p99_ms']:>9.1f}{w['errors']:>8}{node_ms:>15.3f}"
+    print(f"{r['name']:<10}{w['rps']:>10.0f}{w['p99_ms']:>9.1f}{w['errors']:>8}{node_ms:>15.3f}"
           f"{node_ms / nodes:>10.3f}{1000 * r['pg_cpu'] / a:>13.3f}{crossed:>8.0%}")
-print(f"{'run':<10}{'orders/s':>10}{'p99 ms':>9}{'errors':>8}{'node ms/order':>15}{'per node':>10}"
-      f"{'PG ms/order':>13}{'crossed':>9}")
-for r in rows:
-    line(r["name"], r)
 by = {}
 for r in rows:
     by.setdefault(r["size"], []).append(r)

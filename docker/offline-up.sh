@@ -13,12 +13,8 @@ root=$(dirname "$here")
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$here/containers.conf}
 rebuild=0
 if [ "${1:-}" = --build ]; then rebuild=1; shift; fi
-missing=()
-for tool in podman podman-compose runc debootstrap; do command -v "$tool" >/dev/null || missing+=("$tool"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
-  "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]/podman-compose/podman-compose}" >/dev/null
-fi
+source "$root/scripts/lib.sh"
+install_packages podman podman-compose runc debootstrap
 "$here/base-image.sh" >/dev/null
 build() { # IMAGE DOCKERFILE
   if [ "$rebuild" = 1 ] || ! podman image exists "$1"; then

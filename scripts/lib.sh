@@ -18,11 +18,18 @@ AGORA_PACKAGES="cmake g++ make pkg-config ccache git curl jq procps
 AGORA_TEST_PACKAGES="python3-yaml openssl prometheus chromium iptables iproute2 util-linux"
 
 # Installs whichever of AGORA_PACKAGES (and of the lists named as arguments, e.g.
-# AGORA_TEST_PACKAGES) are missing; apt-get update only when something is.
+# AGORA_TEST_PACKAGES) are missing.
 install_missing_packages() {
-  local missing=() wanted="$AGORA_PACKAGES"
+  local wanted="$AGORA_PACKAGES"
   for list in "$@"; do wanted="$wanted ${!list}"; done
-  for p in $wanted; do
+  # shellcheck disable=SC2086 # one argument per package
+  install_packages $wanted
+}
+
+# Installs whichever of the packages named are missing; apt-get update only when something is.
+install_packages() {
+  local missing=() p
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

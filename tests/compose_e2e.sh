@@ -30,12 +30,12 @@ wait_for() { # SECONDS COMMAND...: until the command succeeds
   until "$@" >/dev/null 2>&1; do [ $SECONDS -lt $deadline ] || return 1; sleep 1; done
 }
 ready() { curl -sf "http://$(ip_of "$1"):8080/readyz"; }
+body() { # EMAIL PRODUCT -> a POST /orders body
+  printf '{"customer_email":"%s","items":[{"product_id":%s,"quantity":1}],"payment":{"card_number":"4242424242424242"},"shipping_address":{"name":"Ann","line1":"1 Main St","city":"Springfield","postal_code":"12345","country":"US"}}' "$1" "$2"
+}
 order() { # DOOR_IP -> the new order's id
-  curl -sf "${auth[@]}" -H 'Content-Type: application/json' "http://$1:8080/orders" -d \
-    '{"customer_email":"compose@example.com","items":[{"product_id":3,"quantity":1}],
-      "payment":{"card_number":"4242424242424242"},
-      "shipping_address":{"name":"Ann","line1":"1 Main St","city":"Springfield","postal_code":"12345","country":"US"}}' \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+  curl -sf "${auth[@]}" -H 'Content-Type: application/json' "http://$1:8080/orders" \
+    -d "$(body compose@example.com 3)" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
 }
 status() { curl -sf "${auth[@]}" "http://$1:8080/orders/$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'; }
 delivered() { [ "$(status "$1" "$2")" = DELIVERED ]; }
@@ -66,7 +66,7 @@ log "order $first DELIVERED through node_1, its mail in the sink"
 : >"/tmp/$p.flow"
 ( while :; do
     code=$(curl -s -o /dev/null "${auth[@]}" -H 'Content-Type: application/json' \
-      "http://$a:8080/orders" -d '{"customer_email":"flow@example.com","items":[{"product_id":5,"quantity":1}],"payment":{"card_number":"4242424242424242"},"shipping_address":{"name":"Flo","line1":"2 Main St","city":"Springfield","postal_code":"12345","country":"US"}}' \
+      "http://$a:8080/orders" -d "$(body flow@example.com 5)" \
       -D - 2>/dev/null | tr -d '\r' | awk '/^HTTP/{c=$2} /^[Ll]ocation:/{l=$2} END{print c, l}')
     echo "$code" >>"/tmp/$p.flow"; sleep 0.6 # under the door's default 2 orders/s per client
   done ) & flow=$!

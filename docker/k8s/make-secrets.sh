@@ -12,6 +12,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 [ $# -ge 1 ] || { echo "usage: $0 DATABASE_URL [replicas] [CERT_DIR]" >&2; exit 2; }
 url=$1 replicas=${2:-3} dir=${3:-$root/var/k8s-certs}
+out=${K8S_SECRETS_OUT:-$here/secrets.yaml}
 nodes=()
 for i in $(seq 0 $((replicas - 1))); do nodes+=("agora-$i"); done
 bash "$root/scripts/cluster-certs.sh" "$dir" "${nodes[@]}" >/dev/null
@@ -48,6 +49,6 @@ b64() { base64 -w0 <"$1"; }
   echo "stringData:"
   echo "  tokens: \"$tokens\""
   echo "  order-token-secret: \"$(random 48)\""
-} >"${K8S_SECRETS_OUT:-$here/secrets.yaml}"
-chmod 0600 "${K8S_SECRETS_OUT:-$here/secrets.yaml}"
-echo "${K8S_SECRETS_OUT:-$here/secrets.yaml} (admin token: ${tokens%%:*})"
+} >"$out"
+chmod 0600 "$out"
+echo "$out (admin token: ${tokens%%:*})"
