@@ -83,6 +83,9 @@ struct order_port : entity::port_base<std::remove_pointer_t<self_ptr>> {
     a.order_id = st.id;
     a.token = host_of(self).fence();
     a.first_seq = durable.seq + 1;
+    a.can_wait = std::none_of(batch.begin(), batch.end(), [](const item& it) {
+      return it.promise.pending(); // a client's create, cancel or refund
+    });
     for (auto& it : batch)
       if (auto place = std::get_if<cmd::place>(&it.command); place && !it.decision.events.empty()) {
         a.idempotency_key = place->idempotency_key;

@@ -155,6 +155,7 @@ write_job shard_job(const shard_append& a) {
   for (auto& e : a.events)
     net.add(e);
   write_job job;
+  job.can_wait = true; // an order's step, or a restock whose answer may wait the linger too
   auto shard = lit(int64_t{a.token.shard});
   auto pair = [&](const std::string& order_id) {
     return "(" + lit(order_id) + ", " + shard + ")";

@@ -194,6 +194,7 @@ write_job journal_job(const protocol::journal_append& b) {
   for (auto& n : b.notifications)
     job.rows.push_back(outbox_row(n, new_id("ntf")));
   add_fence(job, protocol::orders_kind, b.token);
+  job.can_wait = b.can_wait;
   return job;
 }
 

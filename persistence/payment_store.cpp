@@ -122,6 +122,7 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
     [=](charge_atom, const payment& p) {
       using namespace sql;
       write_job job;
+      job.can_wait = true; // an order's step, never a client's wait
       job.rows.push_back(
         {&payment_insert,
          "("

@@ -182,6 +182,7 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
     [=](create_atom, const shipment& s) {
       using namespace sql;
       write_job job;
+      job.can_wait = true; // an order's step, never a client's wait
       job.rows.push_back(
         {&shipment_insert,
          "("

@@ -62,10 +62,13 @@ void writer::submit(write_job job) {
   {
     std::lock_guard<std::mutex> guard{mutex_};
     if (!stopping_) {
+      bool prompt = !job.can_wait;
+      prompt_ += prompt ? 1 : 0;
       queue_.push_back(std::move(job));
       metrics_->queued.Set(static_cast<double>(queue_.size()));
-      // The writer waits for a first job, or lingers for a full batch: no wake-up in between.
-      if (queue_.size() == 1 || queue_.size() >= options_.max_batch)
+      // The writer waits for a first job, or lingers for a full batch or a job that may not
+      // wait: no wake-up in between.
+      if (queue_.size() == 1 || queue_.size() >= options_.max_batch || prompt)
         wake_.notify_one();
       return;
     }
@@ -106,9 +109,10 @@ void writer::run() {
         return; // stopping, and everything queued is done
       if (options_.linger.count() > 0)
         wake_.wait_for(guard, options_.linger, [this] {
-          return stopping_ || queue_.size() >= options_.max_batch;
+          return stopping_ || prompt_ > 0 || queue_.size() >= options_.max_batch;
         });
       while (!queue_.empty() && batch.size() < options_.max_batch) {
+        prompt_ -= queue_.front().can_wait ? 0 : 1;
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }

@@ -50,13 +50,16 @@ struct write_job {
   /// Called once on the writer thread with the outcome (an empty error on success). Keep it short:
   /// actors get the news by message (caf::anon_send), never by a call from this thread.
   std::function<void(const caf::error&)> done;
+  /// Nobody outside waits on it (an entity's own step, not a client's request): it may wait for
+  /// the writer's linger. A job that may not ends the linger at once, for the whole batch.
+  bool can_wait = false;
 };
 
 struct writer_options {
   std::string name = "journal"; ///< the `writer` label of its metrics
   size_t max_batch = 1000;
-  /// After a batch's first job, wait this long for more (or until max_batch) before committing:
-  /// fewer, larger commits for jobs whose callers can wait. Zero: commit what is queued at once.
+  /// After a batch's first job, wait this long for more (or until max_batch) before committing,
+  /// while every queued job `can_wait`: fewer, larger commits. Zero: commit what is queued at once.
   std::chrono::microseconds linger{0};
   int attempts = 3; ///< tries for a batch while the database is away
   std::chrono::milliseconds retry_pause{200};
@@ -104,6 +107,7 @@ class writer {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<write_job> queue_;
+  size_t prompt_ = 0; ///< queued jobs that may not wait
   bool stopping_ = false;
   std::thread thread_;
 };

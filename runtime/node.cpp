@@ -19,14 +19,14 @@ constexpr const char* version = "0.1.0";
 /// The journal's writer, or ("effects") the second one: inventory changes and charges commit on
 /// their own connection and thread, so the two group commits overlap instead of queueing behind
 /// each other. Jobs of one order never race: an order waits for each write before its next, and
-/// stock rows change only through this writer. Only the effects writer lingers: a journal append
-/// is what a client's 202 waits for.
+/// stock rows change only through this writer. Both linger for fuller batches, the journal only
+/// while no queued append is one a client waits for (a 202 never waits for the linger).
 persistence::writer_options writer_options(const node_config& c, const char* name) {
   persistence::writer_options o;
   o.name = name;
   o.statement_timeout = c.database.statement_timeout;
-  if (std::string_view{name} == "effects")
-    o.linger = c.database.effects_linger;
+  o.linger =
+    std::string_view{name} == "effects" ? c.database.effects_linger : c.database.journal_linger;
   return o;
 }
 

@@ -243,6 +243,10 @@ const std::vector<option_spec> all_options{
   {"db-effects-linger-ms", "db.effects_linger_ms", "10",
    "the effects writer's wait for more jobs before a commit (stock, payments, shipments; 0: none)",
    millis(0, 1000, AGORA_FIELD(database.effects_linger))},
+  {"db-journal-linger-ms", "db.journal_linger_ms", "5",
+   "the journal writer's wait for more appends while none queued is one a client waits for "
+   "(an order's own steps; a create, cancel or refund commits at once; 0: none)",
+   millis(0, 1000, AGORA_FIELD(database.journal_linger))},
   {"db-acquire-timeout-ms", "db.acquire_timeout_ms", "5000",
    "a store's wait for a free pooled connection",
    millis(10, 600000, AGORA_FIELD(database.acquire_timeout))},

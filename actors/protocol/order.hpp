@@ -57,6 +57,8 @@ struct journal_append {
   std::vector<domain::notification> notifications;
   std::string idempotency_key; ///< with ORDER_CREATED only
   std::string request_hash;
+  /// No client waits on it (an order's own step): the journal may hold it for its linger.
+  bool can_wait = false;
 };
 
 /// What a shipment told its order.
@@ -109,7 +111,7 @@ typename Inspector::result_type inspect(Inspector& f, order_view& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, journal_append& x) {
   return f(caf::meta::type_name("journal_append"), x.order_id, x.token, x.first_seq, x.events,
-           x.projection, x.settled, x.notifications, x.idempotency_key, x.request_hash);
+           x.projection, x.settled, x.notifications, x.idempotency_key, x.request_hash, x.can_wait);
 }
 
 template <class Inspector>

@@ -65,7 +65,7 @@ TEST_CASE("the writer commits many jobs in few transactions", "[writer]") {
   CHECK(batches < 2000); // grouped: fewer commits than jobs
 }
 
-TEST_CASE("a lingering writer waits for more jobs and commits them together", "[writer]") {
+TEST_CASE("a lingering writer waits for more jobs, until one that may not wait comes", "[writer]") {
   auto url = test::fresh_database();
   test::sql_value(url, "CREATE TABLE t (id int PRIMARY KEY)");
   metrics::hub hub{"t", "n"};
@@ -75,9 +75,10 @@ TEST_CASE("a lingering writer waits for more jobs and commits them together", "[
   options.max_batch = 50;
   writer w{url, hub.registry(), options};
   outcomes out;
-  auto submit = [&](int from, int to) {
+  auto submit = [&](int from, int to, bool can_wait = true) {
     for (int i = from; i <= to; ++i)
-      w.submit({{}, "INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record()});
+      w.submit(
+        {{}, "INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record(), can_wait});
   };
   auto batches = [&] {
     auto text = hub.render();
@@ -97,6 +98,16 @@ TEST_CASE("a lingering writer waits for more jobs and commits them together", "[
   CHECK(out.failures() == 0);
   CHECK(batches() <= 4);
   CHECK(test::sql_value(url, "SELECT count(*) FROM t") == "120");
+  // A job that may not wait (a client's) ends the linger at once and takes the queue with it.
+  auto before = batches();
+  auto started = std::chrono::steady_clock::now();
+  submit(121, 125);
+  submit(126, 126, false);
+  REQUIRE(test::wait_until([&] {
+    return out.count == 126;
+  }));
+  CHECK(std::chrono::steady_clock::now() - started < 250ms); // not the 300 ms linger
+  CHECK(batches() == before + 1);
 }
 
 TEST_CASE("one bad job in a batch fails alone, the others commit", "[writer]") {
