@@ -125,7 +125,7 @@ void teardown(node& n, shutdown_watchdog* watchdog = nullptr) {
 /// What the configuration leaves to the start: the port, the node id and the links in mails.
 node_config settle(const node_config& config) {
   auto c = config;
-  c.http.port = resolve_port(c.http.address, c.http.port);
+  c.http.port = resolve_port(c.http.address, c.http.port, c.cluster.port);
   if (c.node_id.empty())
     c.node_id = default_node_id(c.http.port);
   if (c.public_url.empty())

@@ -32,9 +32,10 @@ int fail(const std::string& why) {
   return 1;
 }
 
-uint16_t resolve_port(const std::string& address, uint16_t port) {
-  if (port != 0)
-    return port;
+namespace {
+
+/// A port the kernel offers for `address` now (bound, read back, released); 0 when none.
+uint16_t free_port_now(const std::string& address) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -49,6 +50,19 @@ uint16_t resolve_port(const std::string& address, uint16_t port) {
   if (fd >= 0)
     ::close(fd);
   return found;
+}
+
+} // namespace
+
+uint16_t resolve_port(const std::string& address, uint16_t port, uint16_t avoid) {
+  if (port != 0)
+    return port;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    auto found = free_port_now(address);
+    if (found != avoid || found == 0)
+      return found;
+  }
+  return 0;
 }
 
 shutdown_watchdog::shutdown_watchdog(std::chrono::seconds limit)

@@ -23,8 +23,10 @@ const char* wait_for_stop(const sigset_t& signals);
 int fail(const std::string& why);
 
 /// Port 0 means "any free port": one is picked now, so that the node id, the members row and the
-/// logs all carry the port actually served. 0 when none is free.
-uint16_t resolve_port(const std::string& address, uint16_t port);
+/// logs all carry the port actually served. 0 when none is free. Never `avoid` (the cluster
+/// port, bound later than the pick but before the HTTP server: the kernel may offer it to the
+/// pick when whoever chose it has just released it).
+uint16_t resolve_port(const std::string& address, uint16_t port, uint16_t avoid = 0);
 
 /// Stopping must end. Each step of a shutdown is named here; if the whole shutdown takes longer
 /// than `limit` (a database call that never returns, an actor that never quits), the log names
