@@ -17,7 +17,13 @@ export AGORA_AUTH_TOKENS=compose-test-admin-token-0001:admin
 auth=(-H "Authorization: Bearer compose-test-admin-token-0001")
 p=$AGORA_PROJECT
 log() { echo "compose_e2e: $*"; }
-fail() { log "FAILED: $*"; podman logs --tail 40 "${p}_node_1" 2>&1 | sed 's/^/  node_1: /' || true; exit 1; }
+fail() {
+  log "FAILED: $*"
+  podman logs "${p}_node_1" >"/tmp/$p.node_1.log" 2>&1 || true
+  tail -n 40 "/tmp/$p.node_1.log" | sed 's/^/  node_1: /'
+  log "node_1's whole log: /tmp/$p.node_1.log"
+  exit 1
+}
 cleanup() { # (never `kill 0`: that would be the whole process group, ctest with it)
   if [ -n "${flow:-}" ]; then kill "$flow" 2>/dev/null || true; fi
   "$up" down -v >/dev/null 2>&1 || true
@@ -65,7 +71,7 @@ log "order $first DELIVERED through node_1, its mail in the sink"
 # 1 -> 3 nodes while orders flow through node_1's door.
 : >"/tmp/$p.flow"
 ( while :; do
-    code=$(curl -s -o /dev/null "${auth[@]}" -H 'Content-Type: application/json' \
+    code=$(curl -s --max-time 10 -o /dev/null "${auth[@]}" -H 'Content-Type: application/json' \
       "http://$a:8080/orders" -d "$(body flow@example.com 5)" \
       -D - 2>/dev/null | tr -d '\r' | awk '/^HTTP/{c=$2} /^[Ll]ocation:/{l=$2} END{print c, l}')
     echo "$code" >>"/tmp/$p.flow"; sleep 0.6 # under the door's default 2 orders/s per client
@@ -93,7 +99,11 @@ log "Prometheus: up == 1 for each of the 3 nodes"
 # 3 -> 1: SIGTERM hands the shards back; the flow goes on through node_1.
 podman stop -t 30 "${p}_node_3" "${p}_node_2" >/dev/null
 podman rm "${p}_node_3" "${p}_node_2" >/dev/null
-sleep 3
+# The door answers within its request timeout (5 s) whatever happens behind it; a curl that gives
+# up after 10 s is a stalled request, recorded as "000" and failed below.
+flowed() { [ "$(wc -l <"/tmp/$p.flow")" -ge "$1" ]; }
+n=$(wc -l <"/tmp/$p.flow")
+wait_for 60 flowed $((n + 5)) || fail "the flow through node_1 stopped after the scale-down"
 kill "$flow"; wait "$flow" 2>/dev/null || true; flow=
 accepted=$(grep -c '^202 ' "/tmp/$p.flow" || true)
 refused=$(grep -vc '^202 ' "/tmp/$p.flow" || true)

@@ -158,8 +158,9 @@ struct load {
   std::mutex mutex;
   std::vector<std::string> accepted;
   std::vector<int> failed;
-  size_t refused = 0;       ///< 503s
-  std::string last_refusal; ///< the latest 503's body, for a failing test's report
+  size_t refused = 0;                   ///< 503s
+  std::string last_refusal;             ///< the latest 503's body, for a failing test's report
+  std::chrono::milliseconds slowest{0}; ///< the longest wait for any answer
   std::atomic<bool> stop{false};
   std::vector<std::thread> clients;
 
@@ -167,8 +168,12 @@ struct load {
     for (size_t t = 0; t < doors.size() * per_door; ++t)
       clients.emplace_back([this, door = doors[t % doors.size()], products, t] {
         for (int i = 0; !stop; ++i) {
+          auto sent = std::chrono::steady_clock::now();
           auto r = place_order(*door, order_body(products[(t + i) % products.size()], 1));
+          auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - sent);
           std::lock_guard<std::mutex> guard{mutex};
+          slowest = std::max(slowest, took);
           if (r.status == 202) {
             accepted.push_back(json_of(r)["id"]);
           } else if (r.status == 503) {
@@ -746,6 +751,43 @@ TEST_CASE("a rolling restart of every node under load fails no request but with 
   for (auto& n : nodes)
     doors.push_back(n.get());
   check_invariants(db, doors, initial);
+}
+
+// Scaling down by two at once (as `podman-compose` stopping two containers does): each leaving
+// node hands its shards to the members that stay, not to the other one that is leaving too.
+TEST_CASE("two nodes stopped together hand everything to the third, and no request stalls",
+          "[e2e][cluster][scale-down]") {
+  auto db = fresh_database();
+  auto peers = three_peers(db);
+  std::vector<int64_t> products{47, 48};
+  auto initial = stock_up(*peers.a, products, 100000);
+  load clients{{peers.a.get()}, products};
+  REQUIRE(wait_until(
+    [&] {
+      return clients.count() >= 50;
+    },
+    30s));
+  peers.b->process->signal(SIGTERM);
+  peers.c->process->signal(SIGTERM);
+  CHECK(peers.b->process->wait_exit(30s) == 0);
+  CHECK(peers.c->process->wait_exit(30s) == 0);
+  REQUIRE(wait_until(
+    [&] {
+      return owners(db, "orders")["node-a"] == 64;
+    },
+    20s));
+  auto before = clients.count();
+  bool going = wait_until(
+    [&] {
+      return clients.count() >= before + 50;
+    },
+    30s);
+  INFO(clients.refusals());
+  INFO("a: " << warnings(*peers.a));
+  REQUIRE(going);
+  // The door gives up on an actor after its request timeout (5 s): any longer wait is a stall.
+  CHECK(clients.slowest < 6s);
+  finish_and_check(clients, db, {peers.a.get()}, *peers.a, initial);
 }
 
 TEST_CASE("one catalog: a product created or repriced through one door is served by every door "
