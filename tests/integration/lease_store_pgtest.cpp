@@ -9,6 +9,9 @@
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 #include <catch2/catch.hpp>
+#include <pqxx/connection>
+#include <pqxx/except>
+#include <pqxx/transaction>
 
 using namespace agora;
 using namespace agora::protocol;
@@ -159,6 +162,52 @@ TEST_CASE("a write that carries a stale epoch is refused in its own transaction"
   CHECK(test::sql_value(f.url, "SELECT count(*) FROM orders WHERE id = 'ord_fenced_stale'") == "0");
   CHECK_FALSE(f.append(3, 2, "ord_fenced_new"));
   CHECK(test::sql_value(f.url, "SELECT count(*) FROM order_events") == "2");
+}
+
+// The race fencing exists for, at the SQL level: a change of hands waits for a write in flight
+// under the old epoch, and a write that comes while a change of hands is under way waits for it
+// and then is refused.
+TEST_CASE("a change of hands and a write in flight exclude each other", "[leases][pg]") {
+  fixture f;
+  auto a = f.join("node-a");
+  f.sync("node-a", a, {3});
+  pqxx::connection writer_conn{f.url}, taker_conn{f.url};
+  auto raise_epoch = "UPDATE shard_leases SET epoch = epoch + 1, owner = 'node-b' "
+                     "WHERE kind = 'orders' AND shard = 3";
+  auto is_lock_timeout = [](const pqxx::sql_error& e) {
+    return e.sqlstate() == "55P03";
+  };
+  {
+    pqxx::work write{writer_conn};
+    write.exec("SELECT agora_fence('orders', 3, 1::bigint)"); // the write, not yet committed
+    pqxx::work take{taker_conn};
+    take.exec("SET LOCAL lock_timeout = '300ms'");
+    CHECK_THROWS_MATCHES(take.exec(raise_epoch), pqxx::sql_error,
+                         Catch::Predicate<pqxx::sql_error>(is_lock_timeout));
+    write.commit();
+  }
+  {
+    pqxx::work take{taker_conn};
+    take.exec(raise_epoch); // epoch 2, not yet committed
+    pqxx::work write{writer_conn};
+    write.exec("SET LOCAL lock_timeout = '300ms'");
+    CHECK_THROWS_MATCHES(write.exec("SELECT agora_fence('orders', 3, 1::bigint)"), pqxx::sql_error,
+                         Catch::Predicate<pqxx::sql_error>(is_lock_timeout));
+    take.commit();
+  }
+  pqxx::work late{writer_conn};
+  CHECK_THROWS_MATCHES(late.exec("SELECT agora_fence('orders', 3, 1::bigint)"), pqxx::sql_error,
+                       Catch::Predicate<pqxx::sql_error>([](const pqxx::sql_error& e) {
+                         return e.sqlstate() == "AGF01";
+                       }));
+  late.abort();
+  pqxx::work current{writer_conn};
+  CHECK_NOTHROW(current.exec("SELECT agora_fence('orders', 3, 2::bigint)"));
+  // A renewal (the epoch unchanged) does not wait for a write in flight.
+  pqxx::work renew{taker_conn};
+  renew.exec("SET LOCAL lock_timeout = '300ms'");
+  CHECK_NOTHROW(renew.exec("UPDATE shard_leases SET expires_at = now() + interval '5 s' "
+                           "WHERE kind = 'orders' AND shard = 3"));
 }
 
 TEST_CASE("leaving gives every lease back and marks the member left", "[leases][pg]") {
