@@ -49,10 +49,7 @@ run() {
   threads=$(( $(nproc) / nodes )); [ "$threads" -ge 1 ] || threads=1
   for i in $(seq 1 "$nodes"); do bench_peer_start "$db" "node-$i" "$work/$name-$i.log"; done
   bench_wait_ready "${doors[@]}"
-  for id in $(seq 1 50); do
-    curl -sf -X PUT -H "Authorization: Bearer $bench_token" -H 'Content-Type: application/json' \
-      -d '{"on_hand":1000000,"low_stock_threshold":0}' "${doors[0]}/inventory/$id" >/dev/null
-  done
+  bench_restock "${doors[0]}"
   node_cpu0=$(bench_cpu_seconds "${pids[@]}"); pg_cpu0=$(bench_pg_cpu_seconds)
   per=$((connections / nodes))
   for i in "${!doors[@]}"; do

@@ -97,10 +97,7 @@ for i in 1 2 3; do
     --order-idle-seconds=3600
 done
 bench_wait_ready "${doors[@]}"
-for id in $(seq 1 50); do
-  curl -sf -X PUT -H "$auth" -H 'Content-Type: application/json' \
-    -d '{"on_hand":1000000,"low_stock_threshold":0}' "${doors[0]}/inventory/$id" >/dev/null
-done
+bench_restock "${doors[0]}"
 live_orders() {
   curl -sf -H "$auth" "${doors[0]}/admin/stats" \
     | python3 -c 'import json,sys; print(sum(n["actors"].get("order", 0) for n in json.load(sys.stdin)["nodes"]))'
