@@ -411,5 +411,14 @@ TEST_CASE("new orders get 503 with Retry-After while the saga backlog is full", 
   CHECK(json_of(refused)["detail"] == "too many orders in progress on this node");
   CHECK(sql_value(node.db, "SELECT count(*) FROM orders") == "1"); // nothing of it was kept
   await_status(node, json_of(first)["id"], "PAID");
+  // The read model shows PAID once the journal committed; the node frees the slot when the order
+  // actor hears of that commit, a moment later (its live gauges move in the same step).
+  REQUIRE(node.get("/metrics").body.find(R"(agora_orders_live{status="RESERVED"} )")
+          != std::string::npos);
+  REQUIRE(wait_until([&] {
+    return metric(node, R"(agora_orders_live{status="PENDING"})")
+             + metric(node, R"(agora_orders_live{status="RESERVED"})")
+           == 0;
+  }));
   CHECK(place_order(node, order_body(3, 1)).status == 202); // room again
 }
