@@ -191,6 +191,16 @@ struct load {
     return accepted.size();
   }
 
+  /// Waits until `n` more orders than now are accepted (false after `within`).
+  bool accepts_more(size_t n, std::chrono::seconds within = 30s) {
+    auto before = count();
+    return wait_until(
+      [&] {
+        return count() >= before + n;
+      },
+      within);
+  }
+
   /// How many were refused, and why the last one was.
   std::string refusals() {
     std::lock_guard<std::mutex> guard{mutex};
@@ -531,13 +541,8 @@ TEST_CASE("a node cut off the network for 15 s loses its shards to the others, n
         auto o = owners(db, "orders");
         return !o.count("node-c") && !o.count("-") && !owners(db, "inventory").count("node-c");
       },
-      8s)); // its leases run out (3 s) and the others take them
-    auto before = clients.count();
-    REQUIRE(wait_until(
-      [&] {
-        return clients.count() >= before + 50;
-      },
-      30s));                                     // orders go on through the other doors
+      8s));                            // its leases run out (3 s) and the others take them
+    REQUIRE(clients.accepts_more(50)); // orders go on through the other doors
     std::this_thread::sleep_until(cut_at + 15s); // cut off 15 s in all
   }
   // Healed: c finds its leases gone (it stopped its shards when it could not renew them, and
@@ -649,12 +654,7 @@ TEST_CASE("a fourth node joins under load: it takes its share within 10 s, no re
   auto took = std::chrono::steady_clock::now() - joined_at;
   CHECK(took < 10s);
   REQUIRE(all_ready({a.get(), b.get(), c.get(), d.get()}));
-  auto before = clients.count();
-  REQUIRE(wait_until(
-    [&] {
-      return clients.count() >= before + 100;
-    },
-    30s));
+  REQUIRE(clients.accepts_more(100));
   clients.finish();
   CHECK(clients.failed.empty());
   // Shards moved with a handoff (writes landed first), not by running out.
@@ -721,12 +721,7 @@ TEST_CASE("a rolling restart of every node under load fails no request but with 
     nodes[i]->process->signal(SIGTERM);
     REQUIRE(nodes[i]->process->wait_exit(30s) == 0);
     nodes[i] = peer(id, db);
-    auto before = clients.count();
-    bool going = wait_until(
-      [&] {
-        return clients.count() >= before + 50;
-      },
-      30s);
+    bool going = clients.accepts_more(50);
     INFO(clients.refusals());
     INFO("door: " << door->get("/readyz").body);
     INFO("a: " << warnings(*nodes[0]) << "b: " << warnings(*nodes[1])
@@ -776,12 +771,7 @@ TEST_CASE("two nodes stopped together hand everything to the third, and no reque
       return owners(db, "orders")["node-a"] == 64;
     },
     20s));
-  auto before = clients.count();
-  bool going = wait_until(
-    [&] {
-      return clients.count() >= before + 50;
-    },
-    30s);
+  bool going = clients.accepts_more(50);
   INFO(clients.refusals());
   INFO("a: " << warnings(*peers.a));
   REQUIRE(going);
