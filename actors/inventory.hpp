@@ -27,6 +27,9 @@ struct inventory_options {
   /// A shard's writes in flight at once: while one lands, the next is already queued at the
   /// group-commit writer, so a command waits about one commit, not two.
   size_t writes_in_flight = 4;
+  /// Answers to another node's bag of stock commands go back together once all are in; one that
+  /// waits for slower ones waits at most this long.
+  std::chrono::milliseconds bag_window{5};
 };
 
 /// Spawns shard `shard` of `options.shards`, starting from `snapshot` (what its store loaded);

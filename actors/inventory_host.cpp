@@ -26,6 +26,13 @@ struct slot {
   std::deque<caf::mailbox_element_ptr> held; ///< commands that came while it loaded
 };
 
+/// The answers owed to one other node's courier for the bags it sent.
+struct answers_owed {
+  std::vector<carried_answer> ready;
+  size_t open = 0;        ///< commands not answered yet
+  bool flush_due = false; ///< a flush of `ready` is on its way
+};
+
 struct host_state {
   static inline const char* name = "inventory.host";
   inventory_store_actor store;
@@ -34,6 +41,7 @@ struct host_state {
   actor_registry* registry = nullptr;
   prometheus::Registry* metrics = nullptr;
   std::map<uint32_t, slot> slots;
+  std::map<caf::actor, answers_owed> couriers;
 };
 
 constexpr size_t max_held = 10000;
@@ -144,15 +152,67 @@ caf::result<caf::message> route(host_actor* self, uint32_t shard, caf::message i
   return caf::delegated<caf::message>{};
 }
 
-caf::behavior host(host_actor* self, inventory_store_actor store, inventory_options options,
-                   std::vector<caf::actor> successors, actor_registry* registry,
-                   prometheus::Registry* metrics) {
+/// Sends `courier` the answers ready for it; forgets it once nothing more is owed.
+void send_answers(host_actor* self, const caf::actor& courier) {
+  auto i = self->state.couriers.find(courier);
+  if (i == self->state.couriers.end())
+    return;
+  auto& owed = i->second;
+  if (!owed.ready.empty())
+    self->send(courier, bag_atom_v, std::move(owed.ready));
+  owed.ready.clear();
+  owed.flush_due = false;
+  if (owed.open == 0)
+    self->state.couriers.erase(i);
+}
+
+void answer(host_actor* self, const caf::actor& courier, carried_answer a) {
+  auto& owed = self->state.couriers[courier];
+  owed.ready.push_back(std::move(a));
+  --owed.open;
+  if (owed.open == 0) {
+    send_answers(self, courier);
+  } else if (!owed.flush_due) {
+    owed.flush_due = true;
+    self->delayed_send(self, self->state.options.bag_window, flush_atom_v, courier);
+  }
+}
+
+/// One command of another node's bag: straight to its shard when it is live here, else through
+/// this node's proxy of it (which holds it while the shard loads, or passes it to the shard's new
+/// owner), as if it came one by one.
+void perform(host_actor* self, const caf::actor& courier, carried_command c) {
   auto& st = self->state;
-  st.store = std::move(store);
-  st.options = std::move(options);
-  st.successors = std::move(successors);
-  st.registry = registry;
-  st.metrics = metrics;
+  auto id = c.id;
+  auto failed = [=](caf::error& err) {
+    answer(self, courier, carried_answer{id, {}, std::move(err)});
+  };
+  if (c.shard >= st.successors.size() || !is_stock_command(c.command)) {
+    caf::error err =
+      caf::make_error(errc::invalid_argument, std::string{"not a stock command of a shard"});
+    return failed(err);
+  }
+  auto here = st.slots.find(c.shard);
+  auto to = here != st.slots.end() && here->second.at == slot::phase::live ? here->second.shard
+                                                                           : st.successors[c.shard];
+  if (c.command.match_element<reserve_atom>(0))
+    self->request(to, caf::infinite, std::move(c.command))
+      .then(
+        [=](reserve_reply& r) {
+          answer(self, courier, carried_answer{id, caf::make_message(std::move(r)), {}});
+        },
+        failed);
+  else
+    self->request(to, caf::infinite, std::move(c.command))
+      .then(
+        [=](bool done) {
+          answer(self, courier, carried_answer{id, caf::make_message(done), {}});
+        },
+        failed);
+}
+
+/// A shard that stops while still owned loads again in a second; the host's exit ends its shards.
+void watch_shards(host_actor* self) {
   self->set_down_handler([=](caf::down_msg& dm) {
     for (auto& [shard, s] : self->state.slots)
       if (s.shard && s.shard.address() == dm.source) {
@@ -176,6 +236,18 @@ caf::behavior host(host_actor* self, inventory_store_actor store, inventory_opti
         caf::anon_send_exit(s.shard, caf::exit_reason::user_shutdown);
     self->quit(msg.reason);
   });
+}
+
+caf::behavior host(host_actor* self, inventory_store_actor store, inventory_options options,
+                   std::vector<caf::actor> successors, actor_registry* registry,
+                   prometheus::Registry* metrics) {
+  auto& st = self->state;
+  st.store = std::move(store);
+  st.options = std::move(options);
+  st.successors = std::move(successors);
+  st.registry = registry;
+  st.metrics = metrics;
+  watch_shards(self);
   return {
     [=](grant_atom, const shard_grant& g) {
       auto& st = self->state;
@@ -200,6 +272,17 @@ caf::behavior host(host_actor* self, inventory_store_actor store, inventory_opti
     },
     [=](route_atom, uint32_t shard, caf::message& inner) {
       return route(self, shard, std::move(inner));
+    },
+    [=](bag_atom, std::vector<carried_command>& bag) {
+      auto courier = caf::actor_cast<caf::actor>(self->current_sender());
+      if (!courier)
+        return;
+      self->state.couriers[courier].open += bag.size();
+      for (auto& c : bag)
+        perform(self, courier, std::move(c));
+    },
+    [=](flush_atom, const caf::actor& courier) {
+      send_answers(self, courier);
     },
   };
 }

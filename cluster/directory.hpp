@@ -28,6 +28,8 @@ struct transport_options {
   std::chrono::milliseconds heartbeat{1000}; ///< between nodes, so a silent one is noticed
   std::chrono::milliseconds timeout{5000}; ///< a node silent this long is gone; a lookup's deadline
   std::chrono::milliseconds lease_ttl{5000}; ///< a shard lease not renewed this long may be taken
+  /// Stock commands for another node's shards wait this long to travel together (0: one by one).
+  std::chrono::milliseconds batch{5};
   /// Mutual TLS (libcaf_openssl): this node's certificate and key, and the cluster CA whose
   /// certificates it accepts from peers. All three, or `insecure` for plaintext.
   std::string certificate;

@@ -16,7 +16,9 @@ namespace agora::cluster {
 /// (protocol::shard_map_listener) and passes every other message, wrapped as (route, shard,
 /// message) with its sender and request id kept, to the owner's host of the kind, so the answer
 /// goes straight back. While no owner is known it holds what comes (up to 10,000 messages;
-/// beyond, a request fails at once with errc::unavailable) and passes it on once one is.
-caf::actor spawn_shard_proxy(caf::actor_system& sys, std::string kind, uint32_t shard);
+/// beyond, a request fails at once with errc::unavailable) and passes it on once one is. With a
+/// `courier` (cluster/courier.hpp), stock commands for an owner on another node go by way of it.
+caf::actor spawn_shard_proxy(caf::actor_system& sys, std::string kind, uint32_t shard,
+                             caf::actor courier = {});
 
 } // namespace agora::cluster

@@ -301,6 +301,10 @@ const std::vector<option_spec> all_options{
   {"cluster-timeout-ms", "cluster.timeout_ms", "5000",
    "a node silent this long is gone (membership TTL); also the deadline of a directory lookup",
    millis(500, 600000, AGORA_FIELD(cluster.timeout))},
+  {"cluster-batch-ms", "cluster.batch_ms", "5",
+   "stock commands for shards on another node wait this long to go there together (0: one by "
+   "one)",
+   millis(0, 1000, AGORA_FIELD(cluster.batch))},
   {"cluster-cert", "cluster.certificate", "",
    "this node's certificate (PEM) for mutual TLS on the cluster port",
    text(AGORA_FIELD(cluster.certificate))},

@@ -6,6 +6,7 @@
 #include "actors/order_router.hpp"
 #include "actors/payment.hpp"
 #include "actors/shipping.hpp"
+#include "cluster/courier.hpp"
 #include "cluster/directory.hpp"
 #include "cluster/introspection.hpp"
 #include "cluster/lease_keeper.hpp"
@@ -49,10 +50,15 @@ void spawn_base(node& n) {
   n.leases = n.keep(persistence::spawn_lease_store(*n.sys, n.pool, n.registry));
   auto& s = n.services;
   s.sys = n.sys.get();
-  // Every node reaches inventory shards through proxies that follow the shards' owners.
+  // Every node reaches inventory shards through proxies that follow the shards' owners; stock
+  // commands for shards on other nodes travel in bags.
+  caf::actor courier;
+  if (c.cluster.batch.count() > 0)
+    courier =
+      n.keep(cluster::spawn_courier(*n.sys, {c.cluster.batch}, n.metrics.registry(), n.registry));
   for (uint32_t shard = 0; shard < c.inventory.shards; ++shard)
-    s.shards.push_back(caf::actor_cast<protocol::inventory_actor>(
-      n.keep(cluster::spawn_shard_proxy(*n.sys, std::string{protocol::inventory_kind}, shard))));
+    s.shards.push_back(caf::actor_cast<protocol::inventory_actor>(n.keep(
+      cluster::spawn_shard_proxy(*n.sys, std::string{protocol::inventory_kind}, shard, courier))));
   s.bridges = std::make_shared<http::bridge_pool>(*n.sys, 4, n.registry);
   s.metrics = &n.metrics;
   s.ask_timeout = c.http.request_timeout;
@@ -80,8 +86,10 @@ void spawn_inventory(node& n) {
   std::vector<caf::actor> successors;
   for (auto& proxy : n.services.shards)
     successors.push_back(caf::actor_cast<caf::actor>(proxy));
+  auto options = c.inventory;
+  options.bag_window = c.cluster.batch;
   n.inventory_host = n.keep(actors::spawn_inventory_host(
-    *n.sys, store, c.inventory, std::move(successors), n.registry, n.metrics.registry()));
+    *n.sys, store, options, std::move(successors), n.registry, n.metrics.registry()));
   auto products = n.ask<std::vector<domain::product>>(catalog_store, protocol::load_atom_v);
   log::info("node.loaded").kv("products", products.size()).kv("shards", c.inventory.shards);
   n.services.catalog = actors::spawn_catalog(*n.sys, std::move(products), catalog_store,

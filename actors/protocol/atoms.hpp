@@ -69,6 +69,10 @@ AGORA_ATOM(peer_atom, "peer");
 AGORA_ATOM(introduce_atom, "introduce");
 AGORA_ATOM(bounce_atom, "bounce");
 AGORA_ATOM(peers_atom, "peers");
+// Stock commands carried between nodes in bags (cluster/courier.hpp).
+AGORA_ATOM(carry_atom, "carry");
+AGORA_ATOM(bag_atom, "bag");
+AGORA_ATOM(flush_atom, "flush");
 // Introspection and operations.
 AGORA_ATOM(actors_atom, "actors");
 AGORA_ATOM(actor_atom, "actor");

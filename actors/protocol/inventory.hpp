@@ -7,6 +7,8 @@
 #include "actors/protocol/entity.hpp"
 #include "actors/protocol/errors.hpp"
 
+#include <caf/error.hpp>
+#include <caf/message.hpp>
 #include <caf/optional.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
@@ -102,6 +104,38 @@ typename Inspector::result_type inspect(Inspector& f, shard_append& x) {
   return f(caf::meta::type_name("shard_append"), x.token, x.events, x.alerts);
 }
 
+/// A stock command (reserve, release or commit) on its way to the node that owns its shard, in a
+/// bag with the others bound there (cluster/courier.hpp); `id` is the courier's, for the answer.
+struct carried_command {
+  uint64_t id = 0;
+  uint32_t shard = 0;
+  caf::message command;
+};
+
+/// The answer to one carried command: the shard's reply, or why there is none.
+struct carried_answer {
+  uint64_t id = 0;
+  caf::message reply;
+  caf::error error;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, carried_command& x) {
+  return f(caf::meta::type_name("carried_command"), x.id, x.shard, x.command);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, carried_answer& x) {
+  return f(caf::meta::type_name("carried_answer"), x.id, x.reply, x.error);
+}
+
+/// Whether a shard's message is a stock command, which couriers carry in bags; other messages
+/// (reads, admin changes) go to the owner one by one.
+inline bool is_stock_command(const caf::message& m) {
+  return m.match_element<reserve_atom>(0) || m.match_element<release_atom>(0)
+         || m.match_element<commit_atom>(0);
+}
+
 /// The shard a product belongs to.
 inline uint32_t inventory_shard_of(int64_t product_id, uint32_t shards) {
   return static_cast<uint32_t>(static_cast<uint64_t>(product_id) % shards);
@@ -119,6 +153,10 @@ CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::product_stock))
 CAF_ADD_TYPE_ID(agora_inventory, (agora::domain::stock_event))
 CAF_ADD_TYPE_ID(agora_inventory, (std::vector<agora::protocol::shard_hold>))
 CAF_ADD_TYPE_ID(agora_inventory, (std::vector<agora::domain::stock_event>))
+CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::carried_command))
+CAF_ADD_TYPE_ID(agora_inventory, (agora::protocol::carried_answer))
+CAF_ADD_TYPE_ID(agora_inventory, (std::vector<agora::protocol::carried_command>))
+CAF_ADD_TYPE_ID(agora_inventory, (std::vector<agora::protocol::carried_answer>))
 CAF_END_TYPE_ID_BLOCK(agora_inventory)
 
 namespace agora::protocol {
