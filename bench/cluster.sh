@@ -3,8 +3,9 @@
 # POST /orders through every door at once (one wrk per door, the connections split between them),
 # then the same three nodes while a fourth joins mid-run. Prints orders/s, p99, the CPU each
 # accepted order cost per node process and PostgreSQL, the share of order commands that crossed
-# nodes and the group commits per order (journal + effects writers); checks 3 nodes >= 0.7x one
-# node's orders/s and that a join adds < 1 s to p99.
+# nodes, the stock commands per bag that crossed (cluster/courier) and the group commits per order
+# (journal + effects writers); checks 3 nodes >= 0.7x one node's orders/s and that a join adds
+# < 1 s to p99.
 # The sizes run in interleaved rounds (1, 2, 3, 1, 2, 3, ...), each on a fresh database, and the
 # bars are checked on the medians: this VM's run-to-run noise (+-20 %) is larger than the margins.
 #   bench/cluster.sh [seconds per run, default 10] [connections, default 64] [rounds, default 3]
@@ -69,6 +70,8 @@ run() {
   accepted=$(url=$db bench_psql "SELECT count(*) FROM orders" | tail -1)
   remote=$(metric_sum 'agora_cluster_order_commands_total{to="remote"}')
   local_=$(metric_sum 'agora_cluster_order_commands_total{to="local"}')
+  bags=$(metric_sum agora_cluster_stock_bags_total)
+  carried=$(metric_sum agora_cluster_stock_commands_carried_total)
   commits=$(metric_sum 'agora_db_write_batch_size_count{writer="journal"}')+$(metric_sum 'agora_db_write_batch_size_count{writer="effects"}')
   # orders/s counts accepted orders only: a 503 (a node at its in-progress cap) is not an order.
   out=$(cat "$work/$name"-wrk*.json | python3 -c '
@@ -77,7 +80,7 @@ rows = [json.loads(l) for l in sys.stdin if l.strip()]
 secs = float(sys.argv[1])
 print(json.dumps({"rps": sum((r["requests"] - r["errors"]) / secs for r in rows),
                   "p99_ms": max(r["p99_ms"] for r in rows), "errors": sum(r["errors"] for r in rows)}))' "$seconds")
-  echo "{\"name\":\"$name\",\"size\":\"$size\",\"round\":$round,\"nodes\":$nodes,\"accepted\":$accepted,\"node_cpu\":$node_cpu,\"pg_cpu\":$pg_cpu,\"remote\":$remote,\"local\":$local_,\"commits\":[${commits/+/,}],\"wrk\":$out}" >>"$results"
+  echo "{\"name\":\"$name\",\"size\":\"$size\",\"round\":$round,\"nodes\":$nodes,\"accepted\":$accepted,\"node_cpu\":$node_cpu,\"pg_cpu\":$pg_cpu,\"remote\":$remote,\"local\":$local_,\"bags\":$bags,\"carried\":$carried,\"commits\":[${commits/+/,}],\"wrk\":$out}" >>"$results"
   bench_peers_stop
   # Its autovacuum would otherwise run during the next runs.
   bench_psql "DROP DATABASE $name WITH (FORCE)" >/dev/null
@@ -94,15 +97,16 @@ done
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 print(f"{'run':<10}{'orders/s':>10}{'p99 ms':>9}{'errors':>8}{'node ms/order':>15}{'per node':>10}"
-      f"{'PG ms/order':>13}{'crossed':>9}{'commits/order':>15}")
+      f"{'PG ms/order':>13}{'crossed':>9}{'stock/bag':>10}{'commits/order':>15}")
 for r in rows:
     w = r["wrk"]; a = max(r["accepted"], 1)
     nodes = r["nodes"] + (1 if r["size"].endswith("join") else 0)
     node_ms = 1000 * r["node_cpu"] / a
     total = r["remote"] + r["local"]
     crossed = r["remote"] / total if total else 0
+    per_bag = f"{r['carried'] / r['bags']:.1f}" if r.get("bags") else "-"
     print(f"{r['name']:<10}{w['rps']:>10.0f}{w['p99_ms']:>9.1f}{w['errors']:>8}{node_ms:>15.3f}"
-          f"{node_ms / nodes:>10.3f}{1000 * r['pg_cpu'] / a:>13.3f}{crossed:>8.0%}"
+          f"{node_ms / nodes:>10.3f}{1000 * r['pg_cpu'] / a:>13.3f}{crossed:>8.0%}{per_bag:>10}"
           f"{r['commits'][0] / a:>8.2f} +{r['commits'][1] / a:>5.2f}")
 by = {}
 for r in rows:
