@@ -323,6 +323,14 @@ TEST_CASE("three nodes own every shard once and orders through every door comple
   }
   CHECK(local >= 30 * 4); // a create and three shipment news each
   CHECK(remote == 0);
+  // Stock does cross (products 21-28 fill every inventory shard): in the couriers' bags.
+  double bags = 0, carried = 0;
+  for (auto* d : doors) {
+    bags += metric(*d, "agora_cluster_stock_bags_total");
+    carried += metric(*d, "agora_cluster_stock_commands_carried_total");
+  }
+  CHECK(bags > 0);
+  CHECK(carried >= bags);
   for (auto& id : ids) // any door reads any order
     CHECK(order(*doors[id.back() % 3], id)["status"] == "DELIVERED");
   check_invariants(db, doors, initial);
