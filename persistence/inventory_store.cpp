@@ -15,6 +15,7 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 
+#include <algorithm>
 #include <map>
 
 namespace agora::persistence {
@@ -155,7 +156,12 @@ write_job shard_job(const shard_append& a) {
   for (auto& e : a.events)
     net.add(e);
   write_job job;
-  job.can_wait = true; // an order's step, or a restock whose answer may wait the linger too
+  // An order's step may wait for the linger; an admin's restock or new levels has a client
+  // waiting on it, so it commits at once (and takes the queued jobs with it).
+  job.can_wait = std::none_of(a.events.begin(), a.events.end(), [](const domain::stock_event& e) {
+    return e.type == domain::stock_event_type::restocked
+           || e.type == domain::stock_event_type::levels_set;
+  });
   auto shard = lit(int64_t{a.token.shard});
   auto pair = [&](const std::string& order_id) {
     return "(" + lit(order_id) + ", " + shard + ")";

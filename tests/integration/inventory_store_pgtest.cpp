@@ -132,6 +132,16 @@ TEST_CASE("a write's verify query finds it once committed", "[inventory][pg]") {
   CHECK(persistence::shard_job(db::write_of({levels_set(1, 40, 41)})).verify.empty());
 }
 
+TEST_CASE("an order's stock step may wait for the writer's linger, an admin's change may not",
+          "[inventory][pg]") {
+  CHECK(persistence::shard_job(db::write_of({reserve("ord_w", 1, 1)})).can_wait);
+  CHECK(persistence::shard_job(db::write_of({hold(stock_event_type::committed, "ord_w", 1, 1)}))
+          .can_wait);
+  CHECK_FALSE(persistence::shard_job(db::write_of({levels_set(1, 40, 41)})).can_wait);
+  CHECK_FALSE(
+    persistence::shard_job(db::write_of({reserve("ord_w", 1, 1), levels_set(1, 40, 41)})).can_wait);
+}
+
 TEST_CASE("alerts go to the outbox with the change, once per key", "[inventory][pg]") {
   db d;
   stock_event raised;
