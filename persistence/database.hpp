@@ -30,7 +30,7 @@ struct database_options {
   /// more before committing. Those writes never hold up the answer to a POST /orders, and each
   /// commit costs PostgreSQL a WAL flush, a plan per statement and a fence check whatever its
   /// size: on nodes that each carry a share of the load, batches that wait fill up.
-  std::chrono::milliseconds effects_linger{30};
+  std::chrono::milliseconds effects_linger{10};
   /// The same for the journal, for appends that no client waits on (an order's own steps); a
   /// client's create, cancel or refund ends the wait at once and takes the batch with it.
   std::chrono::milliseconds journal_linger{5};

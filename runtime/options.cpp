@@ -240,7 +240,7 @@ const std::vector<option_spec> all_options{
   {"db-statement-timeout-ms", "db.statement_timeout_ms", "30000",
    "no statement runs longer (a lock never released, a silent server): it fails instead",
    millis(100, 3600000, AGORA_FIELD(database.statement_timeout))},
-  {"db-effects-linger-ms", "db.effects_linger_ms", "30",
+  {"db-effects-linger-ms", "db.effects_linger_ms", "10",
    "the effects writer's wait for more jobs before a commit (stock, payments, shipments; 0: none)",
    millis(0, 1000, AGORA_FIELD(database.effects_linger))},
   {"db-journal-linger-ms", "db.journal_linger_ms", "5",
