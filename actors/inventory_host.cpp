@@ -178,37 +178,38 @@ void answer(host_actor* self, const caf::actor& courier, carried_answer a) {
   }
 }
 
+/// Asks `to` for command `c` and owes `courier` the answer, a `Reply` or an error.
+template <class Reply>
+void ask_for(host_actor* self, const caf::actor& to, const caf::actor& courier, carried_command c) {
+  auto id = c.id;
+  self->request(to, caf::infinite, std::move(c.command))
+    .then(
+      [=](Reply& r) {
+        answer(self, courier, carried_answer{id, caf::make_message(std::move(r)), {}});
+      },
+      [=](caf::error& err) {
+        answer(self, courier, carried_answer{id, {}, std::move(err)});
+      });
+}
+
 /// One command of another node's bag: straight to its shard when it is live here, else through
 /// this node's proxy of it (which holds it while the shard loads, or passes it to the shard's new
 /// owner), as if it came one by one.
 void perform(host_actor* self, const caf::actor& courier, carried_command c) {
   auto& st = self->state;
-  auto id = c.id;
-  auto failed = [=](caf::error& err) {
-    answer(self, courier, carried_answer{id, {}, std::move(err)});
-  };
-  if (c.shard >= st.successors.size() || !is_stock_command(c.command)) {
-    caf::error err =
-      caf::make_error(errc::invalid_argument, std::string{"not a stock command of a shard"});
-    return failed(err);
-  }
+  if (c.shard >= st.successors.size() || !is_stock_command(c.command))
+    return answer(self, courier,
+                  carried_answer{c.id,
+                                 {},
+                                 caf::make_error(errc::invalid_argument,
+                                                 std::string{"not a stock command of a shard"})});
   auto here = st.slots.find(c.shard);
   auto to = here != st.slots.end() && here->second.at == slot::phase::live ? here->second.shard
                                                                            : st.successors[c.shard];
   if (c.command.match_element<reserve_atom>(0))
-    self->request(to, caf::infinite, std::move(c.command))
-      .then(
-        [=](reserve_reply& r) {
-          answer(self, courier, carried_answer{id, caf::make_message(std::move(r)), {}});
-        },
-        failed);
-  else
-    self->request(to, caf::infinite, std::move(c.command))
-      .then(
-        [=](bool done) {
-          answer(self, courier, carried_answer{id, caf::make_message(done), {}});
-        },
-        failed);
+    ask_for<reserve_reply>(self, to, courier, std::move(c));
+  else // release and commit answer whether they were done
+    ask_for<bool>(self, to, courier, std::move(c));
 }
 
 /// A shard that stops while still owned loads again in a second; the host's exit ends its shards.

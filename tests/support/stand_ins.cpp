@@ -87,6 +87,12 @@ void refuse(const order_store_actor& journal, size_t index, caf::error err) {
                  std::move(err));
 }
 
+void stock_one_lamp(stock_store_stand_in& store) {
+  store.snapshot.products = {{3, "SKU-3", "Lamp", "", 1500, "USD"}};
+  store.snapshot.levels = {{3, 5, 0, 1, true}};
+  store.snapshot.alert_counts = {0};
+}
+
 inventory_store_actor spawn_stock_store(caf::actor_system& sys,
                                         std::shared_ptr<stock_store_stand_in> st) {
   auto a = sys.spawn([st](caf::event_based_actor* self) -> caf::behavior {

@@ -89,6 +89,9 @@ void land(const protocol::order_store_actor& journal, size_t index, bool ok);
 void refuse(const protocol::order_store_actor& journal, size_t index, caf::error err);
 protocol::inventory_store_actor spawn_stock_store(caf::actor_system& sys,
                                                   std::shared_ptr<stock_store_stand_in> state);
+/// Stocks `store`'s snapshot with product 3 (shard 3 of 8), a lamp at 15.00: 5 on hand, nothing
+/// reserved, alerts at 1.
+void stock_one_lamp(stock_store_stand_in& store);
 /// Lands (`ok`) or fails write number `index` of the inventory store.
 void land(const protocol::inventory_store_actor& store, size_t index, bool ok);
 protocol::inventory_actor spawn_shard(caf::actor_system& sys,

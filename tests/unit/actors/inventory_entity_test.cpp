@@ -25,10 +25,7 @@ struct fixture : test::deterministic {
   inventory_actor shard;
 
   explicit fixture(size_t writes_in_flight = 4) {
-    // Product 3 (shard 3 of 8): 5 on hand, nothing reserved, alerts at 1.
-    store->snapshot.products = {{3, "SKU-3", "Lamp", "", 1500, "USD"}};
-    store->snapshot.levels = {{3, 5, 0, 1, true}};
-    store->snapshot.alert_counts = {0};
+    test::stock_one_lamp(*store); // product 3 (shard 3 of 8): 5 on hand, alerts at 1
     actors::inventory_options options;
     options.ops_email = "ops@example.com";
     options.writes_in_flight = writes_in_flight;

@@ -33,9 +33,7 @@ struct fixture : test::deterministic {
   explicit fixture(size_t max_bag = 256) {
     // Product 3 (shard 3 of 8): 5 on hand. The host owns shard 3 only; the proxies know no owner
     // of any shard, so what goes to them waits.
-    store->snapshot.products = {{3, "SKU-3", "Lamp", "", 1500, "USD"}};
-    store->snapshot.levels = {{3, 5, 0, 1, true}};
-    store->snapshot.alert_counts = {0};
+    test::stock_one_lamp(*store);
     for (uint32_t shard = 0; shard < 8; ++shard)
       proxies.push_back(cluster::spawn_shard_proxy(sys(), "inventory", shard));
     actors::inventory_options options;
