@@ -99,7 +99,7 @@ const merge_spec payment_insert{
   70,
   "INSERT INTO payments (id, order_id, status, amount_cents, currency, card_last4, "
   "decline_reason) VALUES ",
-  ""};
+  " ON CONFLICT DO NOTHING"};
 
 using front_impl = payment_store_actor::extend<caf::reacts_to<written_atom, uint64_t, caf::error>>;
 
@@ -130,6 +130,7 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
                    lit(p.card_last4), lit_or_null(p.decline_reason)})
            + ")"});
       job.verify = "SELECT 1 FROM payments WHERE id = " + lit(p.id);
+      job.may_skip = true; // a resumed order's charge meets the payment its first owner stored
       return self->state.pending.submit(self, *w, std::move(job), p);
     },
     [=](written_atom, uint64_t token, const caf::error& err) {

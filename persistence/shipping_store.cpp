@@ -159,7 +159,7 @@ shipping_store_actor::behavior_type worker(shipping_store_actor::pointer self,
 
 const merge_spec shipment_insert{
   71, "INSERT INTO shipments (id, order_id, status, tracking_number, carrier, order_shard) VALUES ",
-  ""};
+  " ON CONFLICT DO NOTHING"};
 
 using front_impl = shipping_store_actor::extend<caf::reacts_to<written_atom, uint64_t, caf::error>>;
 
@@ -170,8 +170,9 @@ struct front_state {
   std::chrono::milliseconds fallback_timeout{60000};
 };
 
-/// New shipments take the group commit (a plain insert: a second shipment of an order fails the
-/// job); the rest, and a create that cannot be answered from its own insert, go to the workers.
+/// New shipments take the group commit (a second shipment of an order is skipped and fails only
+/// its job); the rest, and a create that cannot be answered from its own insert, go to the
+/// workers.
 front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
                                 shipping_store_actor slow, writer* w, actor_registry* registry,
                                 std::chrono::milliseconds fallback_timeout, uint32_t order_shards) {
@@ -190,6 +191,7 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
                    lit(s.carrier), std::to_string(domain::shard_of(s.order_id, order_shards))})
            + ")"});
       job.verify = "SELECT 1 FROM shipments WHERE id = " + lit(s.id);
+      job.may_skip = true; // a resumed order's create meets the shipment its first owner stored
       return self->state.pending.submit(self, *w, std::move(job), s);
     },
     [=](written_atom, uint64_t token, const caf::error& err) {

@@ -53,6 +53,11 @@ struct write_job {
   /// Nobody outside waits on it (an entity's own step, not a client's request): it may wait for
   /// the writer's linger. A job that may not ends the linger at once, for the whole batch.
   bool can_wait = false;
+  /// Its rows insert ON CONFLICT DO NOTHING (a step retried, whose row may exist already): the
+  /// batch commits whatever they meet, and the writer asks `verify` in the same transaction and
+  /// round trip. When it finds nothing, this job alone fails with errc::conflict (it changed
+  /// nothing) and its owner reads the stored row. A plain insert would fail the whole batch.
+  bool may_skip = false;
 };
 
 struct writer_options {
@@ -89,10 +94,13 @@ class writer {
 
   size_t queued() const;
 
-  /// The statements a batch sends: merged rows by spec rank, then each job's free-form SQL.
+  /// The statements a batch sends: merged rows by spec rank, then each job's free-form SQL, then
+  /// (when a job `may_skip`) a query of the positions of the jobs whose rows did not land.
   static std::string batch_sql(const std::deque<write_job>& batch);
 
  private:
+  static std::string skip_check(const std::deque<write_job>& batch);
+
   void run();
   void process(std::deque<write_job>& batch);
   void isolate(std::deque<write_job>& batch);

@@ -203,6 +203,80 @@ TEST_CASE("rows of many jobs merge into one statement, a bad row fails only its 
   CHECK(test::sql_value(url, "SELECT count(*) FROM t") == "40");
 }
 
+namespace {
+
+const merge_spec skipping_insert{1, "INSERT INTO t (id, k) VALUES ", " ON CONFLICT DO NOTHING"};
+
+/// Commits so far (every batch and every retried part of one), from the writer's histogram.
+double commits(metrics::hub& hub, const std::string& writer_name) {
+  auto text = hub.render();
+  std::string name = "agora_db_write_batch_size_count{writer=\"" + writer_name + "\"} ";
+  auto at = text.find(name);
+  return at == std::string::npos ? -1.0 : std::stod(text.substr(at + name.size()));
+}
+
+} // namespace
+
+TEST_CASE("a skipped insert fails only its job, and the batch commits at once", "[writer]") {
+  auto url = test::fresh_database();
+  test::sql_value(url, "CREATE TABLE t (id int PRIMARY KEY, k int UNIQUE)");
+  test::sql_value(url, "INSERT INTO t VALUES (1000, 5)"); // the row a first owner stored
+  metrics::hub hub{"t", "n"};
+  writer_options options;
+  options.linger = 300ms; // one batch for all of them
+  writer w{url, hub.registry(), options};
+  outcomes out;
+  caf::error skipped_outcome;
+  std::atomic<bool> skipped_done{false};
+  auto job = [](int id, int k, std::function<void(const caf::error&)> done) {
+    write_job j{{{&skipping_insert, "(" + std::to_string(id) + ", " + std::to_string(k) + ")"}},
+                "",
+                "SELECT 1 FROM t WHERE id = " + std::to_string(id),
+                std::move(done),
+                true};
+    j.may_skip = true;
+    return j;
+  };
+  for (int i = 1; i <= 20; ++i)
+    w.submit(job(i, 100 + i, out.record()));
+  w.submit(job(21, 5, [&](const caf::error& e) { // k = 5 exists: this row is skipped
+    skipped_outcome = e;
+    skipped_done = true;
+  }));
+  REQUIRE(test::wait_until([&] {
+    return out.count == 20 && skipped_done;
+  }));
+  CHECK(out.failures() == 0);
+  CHECK(skipped_outcome == protocol::errc::conflict);
+  CHECK(commits(hub, "journal") == 1); // no statement failed, nothing was retried apart
+  CHECK(test::sql_value(url, "SELECT count(*) FROM t") == "21");
+  CHECK(test::sql_value(url, "SELECT id FROM t WHERE k = 5") == "1000");
+}
+
+TEST_CASE("a batch with one bad job is halved, not retried job by job", "[writer]") {
+  auto url = test::fresh_database();
+  test::sql_value(url, "CREATE TABLE t (id int PRIMARY KEY CHECK (id > 0), k int)");
+  metrics::hub hub{"t", "n"};
+  writer_options options;
+  options.linger = 500ms;
+  options.max_batch = 256;
+  writer w{url, hub.registry(), options};
+  outcomes out;
+  for (int i = 1; i <= 256; ++i) // the 100th is bad
+    w.submit({{{&skipping_insert, "(" + std::to_string(i == 100 ? -1 : i) + ", 0)"}},
+              "",
+              "",
+              out.record(),
+              true});
+  REQUIRE(test::wait_until([&] {
+    return out.count == 256;
+  }));
+  CHECK(out.failures() == 1);
+  CHECK(test::sql_value(url, "SELECT count(*) FROM t") == "255");
+  // The full batch, then at each of 8 halvings the half that fails and the half that commits.
+  CHECK(commits(hub, "journal") <= 17);
+}
+
 TEST_CASE("a lost COMMIT acknowledgement is resolved by reading back, never by retrying",
           "[writer]") {
   auto url = test::fresh_database();
