@@ -9,7 +9,8 @@
 # The sizes run in interleaved rounds (1, 2, 3, 1, 2, 3, ...), each on a fresh database, and the
 # bars are checked on the medians: this VM's run-to-run noise (+-20 %) is larger than the margins.
 #   bench/cluster.sh [seconds per run, default 10] [connections, default 64] [rounds, default 3]
-# BENCH_CLUSTER_SIZES="1 3" runs only those sizes; BENCH_CLUSTER_JOIN=0 skips the join run.
+# BENCH_CLUSTER_SIZES="1 3" runs only those sizes; BENCH_CLUSTER_JOIN=0 skips the join run;
+# BENCH_JOIN_ARGS adds flags to the joining node only (e.g. "--roles=frontdoor,payment").
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -60,7 +61,7 @@ run() {
   done
   if [ "$join" = 1 ]; then
     sleep "$(echo "$seconds / 3" | bc -l)"
-    bench_peer_start "$db" "node-$((nodes + 1))" "$work/$name-join.log"
+    bench_peer_start "$db" "node-$((nodes + 1))" "$work/$name-join.log" ${BENCH_JOIN_ARGS:-}
   fi
   wait "${wrk_pids[@]}"
   url=$db bench_wait_for_sagas "$db" >/dev/null

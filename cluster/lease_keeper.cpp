@@ -11,10 +11,12 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
 #include <tuple>
+#include <utility>
 
 namespace agora::cluster {
 
@@ -57,6 +59,7 @@ struct keeper_state {
   /// over (none: nothing awaited): meanwhile it syncs every eager_tick, not every tick.
   std::optional<steady_clock::time_point> awaiting_since;
   bool syncing = false;
+  bool resync = false; ///< a sync was asked for while one was under way: another follows it
   bool leaving = false;
 };
 
@@ -317,6 +320,14 @@ void publish(self_ptr self) {
   }
 }
 
+/// Whether this node handed `key` over at `epoch` and gives it back on the next sync: a sync
+/// that was under way meanwhile still sees it held here, which is no grant.
+bool handed_over(const keeper_state& st, const shard_key& key, uint64_t epoch) {
+  return std::any_of(st.handed.begin(), st.handed.end(), [&](const lease& l) {
+    return l.kind == key.first && l.shard == key.second && l.epoch == epoch;
+  });
+}
+
 /// Applies what a sync found: grants, losses, handoffs to start, peers to find.
 void absorb(self_ptr self, cluster_state found) {
   auto& st = self->state;
@@ -342,7 +353,7 @@ void absorb(self_ptr self, cluster_state found) {
       revoke(self, key, false);
   }
   for (auto& [key, epoch] : now_owned) {
-    if (st.owned.count(key))
+    if (st.owned.count(key) || handed_over(st, key, epoch))
       continue;
     auto* k = kind_of(self, key.first);
     if (!k->host)
@@ -467,8 +478,10 @@ void pace(self_ptr self, bool asked) {
 
 void sync(self_ptr self) {
   auto& st = self->state;
-  if (st.syncing)
+  if (st.syncing) {
+    st.resync = true; // e.g. a handoff done: its give-back must not wait for the clock
     return;
+  }
   st.syncing = true;
   lease_sync s;
   s.member = st.me.id;
@@ -486,7 +499,7 @@ void sync(self_ptr self) {
         st.syncing = false;
         st.last_sync = steady_clock::now();
         absorb(self, std::move(found));
-        pace(self, asked);
+        pace(self, asked || std::exchange(st.resync, false));
       },
       [=](caf::error& err) {
         auto& st = self->state;
