@@ -208,7 +208,9 @@ caf::result<order_view> create(self_ptr self, const create_order& req, milliseco
 
 void resume(self_ptr self, std::vector<std::string>& ids);
 
-/// The unsettled orders of the shards granted lately resume from their journals.
+/// The orders of the shards granted lately that owe a step resume from their journals; those
+/// that only await their shipment's news wake when it comes (or when the lagging sweep finds
+/// the news lost), so a handoff does not replay every order a carrier still has on the road.
 void resume_granted(self_ptr self) {
   auto shards = std::move(self->state.to_resume);
   self->state.to_resume.clear();

@@ -65,7 +65,8 @@ CAF_END_TYPE_ID_BLOCK(agora_reads)
 namespace agora::protocol {
 
 /// Reads. Unknown ids fail with errc::not_found. `load` answers an order's journal for replay;
-/// `unsettled` the orders that still owe effects; `lagging` the orders behind their shipment (it
+/// `unsettled` the unsettled orders that owe a step of their own (not those only awaiting their
+/// shipment's news, which that news activates); `lagging` the orders behind their shipment (it
 /// moved on more than the given milliseconds ago and the order did not hear of it); the JSON
 /// answers are a document (filter.id set) or a contract page {"items", "total", "limit", "offset"}.
 /// `outbox` is the notifications page as staff see it (with last_error, next_attempt_at);

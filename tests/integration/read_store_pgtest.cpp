@@ -42,6 +42,32 @@ struct fixture : test::store_fixture {
                            + (ended ? "now()" : "NULL") + ")");
   }
 
+  /// An order in `status`, settled or not, with or without a shipment it heard of.
+  void projection(const std::string& id, const std::string& status, bool settled,
+                  bool has_shipment) {
+    test::sql_value(url, "INSERT INTO orders (id, status, customer_email, items, total_cents, "
+                         "currency, shipping_address, shipment_id, version, settled, created_at, "
+                         "updated_at) VALUES ('"
+                           + id + "', '" + status + "', 'ann@example.com', '[]', 100, 'USD', '{}', "
+                           + (has_shipment ? "'shp_" + id + "'" : std::string{"NULL"}) + ", 4, "
+                           + (settled ? "true" : "false") + ", now(), now())");
+  }
+
+  std::vector<std::string> owing() {
+    caf::scoped_actor self{*sys};
+    std::vector<std::string> out;
+    self->request(reads, 10s, unsettled_atom_v)
+      .receive(
+        [&](std::vector<std::string>& ids) {
+          out = std::move(ids);
+        },
+        [&](caf::error& err) {
+          FAIL(sys->render(err));
+        });
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
   std::vector<std::string> lagging(int64_t older_than_ms) {
     caf::scoped_actor self{*sys};
     std::vector<std::string> out;
@@ -76,4 +102,21 @@ TEST_CASE("lagging names the orders whose shipment moved on a while ago without 
         == std::vector<std::string>{"ord_paid_delivered", "ord_paid_in_transit", "ord_paid_out",
                                     "ord_shipped_delivered"});
   CHECK(f.lagging(20000).empty()); // none moved as long ago as that
+}
+
+TEST_CASE("unsettled names the orders owing a step of their own, not those awaiting news",
+          "[reads][pg]") {
+  fixture f;
+  f.projection("ord_pending", "PENDING", false, false);       // reserves
+  f.projection("ord_reserved", "RESERVED", false, false);     // charges
+  f.projection("ord_paid", "PAID", false, false);             // creates its shipment
+  f.projection("ord_paid_shipping", "PAID", false, true);     // awaits the carrier's news
+  f.projection("ord_shipped", "SHIPPED", false, true);        // awaits the delivery's news
+  f.projection("ord_delivered", "DELIVERED", false, true);    // commits its stock
+  f.projection("ord_cancelled", "CANCELLED", false, true);    // compensates
+  f.projection("ord_done", "DELIVERED", true, true);          // settled
+  f.projection("ord_rejected_done", "REJECTED", true, false); // settled
+  CHECK(f.owing()
+        == std::vector<std::string>{"ord_cancelled", "ord_delivered", "ord_paid", "ord_pending",
+                                    "ord_reserved"});
 }
