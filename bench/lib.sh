@@ -43,7 +43,7 @@ bench_node_start() {
   local binary=$1 url=$2 log=$3 port
   # A free port (PostgreSQL picks from the same range).
   while :; do
-    port=$((20000 + RANDOM % 20000))
+    port=$((20000 + RANDOM % 12000)) # below the ephemeral range (32768-60999)
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
   done
   # The rate limits are raised (off) by environment, which a binary from before them ignores.
@@ -110,7 +110,7 @@ bench_pg_cpu_seconds() {
 bench_free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 20000))
+    port=$((20000 + RANDOM % 12000)) # below the ephemeral range (32768-60999)
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }
