@@ -95,11 +95,15 @@ payment_store_actor::behavior_type worker(payment_store_actor::pointer self, con
   };
 }
 
+// A resumed order's charge may meet the row its first owner stored: skipped, not failed.
 const merge_spec payment_insert{
   70,
   "INSERT INTO payments (id, order_id, status, amount_cents, currency, card_last4, "
   "decline_reason) VALUES ",
-  " ON CONFLICT DO NOTHING"};
+  " ON CONFLICT DO NOTHING",
+  false,
+  "payments",
+  "id"};
 
 using front_impl = payment_store_actor::extend<caf::reacts_to<written_atom, uint64_t, caf::error>>;
 
@@ -128,9 +132,9 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
          "("
            + list({lit(p.id), lit(p.order_id), lit(p.status), lit(p.amount_cents), lit(p.currency),
                    lit(p.card_last4), lit_or_null(p.decline_reason)})
-           + ")"});
+           + ")",
+         lit(p.id)});
       job.verify = "SELECT 1 FROM payments WHERE id = " + lit(p.id);
-      job.may_skip = true; // a resumed order's charge meets the payment its first owner stored
       return self->state.pending.submit(self, *w, std::move(job), p);
     },
     [=](written_atom, uint64_t token, const caf::error& err) {

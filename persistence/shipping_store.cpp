@@ -157,9 +157,14 @@ shipping_store_actor::behavior_type worker(shipping_store_actor::pointer self,
   };
 }
 
+// A resumed order's create may meet the row its first owner stored: skipped, not failed.
 const merge_spec shipment_insert{
-  71, "INSERT INTO shipments (id, order_id, status, tracking_number, carrier, order_shard) VALUES ",
-  " ON CONFLICT DO NOTHING"};
+  71,
+  "INSERT INTO shipments (id, order_id, status, tracking_number, carrier, order_shard) VALUES ",
+  " ON CONFLICT DO NOTHING",
+  false,
+  "shipments",
+  "id"};
 
 using front_impl = shipping_store_actor::extend<caf::reacts_to<written_atom, uint64_t, caf::error>>;
 
@@ -189,9 +194,9 @@ front_impl::behavior_type front(front_impl::stateful_pointer<front_state> self,
          "("
            + list({lit(s.id), lit(s.order_id), lit(s.status), lit(s.tracking_number),
                    lit(s.carrier), std::to_string(domain::shard_of(s.order_id, order_shards))})
-           + ")"});
+           + ")",
+         lit(s.id)});
       job.verify = "SELECT 1 FROM shipments WHERE id = " + lit(s.id);
-      job.may_skip = true; // a resumed order's create meets the shipment its first owner stored
       return self->state.pending.submit(self, *w, std::move(job), s);
     },
     [=](written_atom, uint64_t token, const caf::error& err) {

@@ -158,24 +158,33 @@ std::string writer::batch_sql(const std::deque<write_job>& batch) {
   return text.append(skip_check(batch));
 }
 
-/// Last, so that its rows are what the batch's exec answers: the positions of the jobs that
-/// `may_skip` and whose rows a conflict skipped.
+/// Last, so that its rows are what the batch's exec answers: the positions of the jobs with a
+/// row that a conflict skipped. One anti-join per table (a subquery per row would cost
+/// PostgreSQL ~20 ms per hundred rows to plan and run; this ~1.5 ms).
 std::string writer::skip_check(const std::deque<write_job>& batch) {
-  std::string values;
+  std::map<const merge_spec*, std::string> keys;
   for (size_t i = 0; i < batch.size(); ++i)
-    if (batch[i].may_skip)
-      values.append(values.empty() ? "" : ", ")
-        .append("(" + std::to_string(i) + ", EXISTS (" + batch[i].verify + "))");
-  if (values.empty())
-    return values;
-  return "SELECT n FROM (VALUES " + values + ") AS c (n, landed) WHERE NOT landed;\n";
+    for (auto& row : batch[i].rows)
+      if (!row.spec->table.empty()) {
+        auto& values = keys[row.spec];
+        values.append(values.empty() ? "" : ", ")
+          .append("(" + std::to_string(i) + ", " + row.key + ")");
+      }
+  std::string text;
+  for (auto& [spec, values] : keys)
+    text.append(text.empty() ? "" : " UNION ALL ")
+      .append("SELECT c.n FROM (VALUES " + values + ") AS c (n, k) WHERE NOT EXISTS (SELECT 1 FROM "
+              + spec->table + " AS t WHERE t." + spec->key_column + " = c.k)");
+  return text.empty() ? text : text + ";\n";
 }
 
 void writer::process(std::deque<write_job>& batch) {
   metrics_->batch_size.Observe(static_cast<double>(batch.size()));
   auto text = batch_sql(batch);
   bool check = std::any_of(batch.begin(), batch.end(), [](const write_job& job) {
-    return job.may_skip;
+    return std::any_of(job.rows.begin(), job.rows.end(), [](const write_row& row) {
+      return !row.spec->table.empty();
+    });
   });
   for (int attempt = 1;; ++attempt) {
     auto started = std::chrono::steady_clock::now();

@@ -33,11 +33,19 @@ struct merge_spec {
   /// Rows sent once each and in one order (sorted as text), however many jobs of the batch
   /// carry them: for checks that take locks, which every writer then takes in the same order.
   bool distinct = false;
+  /// For rows inserted ON CONFLICT DO NOTHING (a step retried, whose row may exist already): the
+  /// table and its key column that each row's `key` names. The batch commits whatever the rows
+  /// meet, and the writer learns in the same round trip which keys did not land: their jobs
+  /// alone fail with errc::conflict (they changed nothing) and their owners read the stored row.
+  /// A plain insert would fail the whole batch.
+  std::string table{};
+  std::string key_column{};
 };
 
 struct write_row {
   const merge_spec* spec = nullptr; ///< a static spec that outlives the writer
   std::string values;               ///< "(...)"; literals quoted with sql.hpp
+  std::string key{};                ///< its key, quoted, when the spec names a table
 };
 
 /// One unit of a group commit: rows and statements that must commit together, and how to learn
@@ -53,11 +61,6 @@ struct write_job {
   /// Nobody outside waits on it (an entity's own step, not a client's request): it may wait for
   /// the writer's linger. A job that may not ends the linger at once, for the whole batch.
   bool can_wait = false;
-  /// Its rows insert ON CONFLICT DO NOTHING (a step retried, whose row may exist already): the
-  /// batch commits whatever they meet, and the writer asks `verify` in the same transaction and
-  /// round trip. When it finds nothing, this job alone fails with errc::conflict (it changed
-  /// nothing) and its owner reads the stored row. A plain insert would fail the whole batch.
-  bool may_skip = false;
 };
 
 struct writer_options {
@@ -95,7 +98,7 @@ class writer {
   size_t queued() const;
 
   /// The statements a batch sends: merged rows by spec rank, then each job's free-form SQL, then
-  /// (when a job `may_skip`) a query of the positions of the jobs whose rows did not land.
+  /// (when a spec names a table) a query of the positions of the jobs whose rows did not land.
   static std::string batch_sql(const std::deque<write_job>& batch);
 
  private:
