@@ -178,6 +178,8 @@ shipping_impl::behavior_type shipping(self_ptr self, shipping_store_actor store,
   auto* metrics = counters.get();
   self->state.metrics = std::move(counters);
   self->state.news_timeout = options.store_timeout;
+  if (options.follows_shards)
+    self->state.owned = "{}"; // none of the cluster's shipments until it hears its shards
   if (options.step.count() > 0)
     self->send(self, tick_atom_v);
   // The carrier's wait after a step that moved less than a full batch.

@@ -106,8 +106,11 @@ void spawn_payment(node& n) {
 void spawn_shipping(node& n) {
   auto store = n.keep(persistence::spawn_shipping_store(
     *n.sys, n.pool, n.effects, n.c.store_workers, n.registry, n.c.orders.shards));
+  auto options = n.c.shipping;
+  // start_keeper() makes it a listener of the orders kind's shard maps.
+  options.follows_shards = n.c.has_role(node_role::orders);
   n.services.shipping =
-    n.keep(actors::spawn_shipping(*n.sys, store, n.c.shipping, n.registry, n.metrics.registry()));
+    n.keep(actors::spawn_shipping(*n.sys, store, options, n.registry, n.metrics.registry()));
 }
 
 /// The order store; the router follows in connect(), once payments and shipping are found.

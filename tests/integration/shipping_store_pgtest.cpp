@@ -1,11 +1,16 @@
 #include "actors/domain/hash.hpp"
+#include "actors/protocol/cluster.hpp"
 #include "actors/shipping.hpp"
 #include "persistence/shipping_store.hpp"
+#include "runtime/base/metrics.hpp"
 #include "tests/support/pg.hpp"
 #include "tests/support/store_fixture.hpp"
 #include "tests/support/wait.hpp"
 
+#include <caf/send.hpp>
 #include <catch2/catch.hpp>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
 
 #include <set>
 
@@ -213,4 +218,38 @@ TEST_CASE("a carrier moves the shipments of its order shards, and those written 
         == 1);
   auto all = f.ask<std::vector<shipment>>(step_atom_v, int64_t{60000}, std::string{}).first;
   CHECK(all.size() == 2); // shp_theirs and shp_mine; the legacy one moved a moment ago
+}
+
+TEST_CASE("a carrier that follows shards moves nothing until it hears which", "[shipping][pg]") {
+  fixture f;
+  f.sql("INSERT INTO shipments (id, order_id, status, tracking_number, carrier, order_shard, "
+        "created_at, updated_at) SELECT 'shp_f' || i, 'ord_f' || i, 'LABEL_CREATED', '1ZF' || i, "
+        "'UPS', i % 64, now() - interval '2 hours', now() - interval '2 hours' "
+        "FROM generate_series(1, 50) i");
+  actors::shipping_options options;
+  options.step = std::chrono::hours{1};
+  options.step_pause = std::chrono::milliseconds{20};
+  options.follows_shards = true; // a node with orders: its shard maps are coming
+  auto carrier = actors::spawn_shipping(*f.sys, f.store, options, f.registry, f.hub.registry());
+  auto steps = [&] {
+    return metrics::counters(f.hub.registry(), "agora_shipping_operations_total", "")
+      .Add({{"operation", "carrier_step"}, {"result", "ok"}})
+      .Value();
+  };
+  REQUIRE(test::wait_until([&] {
+    return steps() >= 5;
+  }));
+  CHECK(f.sql("SELECT count(*) FROM shipments WHERE status = 'LABEL_CREATED'") == "50");
+  // Told it owns every shard, it moves them.
+  std::vector<shard_route> routes(64);
+  for (uint32_t s = 0; s < 64; ++s) {
+    routes[s].shard = s;
+    routes[s].host = caf::actor_cast<caf::actor>(carrier);
+  }
+  caf::anon_send(caf::actor_cast<shard_map_listener>(carrier), route_atom_v,
+                 shard_map{std::string{orders_kind}, 1, routes});
+  CHECK(test::wait_until([&] {
+    return f.sql("SELECT count(*) FROM shipments WHERE status = 'IN_TRANSIT'") == "50";
+  }));
+  caf::anon_send_exit(carrier, caf::exit_reason::user_shutdown);
 }
