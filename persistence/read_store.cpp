@@ -113,16 +113,16 @@ const std::string outbox_doc =
   + rfc3339("d.last_attempt_at") + ", 'next_attempt_at', CASE WHEN d.status = 'QUEUED' THEN "
   + rfc3339("d.next_attempt_at") + " END)";
 
-// Orders whose shipment moved on (picked up, delivered) a while ago without the order hearing of
-// it: the news was lost when the node retrying it stopped, or while the order changed owners.
 // The unsettled orders that owe a step of their own: not those that only await their
 // shipment's news (paid with a shipment, or shipped), which that news activates when it comes
-// (and the lagging sweep below when it was lost). After a join or a failover the new owner
+// (and the lagging sweep when it was lost). After a join or a failover the new owner
 // resumes these at once; the others cost nothing until then (most of a saga is the carrier's).
 const std::string owing_sql =
   "SELECT id FROM orders WHERE NOT settled"
   " AND NOT (status IN ('PAID', 'SHIPPED') AND shipment_id IS NOT NULL) ORDER BY created_at";
 
+// Orders whose shipment moved on (picked up, delivered) a while ago without the order hearing of
+// it: the news was lost when the node retrying it stopped, or while the order changed owners.
 const std::string lagging_sql =
   "SELECT o.id FROM orders o JOIN shipments s ON s.order_id = o.id WHERE NOT o.settled"
   " AND s.updated_at < now() - $1 * interval '1 millisecond'"

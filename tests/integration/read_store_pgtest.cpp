@@ -53,13 +53,15 @@ struct fixture : test::store_fixture {
                            + (settled ? "true" : "false") + ", now(), now())");
   }
 
-  std::vector<std::string> owing() {
+  /// The ids a read answers, sorted.
+  template <class... Ts>
+  std::vector<std::string> ids(Ts... msg) {
     caf::scoped_actor self{*sys};
     std::vector<std::string> out;
-    self->request(reads, 10s, unsettled_atom_v)
+    self->request(reads, 10s, msg...)
       .receive(
-        [&](std::vector<std::string>& ids) {
-          out = std::move(ids);
+        [&](std::vector<std::string>& found) {
+          out = std::move(found);
         },
         [&](caf::error& err) {
           FAIL(sys->render(err));
@@ -68,19 +70,12 @@ struct fixture : test::store_fixture {
     return out;
   }
 
+  std::vector<std::string> owing() {
+    return ids(unsettled_atom_v);
+  }
+
   std::vector<std::string> lagging(int64_t older_than_ms) {
-    caf::scoped_actor self{*sys};
-    std::vector<std::string> out;
-    self->request(reads, 10s, lagging_atom_v, older_than_ms)
-      .receive(
-        [&](std::vector<std::string>& ids) {
-          out = std::move(ids);
-        },
-        [&](caf::error& err) {
-          FAIL(sys->render(err));
-        });
-    std::sort(out.begin(), out.end());
-    return out;
+    return ids(lagging_atom_v, older_than_ms);
   }
 };
 

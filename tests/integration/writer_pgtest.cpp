@@ -40,6 +40,14 @@ struct outcomes {
   }
 };
 
+/// Commits so far (every batch and every retried part of one), from the writer's histogram.
+double commits(metrics::hub& hub, const std::string& writer_name) {
+  auto text = hub.render();
+  std::string name = "agora_db_write_batch_size_count{writer=\"" + writer_name + "\"} ";
+  auto at = text.find(name);
+  return at == std::string::npos ? -1.0 : std::stod(text.substr(at + name.size()));
+}
+
 } // namespace
 
 TEST_CASE("the writer commits many jobs in few transactions", "[writer]") {
@@ -57,11 +65,8 @@ TEST_CASE("the writer commits many jobs in few transactions", "[writer]") {
     20s));
   CHECK(out.failures() == 0);
   CHECK(test::sql_value(url, "SELECT count(*) FROM t") == "2000");
-  auto text = hub.render();
-  std::string name = "agora_db_write_batch_size_count{writer=\"journal\"} ";
-  auto at = text.find(name);
-  REQUIRE(at != std::string::npos);
-  auto batches = std::stod(text.substr(at + name.size()));
+  auto batches = commits(hub, "journal");
+  REQUIRE(batches >= 0); // the histogram is there
   CHECK(batches < 2000); // grouped: fewer commits than jobs
 }
 
@@ -81,10 +86,7 @@ TEST_CASE("a lingering writer waits for more jobs, until one that may not wait c
         {{}, "INSERT INTO t VALUES (" + std::to_string(i) + ")", "", out.record(), can_wait});
   };
   auto batches = [&] {
-    auto text = hub.render();
-    std::string name = "agora_db_write_batch_size_count{writer=\"effects\"} ";
-    auto at = text.find(name);
-    return at == std::string::npos ? -1.0 : std::stod(text.substr(at + name.size()));
+    return commits(hub, "effects");
   };
   submit(1, 20);
   REQUIRE(test::wait_until([&] {
@@ -207,14 +209,6 @@ namespace {
 
 const merge_spec skipping_insert{
   1, "INSERT INTO t (id, k) VALUES ", " ON CONFLICT DO NOTHING", false, "t", "id"};
-
-/// Commits so far (every batch and every retried part of one), from the writer's histogram.
-double commits(metrics::hub& hub, const std::string& writer_name) {
-  auto text = hub.render();
-  std::string name = "agora_db_write_batch_size_count{writer=\"" + writer_name + "\"} ";
-  auto at = text.find(name);
-  return at == std::string::npos ? -1.0 : std::stod(text.substr(at + name.size()));
-}
 
 } // namespace
 
