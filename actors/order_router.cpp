@@ -79,10 +79,12 @@ void with_order(self_ptr self, const std::string& id, use_fn use) {
       [=](std::vector<domain::order_event>& journal) {
         auto waiting = std::move(self->state.loading[id]);
         self->state.loading.erase(id);
+        // Given away while loading comes first: a create sent again must not start its order
+        // on a shard this node no longer owns.
         if (journal.empty() || !self->state.owned.count(shard_of_id(self, id))) {
-          auto err = journal.empty()
-                       ? caf::make_error(errc::not_found, std::string{"no such order"})
-                       : not_owned(shard_of_id(self, id)); // given away while loading
+          auto err = !self->state.owned.count(shard_of_id(self, id))
+                       ? not_owned(shard_of_id(self, id))
+                       : caf::make_error(errc::not_found, std::string{"no such order"});
           for (auto& fn : waiting)
             fn({}, err);
           return;

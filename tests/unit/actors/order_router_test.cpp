@@ -218,3 +218,27 @@ TEST_CASE("a create whose journal write landed though its answer was lost is ans
   CHECK(f.journal->appends[1].first_seq == 2); // the reloaded order goes on: STOCK_RESERVED
   CHECK(f.journal->appends[1].events[0].type == event_type::stock_reserved);
 }
+
+TEST_CASE("a create sent again whose shard is given away while its journal loads is bounced",
+          "[router]") {
+  fixture f;
+  f.grant();
+  f.advance(200ms); // the grant's recovery found nothing
+  f.reads->hold = true;
+  auto r = f.create("ord_i", true); // its first owner may have journaled it: a load, held
+  REQUIRE(f.reads->loads == std::vector<std::string>{"ord_i"});
+  auto revoked = f.request<bool>(f.router, revoke_atom_v, std::string{"orders"}, uint32_t{0}, true);
+  f.run();
+  REQUIRE(revoked->value);
+  test::release_loads(f.reads_actor); // nothing journaled, and the shard is no longer this node's
+  f.run();
+  REQUIRE(r->error);
+  CHECK(r->error == errc::not_owner); // the cluster's router sends it to the new owner
+  CHECK(f.journal->appends.empty());
+  // The router lives on: the shard comes back and the order starts.
+  f.reads->hold = false;
+  f.grant();
+  auto again = f.create("ord_i", true);
+  REQUIRE(again->value);
+  CHECK(again->value->id == "ord_i");
+}
