@@ -5,8 +5,11 @@
 #include "runtime/actor_system.hpp"
 #include "runtime/assembly.hpp"
 #include "runtime/base/log.hpp"
+#include "runtime/vital.hpp"
 
 #include <iostream>
+#include <signal.h>
+#include <unistd.h>
 
 extern char** environ;
 
@@ -122,6 +125,16 @@ void teardown(node& n, shutdown_watchdog* watchdog = nullptr) {
   n.pool.close();
 }
 
+/// The actors without which the node cannot serve what it claims: its stores and services, its
+/// health and catalog, the cluster's order router.
+std::vector<caf::actor> vital_actors(const node& n) {
+  auto out = n.owned;
+  out.push_back(caf::actor_cast<caf::actor>(n.services.health));
+  out.push_back(caf::actor_cast<caf::actor>(n.services.catalog));
+  out.push_back(caf::actor_cast<caf::actor>(n.order_routing));
+  return out;
+}
+
 /// What the configuration leaves to the start: the port, the node id and the links in mails.
 node_config settle(const node_config& config) {
   auto c = config;
@@ -174,17 +187,24 @@ int run_node(const node_config& config) {
     teardown(n);
     return fail(e.what());
   }
+  auto watch = std::make_shared<vital_watch>();
+  auto watcher = spawn_vital_watch(*n.sys, vital_actors(n), watch, [] {
+    ::kill(::getpid(), SIGTERM); // wait_for_stop() takes it: the node leaves as on SIGTERM
+  });
   log::info("node.started")
     .kv("url", "http://" + c.http.address + ":" + std::to_string(n.door->port()))
     .kv("node_id", c.node_id);
   log::info("node.stopping").kv("signal", wait_for_stop(stop_signals));
+  watch->stopping = true;
+  caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
   shutdown_watchdog watchdog{c.shutdown_limit};
   n.door->stop(c.drain);
   watchdog.step("leave");
   leave(n);
   teardown(n, &watchdog);
   log::info("node.stopped");
-  return 0;
+  return watch->failed ? fail("stopped: an actor the node needs failed (see node.actor_failed)")
+                       : 0;
 }
 
 int main(int argc, char** argv) {

@@ -1,6 +1,7 @@
 #include "runtime/base/actor_registry.hpp"
 
 #include "runtime/base/clock.hpp"
+#include "runtime/base/log.hpp"
 #include "runtime/base/metrics.hpp"
 
 #include <caf/actor_control_block.hpp>
@@ -201,6 +202,18 @@ metrics::node_sample actor_registry::node_counters() const {
 size_t actor_registry::size() const {
   std::lock_guard<std::mutex> guard{mutex_};
   return entries_.size();
+}
+
+caf::error log_exception(const std::string& type, const std::string& key, std::exception_ptr& x) {
+  std::string what = "an exception of unknown type";
+  try {
+    std::rethrow_exception(x);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  log::error("actor.exception").kv("type", type).kv("key", key).kv("error", what);
+  return caf::make_error(caf::sec::runtime_error, std::move(what));
 }
 
 } // namespace agora

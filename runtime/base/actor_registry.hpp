@@ -13,12 +13,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -114,6 +116,11 @@ class actor_registry {
   std::atomic<bool> record_always_{false};
 };
 
+/// An exception that escaped a handler of actor `type` (`key`): logged as an error naming the
+/// actor and what was thrown (CAF's own handler says nothing), then the actor stops with
+/// sec::runtime_error, as it would have.
+caf::error log_exception(const std::string& type, const std::string& key, std::exception_ptr& x);
+
 /// Why an actor stopped, as the registry counts it.
 inline stop_kind stop_kind_of(const caf::error& reason) {
   if (!reason || reason == caf::exit_reason::normal)
@@ -129,6 +136,11 @@ inline stop_kind stop_kind_of(const caf::error& reason) {
 template <class Self>
 std::shared_ptr<actor_stats> track(Self* self, actor_registry& registry, std::string type,
                                    std::string key = {}) {
+  if constexpr (std::is_base_of_v<caf::scheduled_actor, Self>)
+    self->set_exception_handler(
+      [type, key](caf::scheduled_actor*, std::exception_ptr& x) -> caf::error {
+        return log_exception(type, key, x);
+      });
   auto stats = std::make_shared<actor_stats>();
   if (registry.records_always())
     stats->watched_until_ms = std::numeric_limits<int64_t>::max();

@@ -1,4 +1,5 @@
 #include "runtime/base/log.hpp"
+#include "tests/support/log_capture.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -8,35 +9,8 @@
 
 using namespace agora;
 
-namespace {
-
-/// Captures what the log writes while it lives.
-struct capture {
-  FILE* file = std::tmpfile();
-  capture() {
-    log::set_fd(fileno(file));
-  }
-  ~capture() {
-    log::set_fd(2);
-    log::set_level(log::level::info);
-    std::fclose(file);
-  }
-  std::string text() {
-    std::fflush(file);
-    std::string out;
-    std::rewind(file);
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof(buf), file)) > 0)
-      out.append(buf, n);
-    return out;
-  }
-};
-
-} // namespace
-
 TEST_CASE("a log line is one JSON object with level, node, event and fields", "[log]") {
-  capture cap;
+  test::log_capture cap;
   log::set_node("node-a");
   log::info("order.created").kv("order_id", "ord_1").kv("items", 3).kv("paid", false);
   auto text = cap.text();
@@ -53,7 +27,7 @@ TEST_CASE("a log line is one JSON object with level, node, event and fields", "[
 }
 
 TEST_CASE("hostile text cannot break a log line", "[log]") {
-  capture cap;
+  test::log_capture cap;
   log::warn("x").kv("msg", "quote\" backslash\\ newline\n tab\t bell\x07");
   auto text = cap.text();
   CHECK(std::count(text.begin(), text.end(), '\n') == 1);
@@ -62,7 +36,7 @@ TEST_CASE("hostile text cannot break a log line", "[log]") {
 }
 
 TEST_CASE("lines below the level are not written", "[log]") {
-  capture cap;
+  test::log_capture cap;
   log::set_level(log::level::warn);
   log::info("quiet");
   log::debug("quieter");
