@@ -37,9 +37,17 @@ TEST_CASE("agoractl shows the cluster, shards, actors, an order and its replay",
   auto cluster_json = json::parse(ctl(node, "cluster --json").output);
   CHECK(cluster_json["nodes"][0]["id"] == "ctl-node");
 
-  auto shards = ctl(node, "shards --kind orders");
+  // Ready means the door can take orders; the keeper may still be granting the last shards.
+  command_result shards;
+  bool all_granted = wait_until(
+    [&] {
+      shards = ctl(node, "shards --kind orders");
+      return has(shards, "orders: ctl-node 64");
+    },
+    10s);
+  INFO(shards.output);
   CHECK(shards.status == 0);
-  CHECK(has(shards, "orders: ctl-node 64"));
+  CHECK(all_granted);
   CHECK_FALSE(has(shards, "inventory"));
 
   auto actors = ctl(node, "actors --type order.router");
