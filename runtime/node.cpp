@@ -194,7 +194,8 @@ int run_node(const node_config& config) {
   log::info("node.started")
     .kv("url", "http://" + c.http.address + ":" + std::to_string(n.door->port()))
     .kv("node_id", c.node_id);
-  log::info("node.stopping").kv("signal", wait_for_stop(stop_signals));
+  auto signal = wait_for_stop(stop_signals); // before the line: its time is when it is made
+  log::info("node.stopping").kv("signal", signal);
   watch->stopping = true;
   caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
   shutdown_watchdog watchdog{c.shutdown_limit};
