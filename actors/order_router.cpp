@@ -81,10 +81,13 @@ void with_order(self_ptr self, const std::string& id, use_fn use) {
         self->state.loading.erase(id);
         // Given away while loading comes first: a create sent again must not start its order
         // on a shard this node no longer owns.
-        if (journal.empty() || !self->state.owned.count(shard_of_id(self, id))) {
-          auto err = !self->state.owned.count(shard_of_id(self, id))
-                       ? not_owned(shard_of_id(self, id))
-                       : caf::make_error(errc::not_found, std::string{"no such order"});
+        auto shard = shard_of_id(self, id);
+        caf::error err;
+        if (!self->state.owned.count(shard))
+          err = not_owned(shard);
+        else if (journal.empty())
+          err = caf::make_error(errc::not_found, std::string{"no such order"});
+        if (err) {
           for (auto& fn : waiting)
             fn({}, err);
           return;

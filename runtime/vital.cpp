@@ -29,8 +29,9 @@ caf::behavior watcher(caf::event_based_actor* self, std::vector<caf::actor> acto
     if (!dm.reason || dm.reason == caf::exit_reason::normal
         || dm.reason == caf::exit_reason::user_shutdown || watch->stopping)
       return;
+    auto name = names->find(dm.source);
     log::error("node.actor_failed")
-      .kv("actor", (*names)[dm.source])
+      .kv("actor", name == names->end() ? "actor" : name->second)
       .kv("reason", self->system().render(dm.reason))
       .kv("action", "the node stops; its shards go to the other members");
     if (!watch->failed.exchange(true))
